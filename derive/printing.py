@@ -1,0 +1,194 @@
+"""The LaTeX printer: sympy's printer taught our notation.
+
+Quantities print by notation (w^{(2)} or θ^{(1)} or W^1), subscripts vanish
+where a layer has one unit, Partial prints as a fraction of ∂s, and the
+ordered containers print in the order the derivation built them.  This is
+the only place LaTeX is produced in Python.
+"""
+import re
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
+
+from . import functions as F
+from .symbols import label
+
+_GENERIC = re.compile(r"([A-Za-z]+)\s*([+-]\s*[0-9]+)?")
+
+
+class DeriveLatexPrinter(LatexPrinter):
+    printmethod = "_derive_latex"
+
+    def __init__(self, notation, widths=None, settings=None):
+        super().__init__({"mul_symbol": None, **(settings or {})})
+        self.notation = notation
+        self.widths = tuple(widths) if widths else None
+
+    _LEVELS = {"Terms": "Add", "IndexSum": "Add", "Factors": "Mul", "Hadamard": "Mul",
+               "MatMul": "Mul"}
+
+    def parenthesize(self, item, level, is_neg=False, strict=False):
+        name = self._LEVELS.get(type(item).__name__)
+        if name is None:
+            return super().parenthesize(item, level, is_neg=is_neg, strict=strict)
+        prec = PRECEDENCE[name]
+        if prec < level or (not strict and prec <= level):
+            return self._add_parens(self._print(item))
+        return self._print(item)
+
+    # -- quantities --------------------------------------------------------
+
+    def _name(self, word):
+        return super()._print_Symbol(sp.Symbol(word))
+
+    def _layer(self, kind, layer):
+        n = self.notation
+        if layer.lstrip("-").isdigit():
+            shown = str(n.display_layer(kind, int(layer)))
+        else:
+            m = _GENERIC.fullmatch(layer)
+            name, off = (m.group(1), int(m.group(2).replace(" ", ""))) if m and m.group(2) else (layer, 0)
+            off += n.offsets.get(kind, 0) - n.offsets.get("z", 0)
+            shown = name + (f"+{off}" if off > 0 else f"{off}" if off < 0 else "")
+        return f"({shown})" if n.parens else shown
+
+    def _width(self, layer):
+        if self.widths is None or not layer.isdigit():
+            return None
+        return self.widths[int(layer)]
+
+    def _index(self, i):
+        return str(int(i) + 1) if isinstance(i, sp.Integer) else self._print(i)
+
+    def _quantity(self, kind, layer, idx):
+        n = self.notation
+        output = self.widths is not None and layer == str(len(self.widths) - 1)
+        if kind == "y":
+            head, sup, width = self._name(n.names["y"]), None, self._width(str(len(self.widths) - 1)) if self.widths else None
+        elif kind == "x" and not n.input_as_activation:
+            head, sup, width = self._name(n.names["x"]), None, self._width("0")
+        elif kind == "x":
+            head, sup, width = self._name(n.names["a"]), self._layer("x", "0"), self._width("0")
+        elif kind == "a" and output and n.output_alias:
+            head, sup, width = self._name(n.output_alias), None, self._width(layer)
+        else:
+            head, sup, width = self._name(n.names.get(kind, kind)), self._layer(kind, layer), self._width(layer)
+        if kind == "w" and idx:
+            wide = not (self.widths and layer.isdigit() and self.widths[int(layer)] == 1
+                        and self.widths[int(layer) - 1] == 1)
+        else:
+            wide = width is None or width > 1
+        out = head
+        if sup is not None:
+            out += "^{%s}" % sup
+        if idx and wide:
+            out += "_{%s}" % "".join(self._index(i) for i in idx)
+        return out
+
+    def _print_Indexed(self, expr):
+        kind, layer, idx = label(expr)
+        return self._quantity(kind, layer, idx)
+
+    def _print_IndexedBase(self, expr):
+        kind, _, layer = str(expr.label).partition(":")
+        return self._quantity(kind, layer, ())
+
+    def _print_Symbol(self, expr, style="plain"):
+        if expr.name == "C":
+            return self._name(self.notation.cost_name)
+        return super()._print_Symbol(expr, style=style)
+
+    # -- derivation containers -----------------------------------------------
+
+    def _print_Partial(self, expr):
+        return r"\frac{\partial %s}{\partial %s}" % (self._print(expr.num), self._print(expr.den))
+
+    def _print_Factors(self, expr):
+        parts = [self.parenthesize(f, PRECEDENCE["Mul"], strict=True) for f in expr.args]
+        first = expr.args[0]
+        out = parts[0]
+        for f, s in zip(expr.args[1:], parts[1:]):
+            out += (r" \cdot " if f.is_number or s.startswith("-") else " ") + s
+        if first == -1:
+            out = "-" + out[len(parts[0]):].lstrip().lstrip(r"\cdot").lstrip()
+        return out
+
+    def _print_Terms(self, expr):
+        out = ""
+        for i, t in enumerate(expr.args):
+            s = self._print(t)
+            if i and not s.startswith("-"):
+                out += " + " + s
+            elif i:
+                out += " - " + s[1:].lstrip()
+            else:
+                out += s
+        return out
+
+    def _print_IndexSum(self, expr):
+        body = self.parenthesize(expr.term, PRECEDENCE["Mul"], strict=True)
+        return r"\sum_{%s} %s" % (self._print(expr.index), body)
+
+    def _print_Iverson(self, expr):
+        i, j = expr.args
+        return r"\mathbb{1}_{[%s = %s]}" % (self._print(i), self._print(j))
+
+    def _print_Transpose(self, expr):
+        return r"\left(%s\right)^{T}" % self._print(expr.args[0])
+
+    def _print_Hadamard(self, expr):
+        return r" \odot ".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True) for a in expr.args)
+
+    def _print_MatMul(self, expr):
+        return " ".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True) for a in expr.args)
+
+    def _print_Shaped(self, expr):
+        arg, r, c = expr.args
+        return r"\left[%s\right]_{%s \times %s}" % (self._print(arg), r, c)
+
+    def _print_Derivative(self, expr):
+        (var, count), = expr.variable_count
+        body = self._print(expr.expr)
+        sym = r"\partial" if isinstance(var, sp.Indexed) else "d"
+        if isinstance(expr.expr, (sp.Indexed, sp.Symbol, sp.Function)):
+            return r"\frac{%s %s}{%s %s}" % (sym, body, sym, self._print(var))
+        if isinstance(expr.expr, (sp.Add, sp.Mul, sp.Pow)) or len(body) > 12:
+            body = r"\left(%s\right)" % body
+        return r"\frac{%s}{%s %s} %s" % (sym, sym, self._print(var), body)
+
+    # -- activation functions --------------------------------------------------
+
+    def _fn(self, name, expr, prime=False):
+        return r"%s%s\left(%s\right)" % (name, "'" if prime else "", self._print(expr.args[0]))
+
+    def _print_sigmoid(self, expr):
+        return self._fn(r"\sigma", expr)
+
+    def _print_sigmoid_prime(self, expr):
+        return self._fn(r"\sigma", expr, prime=True)
+
+    def _print_relu(self, expr):
+        return self._fn(r"\operatorname{ReLU}", expr)
+
+    def _print_relu_prime(self, expr):
+        return self._fn(r"\operatorname{ReLU}", expr, prime=True)
+
+    def _print_tanh_prime(self, expr):
+        return self._fn(r"\tanh", expr, prime=True)
+
+    def _print_linear(self, expr):
+        return self._fn("g", expr)
+
+    def _print_softmax(self, expr):
+        i, z0 = expr.args[0], expr.args[1]
+        vec = self._print(z0.base) if isinstance(z0, sp.Indexed) else self._print(z0)
+        return r"\operatorname{softmax}\left(%s\right)_{%s}" % (vec, self._index(i))
+
+
+def tex(expr, notation, widths=None):
+    """LaTeX for ``expr`` in ``notation``; ``widths`` lets subscripts drop for one-unit layers."""
+    return DeriveLatexPrinter(notation, widths).doprint(expr)
+
+
+__all__ = ["DeriveLatexPrinter", "tex", "F"]
