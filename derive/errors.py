@@ -18,3 +18,64 @@ class OutputError(DeriveError):
 
 class SizeLimitError(DeriveError):
     """The request is too large to write out (e.g. --expand on a wide network)."""
+
+
+class GraphSpecError(SpecError):
+    """A --graph file is invalid; the message starts with ``file:line:column``."""
+
+    def __init__(self, message, source="<graph>", line=None, column=None):
+        self.source, self.line, self.column, self.reason = source, line, column, message
+        where = source if line is None else f"{source}:{line}:{column}"
+        super().__init__(f"{where}: {message}")
+
+
+class GraphSyntaxError(GraphSpecError):
+    """A --graph file does not follow the grammar."""
+
+
+class UndefinedNameError(GraphSpecError):
+    """A --graph file uses a name that is neither declared nor assigned."""
+
+
+class DuplicateNameError(GraphSpecError):
+    """A --graph file declares or assigns one name twice."""
+
+
+class CycleError(GraphSpecError):
+    """The assignments of a --graph file depend on each other in a circle."""
+
+
+class UnknownFunctionError(GraphSpecError):
+    """A --graph file calls a function derive does not know."""
+
+
+class GraphSizeError(GraphSpecError, SizeLimitError):
+    """A --graph file exceeds a size bound (bytes, statements, nesting, exponent)."""
+
+
+class ValuesError(DeriveError):
+    """Numbers for a worked example (--values, --lr, --steps, ...) cannot be used."""
+
+
+class MissingValuesError(ValuesError):
+    """Some inputs, targets or parameters were given no value."""
+
+
+class UnknownKeyError(ValuesError):
+    """--values names something the network does not have."""
+
+
+class DuplicateKeyError(ValuesError):
+    """--values gives the same quantity twice."""
+
+
+class ShapeError(ValuesError):
+    """A value has the wrong shape for its key (e.g. a 2×3 matrix given as 3×2)."""
+
+
+class NumberError(ValuesError):
+    """A value is not a number, not finite, too long or out of range."""
+
+
+class DomainError(ValuesError):
+    """The numbers are outside what the cost accepts (e.g. cross-entropy with y = 2)."""
