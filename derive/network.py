@@ -37,6 +37,8 @@ class ParamGroup:
 
 def parse_layers(text):
     text = str(text).strip()
+    if text.isdigit():
+        raise SpecError(f"--layers needs at least two sizes, input and output (got {text!r})")
     if not _LAYERS_RE.fullmatch(text):
         raise SpecError(
             f"--layers must be sizes joined by '-', from input to output, like 1-1-1 (got {text!r})")

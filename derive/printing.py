@@ -20,8 +20,10 @@ _GENERIC = re.compile(r"([A-Za-z]+)\s*([+-]\s*[0-9]+)?")
 class DeriveLatexPrinter(LatexPrinter):
     printmethod = "_derive_latex"
 
+    _default_settings = {**LatexPrinter._default_settings, "slash_partials": False}
+
     def __init__(self, notation, widths=None, settings=None):
-        super().__init__({"mul_symbol": None, **(settings or {})})
+        super().__init__({"mul_symbol": None, "ln_notation": True, **(settings or {})})
         self.notation = notation
         self.widths = tuple(widths) if widths else None
 
@@ -102,17 +104,21 @@ class DeriveLatexPrinter(LatexPrinter):
     # -- derivation containers -----------------------------------------------
 
     def _print_Partial(self, expr):
+        if self._settings.get("slash_partials"):
+            return r"\partial %s / \partial %s" % (self._print(expr.num), self._print(expr.den))
         return r"\frac{\partial %s}{\partial %s}" % (self._print(expr.num), self._print(expr.den))
 
     def _print_Factors(self, expr):
-        parts = [self.parenthesize(f, PRECEDENCE["Mul"], strict=True) for f in expr.args]
-        first = expr.args[0]
+        args = list(expr.args)
+        sign = ""
+        if args[0] == -1 and len(args) > 1:
+            sign, args = "-", args[1:]
+        parts = [self.parenthesize(f, PRECEDENCE["Mul"], strict=True) for f in args]
         out = parts[0]
-        for f, s in zip(expr.args[1:], parts[1:]):
+        for f, s in zip(args[1:], parts[1:]):
+            # a number or a sign after another factor needs an explicit dot
             out += (r" \cdot " if f.is_number or s.startswith("-") else " ") + s
-        if first == -1:
-            out = "-" + out[len(parts[0]):].lstrip().lstrip(r"\cdot").lstrip()
-        return out
+        return sign + out
 
     def _print_Terms(self, expr):
         out = ""
@@ -128,7 +134,10 @@ class DeriveLatexPrinter(LatexPrinter):
 
     def _print_IndexSum(self, expr):
         body = self.parenthesize(expr.term, PRECEDENCE["Mul"], strict=True)
-        return r"\sum_{%s} %s" % (self._print(expr.index), body)
+        index = self._print(expr.index)
+        if isinstance(expr.count, sp.Integer):
+            return r"\sum_{%s=1}^{%s} %s" % (index, expr.count, body)
+        return r"\sum_{%s} %s" % (index, body)
 
     def _print_Iverson(self, expr):
         i, j = expr.args
@@ -138,7 +147,9 @@ class DeriveLatexPrinter(LatexPrinter):
         return r"\left(%s\right)^{T}" % self._print(expr.args[0])
 
     def _print_Hadamard(self, expr):
-        return r" \odot ".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True) for a in expr.args)
+        # a product inside ⊙ is bracketed: (Wᵀδ) ⊙ σ'(z) must not read as Wᵀ(δ ⊙ σ'(z))
+        return r" \odot ".join(self.parenthesize(a, PRECEDENCE["Mul"] + 1, strict=True)
+                                for a in expr.args)
 
     def _print_MatMul(self, expr):
         return " ".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True) for a in expr.args)

@@ -1,0 +1,134 @@
+"""Rendering: the Jinja environment, its filters, and JSON output.
+
+Templates use LaTeX-safe delimiters (``\\BLOCK{…}``, ``\\VAR{…}``, ``\\#{…}``
+and ``%-`` line statements).  Math comes only from the ``tex`` filter, which
+calls our sympy printer; user text goes through ``escape_tex``.
+"""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from .printing import DeriveLatexPrinter
+
+DELIMITERS = dict(
+    block_start_string=r"\BLOCK{",
+    block_end_string="}",
+    variable_start_string=r"\VAR{",
+    variable_end_string="}",
+    comment_start_string=r"\#{",
+    comment_end_string="}",
+    line_statement_prefix="%-",
+    line_comment_prefix="%#",
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    autoescape=False,
+)
+
+FORMATS = {"latex": "derivation.tex.j2", "markdown": "derivation.md.j2"}
+SUFFIXES = {".tex": "latex", ".md": "markdown", ".json": "json"}
+
+_TEX_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+    "^": r"\textasciicircum{}", "_": r"\_", "~": r"\textasciitilde{}", "%": r"\%",
+}
+
+
+def templates_dir():
+    """The packaged templates (derive.templates), or the checkout's templates/."""
+    try:
+        from importlib.resources import files
+
+        path = Path(str(files("derive.templates")))
+        if (path / "derivation.tex.j2").exists():
+            return path
+    except (ImportError, ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def escape_tex(text):
+    return "".join(_TEX_SPECIALS.get(c, c) for c in str(text))
+
+
+@jinja2.pass_context
+def _tex(ctx, expr, short=False):
+    printer = ctx["printers"]["short" if short else "full"]
+    return printer.doprint(expr)
+
+
+@lru_cache(maxsize=None)
+def environment(extra_dir=None):
+    loaders = [jinja2.FileSystemLoader(str(templates_dir()))]
+    env_cls = jinja2.Environment
+    if extra_dir:
+        from jinja2.sandbox import SandboxedEnvironment
+
+        loaders.insert(0, jinja2.FileSystemLoader(str(extra_dir)))
+        env_cls = SandboxedEnvironment
+    env = env_cls(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                  **DELIMITERS)
+    env.filters["tex"] = _tex
+    env.filters["escape_tex"] = escape_tex
+    return env
+
+
+def printers(notation, widths):
+    return {
+        "full": DeriveLatexPrinter(notation, widths),
+        "short": DeriveLatexPrinter(notation, widths, {"slash_partials": True}),
+    }
+
+
+def render(derivation, fmt="latex", standalone=False, template_dir=None):
+    if fmt == "json":
+        return json.dumps(to_dict(derivation), indent=2, ensure_ascii=False) + "\n"
+    env = environment(template_dir)
+    name = "standalone.tex.j2" if (fmt == "latex" and standalone) else FORMATS[fmt]
+    return env.get_template(name).render(
+        d=derivation, network=derivation.network, notation=derivation.notation,
+        printers=printers(derivation.notation, derivation.widths))
+
+
+def _steps(derived, p):
+    return [{"latex": p.doprint(s.expr), "rule": s.rule.kind, "rewrite": s.rule.rewrite}
+            for s in derived.steps]
+
+
+def to_dict(d):
+    p = DeriveLatexPrinter(d.notation, d.widths)
+    gradients = {}
+    restated = {e.key: e for e in d.restated}
+    for e in d.gradients:
+        gradients[e.key] = {
+            "lhs": p.doprint(e.derived.lhs),
+            "steps": _steps(e.derived, p),
+            "result": p.doprint(e.derived.result),
+            "with_delta": p.doprint(restated[e.key].derived.result) if e.key in restated else None,
+            "index_form": d.mode == "index",
+        }
+    out = {
+        "network": {**d.network.describe(), "notation": d.notation.name},
+        "parameters": d.parameters,
+        "gradients": gradients,
+        "deltas": {e.key: {"symbol": p.doprint(e.name), "lhs": p.doprint(e.derived.lhs),
+                           "steps": _steps(e.derived, p), "result": p.doprint(e.derived.result)}
+                   for e in d.deltas},
+        "equations": [{"name": q.name, "latex": p.doprint(q.lhs) + " = " + p.doprint(q.rhs)}
+                      for q in d.bp_network],
+        "forward": [{"latex": p.doprint(q.lhs) + " = " + p.doprint(q.rhs)} for q in d.forward]
+        + [{"latex": p.doprint(d.cost.lhs) + " = " + p.doprint(d.cost.rhs)}],
+        "activation_derivatives": {name: {"lhs": p.doprint(der.lhs), "steps": _steps(der, p)}
+                                   for name, der in d.activation_derivatives},
+    }
+    if d.vectorised:
+        out["vectorised"] = [{"name": q.name, "latex": p.doprint(q.lhs) + " = " + p.doprint(q.rhs)}
+                             for q in d.vectorised]
+    if d.expanded:
+        out["expanded"] = {e.key: {"lhs": p.doprint(e.derived.lhs), "steps": _steps(e.derived, p),
+                                   "result": p.doprint(e.derived.result)} for e in d.expanded}
+    if d.worked is not None:
+        out["values"] = d.worked.to_dict()
+    return out
