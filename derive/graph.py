@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .functions import concrete
-from .symbols import COST, Partial, plain
+from .symbols import COST, DirectPartial, Partial, plain
 
 
 @dataclass(eq=False)
@@ -55,6 +55,7 @@ class Graph:
         self.by_symbol = {}
         self.cost = None
         self._composed = {}
+        self._partials = {}
         self._pos = {}
 
     def add(self, symbol, role, expr=None, parents=None, **meta):
@@ -104,6 +105,12 @@ class Graph:
     def true_partial(self, num, den):
         """∂num/∂den by sympy.diff of the composed graph (den perturbed, all
         downstream recomputed), written in the leaves."""
+        key = (num, den)
+        if key not in self._partials:
+            self._partials[key] = self._true_partial(num, den)
+        return self._partials[key]
+
+    def _true_partial(self, num, den):
         den_node = self.by_symbol[den]
         values = self.composed(den_node)
         d = sp.diff(concrete(values[num]), den)
@@ -117,12 +124,19 @@ class Graph:
         deltas = {n.delta: n.symbol for n in self.nodes if n.delta is not None}
         repl = {}
         for p in expr.atoms(Partial):
-            repl[p] = self.true_partial(p.num, p.den)
-        for d in expr.atoms(sp.Indexed):
+            if isinstance(p, DirectPartial):  # the edge alone: diff of num's definition
+                num = self.by_symbol[p.num]
+                repl[p] = concrete(sp.diff(concrete(num.expr), p.den))
+            else:
+                repl[p] = self.true_partial(p.num, p.den)
+        for d in expr.atoms(sp.Indexed, sp.Symbol):  # user graphs name δ with plain Symbols
             if d in deltas:
                 repl[d] = self.true_partial(COST, deltas[d])
         expr = expr.xreplace(repl)
         values = self.composed()
+        if expr.has(sp.Derivative):
+            # index-form steps hold d/dw of a written-out sum; differentiate before composing
+            expr = concrete(expr).doit()
         expr = expr.xreplace({s: values[s] for s in expr.atoms(sp.Indexed, sp.Symbol)
                               if s in values})
         return concrete(expr)

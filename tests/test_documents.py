@@ -1,0 +1,49 @@
+"""Rendered documents: LaTeX compiles with real TeX Live, Markdown renders
+in KaTeX with strict on, and output/ is up to date."""
+import pytest
+
+from derive import derive
+from derive import gallery
+
+from tools import compile_tex, katex_check, require_katex, require_latexmk
+
+NETWORKS = [
+    dict(layers="1-1-1"),
+    dict(layers="1-1-1-1", activation="sigmoid,sigmoid,linear", bias=False, notation="ng"),
+    dict(layers="3-4-2", notation="matrix"),
+    dict(layers="2-3-3", activation="relu,softmax", cost="log-likelihood"),
+    dict(layers="1-1", cost="cross-entropy", notation="matrix"),
+    dict(layers="2-2", activation="tanh", cost="squared-error", notation="ng"),
+    dict(layers="2-3-2", expand=True),
+]
+
+
+@pytest.mark.parametrize("spec", NETWORKS, ids=lambda s: "-".join(map(str, s.values())))
+def test_standalone_latex_compiles(spec, tmp_path):
+    require_latexmk()
+    code, log, pdf = compile_tex(derive(**spec).render("latex", standalone=True), tmp_path)
+    errors = [line for line in log.splitlines() if line.startswith("!")]
+    assert code == 0 and pdf.exists(), errors or log[-2000:]
+
+
+def test_markdown_renders_in_katex(tmp_path):
+    require_katex()
+    paths = []
+    for i, spec in enumerate(NETWORKS):
+        path = tmp_path / f"doc{i}.md"
+        path.write_text(derive(**spec).render("markdown"), encoding="utf-8")
+        paths.append(path)
+    code, out = katex_check(paths)
+    assert code == 0, out
+
+
+def test_output_gallery_is_up_to_date(tmp_path):
+    """Fails when output/ no longer matches what the code generates
+    (regenerate with: python -m derive.gallery)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "output"
+    stale = [name for name, args in gallery.ENTRIES.items()
+             if not (root / name).exists()
+             or (root / name).read_text(encoding="utf-8") != gallery.render(args, Path(name).suffix)]
+    assert not stale, f"stale in output/: {stale}; run python -m derive.gallery"
