@@ -158,6 +158,14 @@ class DeriveLatexPrinter(LatexPrinter):
         arg, r, c = expr.args
         return r"\left[%s\right]_{%s \times %s}" % (self._print(arg), r, c)
 
+    def _print_Pow(self, expr):
+        # a quantity already carries a superscript (a^{(2)}); a power of it must
+        # brace it, or LaTeX sees a double superscript (a^{(2)}^{2}).
+        b, e = expr.args
+        if isinstance(b, (sp.Indexed, sp.IndexedBase)) and e.is_Integer and e > 0:
+            return "{%s}^{%s}" % (self._print(b), self._print(e))
+        return super()._print_Pow(expr)
+
     def _print_Derivative(self, expr):
         (var, count), = expr.variable_count
         body = self._print(expr.expr)
