@@ -11,7 +11,7 @@ import sympy as sp
 
 from . import functions as F
 from . import rules as R
-from .symbols import COST, Factors, Partial, Terms, factors_of, plain, product, total
+from .symbols import COST, DirectPartial, Factors, Partial, Terms, factors_of, plain, product, total
 
 MAX_PATHS = 4096
 
@@ -53,6 +53,11 @@ def edge_rule(child, parent, value):
         return R.WeightedInputByWeight(factor=factor, value=value)
     if child.role == "z" and parent.role == "param":
         return R.WeightedInputByBias(factor=factor, value=value)
+    if child.role == "var" and child.activation is not None:
+        # a user-written graph node whose whole definition is f(parent) for a known f
+        if child.activation.name == "softmax":
+            return R.SoftmaxJacobian(factor=factor, value=value)
+        return R.ActivationDerivative(factor=factor, value=value, activation=child.activation.name)
     return R.LocalDerivative(factor=factor, value=value, definition=child.expr)
 
 
@@ -91,8 +96,9 @@ class Engine:
         self.graph = graph
         self.cost = graph.cost
         self._activation_of = {}
+        self._reach = {}
         for n in graph.nodes:
-            if n.role == "a" and n.activation is not None and len(n.parents) == 1:
+            if n.role in ("a", "var") and n.activation is not None and len(n.parents) == 1:
                 self._activation_of[n.parents[0].symbol] = n
 
     def expand(self, node, stop=lambda n: False):
@@ -109,7 +115,7 @@ class Engine:
         terms = []
         for path in paths:
             head = [] if path[0].role == "cost" else [Partial(COST, path[0].symbol)]
-            chain = [Partial(path[i].symbol, path[i + 1].symbol) for i in range(len(path) - 1)]
+            chain = [self._edge(path[i], path[i + 1]) for i in range(len(path) - 1)]
             terms.append(product(*(head + chain)) if head + chain else sp.S.One)
         expr = total(*terms)
         steps = [R.Step(expr, R.ChainRule(paths=len(paths)))]
@@ -124,7 +130,9 @@ class Engine:
             child, parent = g.node(factor.num), g.node(factor.den)
             value = child.local(parent)
             expr = _tidy(expr.xreplace({factor: value}))
-            steps.append(R.Step(expr, edge_rule(child, parent, value)))
+            rule = edge_rule(child, parent, value)
+            rule.factor = factor
+            steps.append(R.Step(expr, rule))
 
         for call in _in_order(expr, sp.Function):
             if not isinstance(call, (F.sigmoid_prime, F.tanh_prime)):
@@ -141,6 +149,35 @@ class Engine:
         if node.role == "z" and any(p[0].role == "cost" for p in paths):
             steps += self._pairing_steps(node, expr)
         return R.Derived(lhs, steps)
+
+    def _edge(self, child, parent):
+        """The factor for one edge: ∂child/∂parent, or, where parent also reaches
+        child through other quantities (a skip connection), the direct
+        derivative with those quantities held fixed."""
+        if len(parent.children) == 1:  # the common case: nothing else to go through
+            return Partial(child.symbol, parent.symbol)
+        held = [q for q in child.parents if q is not parent and self._reaches(parent, q)]
+        if not held:
+            return Partial(child.symbol, parent.symbol)
+        return DirectPartial(child.symbol, parent.symbol, [q.symbol for q in held])
+
+    def _reaches(self, a, b):
+        """Whether a path leads from node a up to node b."""
+        key = (a, b)
+        if key not in self._reach:
+            pos = self.graph._pos
+            seen, stack, found = set(), [a], False
+            while stack and not found:
+                n = stack.pop()
+                for c in n.children:
+                    if c is b:
+                        found = True
+                        break
+                    if c not in seen and pos[c] < pos[b]:  # nodes are in topological order
+                        seen.add(c)
+                        stack.append(c)
+            self._reach[key] = found
+        return self._reach[key]
 
     def _pairing_steps(self, node, expr):
         """Where cost and output activation are made for each other, show δ^L

@@ -60,6 +60,23 @@ class Partial(sp.Expr):
         return self.args[1]
 
 
+class DirectPartial(Partial):
+    """∂num/∂den through num's own definition only, the inputs ``held`` fixed.
+
+    In a graph with a skip connection den reaches num directly and through
+    other quantities (``held``); the multivariate chain rule multiplies the
+    direct derivative along that edge, which then differs from the total one.
+    Where the two agree the engine writes a plain ``Partial``.
+    """
+
+    def __new__(cls, num, den, held=()):
+        return sp.Expr.__new__(cls, num, den, sp.Tuple(*held))
+
+    @property
+    def held(self):
+        return tuple(self.args[2])
+
+
 class Factors(sp.Expr):
     """An ordered product, printed in the order given (chain order)."""
 
