@@ -99,6 +99,10 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_Symbol(self, expr, style="plain"):
         if expr.name == "C":
             return self._name(self.notation.cost_name)
+        if expr.name.startswith("delta_") and len(expr.name) > 6:
+            # δ of a quantity of a --graph file: δ_{h_2}, its subscript printed like h2 itself
+            return r"%s_{%s}" % (self._name(self.notation.names.get("delta", "delta")),
+                                 self._print(sp.Symbol(expr.name[6:])))
         return super()._print_Symbol(expr, style=style)
 
     # -- derivation containers -----------------------------------------------
@@ -107,6 +111,11 @@ class DeriveLatexPrinter(LatexPrinter):
         if self._settings.get("slash_partials"):
             return r"\partial %s / \partial %s" % (self._print(expr.num), self._print(expr.den))
         return r"\frac{\partial %s}{\partial %s}" % (self._print(expr.num), self._print(expr.den))
+
+    def _print_DirectPartial(self, expr):
+        # the derivative along one edge with the other routes held fixed: (∂h2/∂h1)_{r}
+        held = ", ".join(self._print(h) for h in expr.held)
+        return r"\left(%s\right)_{%s}" % (self._print_Partial(expr), held)
 
     def _print_Factors(self, expr):
         args = list(expr.args)
@@ -201,7 +210,10 @@ class DeriveLatexPrinter(LatexPrinter):
 
     def _print_softmax(self, expr):
         i, z0 = expr.args[0], expr.args[1]
-        vec = self._print(z0.base) if isinstance(z0, sp.Indexed) else self._print(z0)
+        if isinstance(z0, sp.Indexed):
+            vec = self._print(z0.base)
+        else:  # the quantities of a --graph file, listed
+            vec = ", ".join(self._print(z) for z in expr.args[1:])
         return r"\operatorname{softmax}\left(%s\right)_{%s}" % (vec, self._index(i))
 
 
