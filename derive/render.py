@@ -38,14 +38,15 @@ _TEX_SPECIALS = {
 
 def templates_dir():
     """The packaged templates (derive.templates), or the checkout's templates/."""
-    try:
-        from importlib.resources import files
+    import importlib.util
 
-        path = Path(str(files("derive.templates")))
-        if (path / "derivation.tex.j2").exists():
-            return path
-    except (ImportError, ModuleNotFoundError, TypeError):
-        pass
+    try:
+        spec = importlib.util.find_spec("derive.templates")
+    except ImportError:
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / "derivation.tex.j2").exists():
+            return Path(location)
     return Path(__file__).resolve().parent.parent / "templates"
 
 
