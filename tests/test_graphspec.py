@@ -126,14 +126,27 @@ def close(a, b, tol=sp.Float(10) ** -25):
     return abs(a - b) <= tol * max(1, abs(b))
 
 
+def chain_text(n, skip=False):
+    """n tanh units in a row; with ``skip`` each unit also adds the one before last."""
+    lines = ["input: x", "target: t"] + [f"params: w{i}" for i in range(1, n + 1)]
+    prev, before = "x", "x"
+    for i in range(1, n + 1):
+        lines += [f"z{i} = w{i}*{prev}" + (f" + {before}" if skip else ""), f"h{i} = tanh(z{i})"]
+        prev, before = f"h{i}", prev
+    lines.append(f"C = ({prev} - t)^2/2")
+    return "\n".join(lines)
+
+
 # -- the graphs: every step of every derivation ----------------------------------
 
-CASES = ["seed004.graph", "residual.graph", "shared.graph", "softplus.graph",
-         TWO_INPUTS_SOFTMAX, OUT_OF_ORDER]
+CASES = {"seed004": "seed004.graph", "residual": "residual.graph", "shared": "shared.graph",
+         "softplus": "softplus.graph", "two_inputs_softmax": TWO_INPUTS_SOFTMAX,
+         "out_of_order": OUT_OF_ORDER,
+         # each unit adds the one before last: skips across every layer
+         "residual_ladder": chain_text(3, skip=True)}
 
 
-@pytest.mark.parametrize("case", CASES, ids=["seed004", "residual", "shared", "softplus",
-                                             "two_inputs_softmax", "out_of_order"])
+@pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
 def test_every_step_equals_sympy_diff_and_finite_differences(case):
     g = graph_of(case)
     engine = Engine(g)
@@ -300,20 +313,10 @@ def test_cost_is_the_last_unused_assignment_when_no_cost_name_is_given():
 
 # -- performance: linear in the number of nodes ----------------------------------
 
-def chain_text(n):
-    lines = ["input: x", "target: t", "params: " + ", ".join(f"w{i}" for i in range(1, n + 1))]
-    prev = "x"
-    for i in range(1, n + 1):
-        lines += [f"z{i} = w{i}*{prev}", f"h{i} = tanh(z{i})"]
-        prev = f"h{i}"
-    lines.append(f"C = ({prev} - t)^2/2")
-    return "\n".join(lines)
-
-
-def work(n, monkeypatch):
+def work(n, monkeypatch, skip=False):
     """Nodes, graph nodes visited while listing paths, steps written and local
     derivatives taken, for every δ and every restated gradient of a chain."""
-    g, _ = parse_graph(chain_text(n))
+    g, _ = parse_graph(chain_text(n, skip))
     engine = Engine(g)
     visited = []
     real_paths_up = engine_module.paths_up
@@ -330,9 +333,10 @@ def work(n, monkeypatch):
     return len(g.nodes), sum(visited), steps, locals_taken
 
 
-def test_derivation_work_is_linear_in_a_long_chain(monkeypatch):
+@pytest.mark.parametrize("skip", [False, True], ids=["chain", "residual_ladder"])
+def test_derivation_work_is_linear_in_a_long_chain(monkeypatch, skip):
     sizes = [10, 20, 40, 80, 160]
-    results = [work(n, monkeypatch) for n in sizes]
+    results = [work(n, monkeypatch, skip) for n in sizes]
     for column in range(4):
         counts = [r[column] for r in results]
         # every count is exactly a*n + b: doubling n doubles each increment
@@ -340,4 +344,27 @@ def test_derivation_work_is_linear_in_a_long_chain(monkeypatch):
         assert all(later == 2 * earlier for earlier, later in zip(increments, increments[1:])), \
             (column, counts)
     nodes, visited, steps, local = results[-1]
-    assert visited < 3 * nodes and steps < 4 * nodes and local <= nodes
+    assert visited < 3 * nodes and steps < 4 * nodes and local <= 2 * nodes
+
+
+def test_a_quantity_used_by_the_cost_directly_and_through_others():
+    """J uses w directly (weight decay) and through z: the direct edge is a
+    DirectPartial with y held, distinct from the total ∂J/∂w on the left."""
+    g = graph_of(OUT_OF_ORDER)
+    S = sp.Symbol
+    first = Engine(g).gradient(g.node(S("w"))).steps[0].expr
+    assert DirectPartial(COST, S("w"), [S("y")]) in first.args
+    assert g.evaluate(DirectPartial(COST, S("w"), [S("y")])) == S("lam") * S("w")
+
+
+def test_graph_quantities_print_in_our_notation():
+    from derive.notation import PRESETS
+    from derive.printing import tex
+
+    n = PRESETS["nielsen"]
+    S = sp.Symbol
+    assert tex(S("delta_h2"), n) == r"\delta_{h_{2}}"
+    assert tex(DirectPartial(S("h2"), S("h1"), [S("r")]), n) == \
+        r"\left(\frac{\partial h_{2}}{\partial h_{1}}\right)_{r}"
+    assert tex(F.softmax(1, S("z1"), S("z2")), n) == \
+        r"\operatorname{softmax}\left(z_{1}, z_{2}\right)_{2}"

@@ -1,0 +1,60 @@
+"""How derivation work grows with the size of a --graph file.
+
+For a chain of n tanh units (4n + 3 nodes) and for a residual ladder (every
+unit also skips to the next-but-one), print the nodes, the graph nodes
+visited while listing chain-rule paths, the steps written and the local
+derivatives taken for every δ and every restated gradient, and the time.
+The counts grow linearly; the time follows them.
+
+    python benchmarks/graph_bench.py
+"""
+import time
+
+from derive import engine as engine_module
+from derive.engine import Engine
+from derive.graphspec import parse_graph
+
+
+def chain(n, skip=False):
+    lines = ["input: x", "target: t"] + [f"params: w{i}" for i in range(1, n + 1)]
+    prev, before = "x", "x"
+    for i in range(1, n + 1):
+        lines += [f"z{i} = w{i}*{prev}" + (f" + {before}" if skip else ""), f"h{i} = tanh(z{i})"]
+        prev, before = f"h{i}", prev
+    lines.append(f"C = ({prev} - t)^2/2")
+    return "\n".join(lines)
+
+
+def measure(text):
+    start = time.perf_counter()
+    g, _ = parse_graph(text)
+    engine = Engine(g)
+    visited = []
+    real = engine_module.paths_up
+
+    def counting(node, stop):
+        paths = real(node, stop)
+        visited.append(sum(len(p) for p in paths))
+        return paths
+
+    engine_module.paths_up = counting
+    try:
+        steps = sum(len(engine.delta(n).steps) for n in g.named_deltas())
+        steps += sum(len(engine.restated(p).steps) for p in g.params)
+    finally:
+        engine_module.paths_up = real
+    local = sum(len(n.locals) for n in g.nodes)
+    return len(g.nodes), sum(visited), steps, local, time.perf_counter() - start
+
+
+def main():
+    print(f"{'graph':<10} {'n':>5} {'nodes':>6} {'visited':>8} {'steps':>6} {'locals':>7} {'seconds':>8}")
+    for skip in (False, True):
+        for n in (25, 50, 100, 200, 400):
+            nodes, visited, steps, local, seconds = measure(chain(n, skip))
+            name = "residual" if skip else "chain"
+            print(f"{name:<10} {n:>5} {nodes:>6} {visited:>8} {steps:>6} {local:>7} {seconds:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
