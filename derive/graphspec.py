@@ -39,7 +39,7 @@ from .graphgrammar import FUNCTION_NAMES, Expressions, parse_statements, positio
 from .symbols import COST
 
 MAX_BYTES = 64 * 1024
-MAX_STATEMENTS = 2000
+MAX_STATEMENTS = 500  # also keeps every chain-rule path well inside Python's recursion limit
 MAX_LINE = 2000  # characters in one line
 
 ROLES = {"params": "param", "param": "param", "input": "input", "inputs": "input",

@@ -76,6 +76,12 @@ def test_file_size_is_bounded_before_parsing(tmp_path):
         load_graph(path)
 
 
+def test_statement_count_is_bounded():
+    text = "params: w\n" + "".join(f"h{i} = w\n" for i in range(500)) + "C = w\n"
+    with pytest.raises(E.GraphSizeError, match=r"<graph>:501:1: the file has more than 500"):
+        parse_graph(text)
+
+
 def test_unreadable_and_non_utf8_files(tmp_path):
     with pytest.raises(E.GraphSpecError, match="cannot read"):
         load_graph(tmp_path / "missing.graph")
