@@ -36,6 +36,16 @@ p3 = softmax(z1, z2, z3)[3]
 L = -(t1*log(p1) + t2*log(p2) + t3*log(p3))
 """
 
+FORMULA_ACTIVATIONS = """
+params: w, v
+input: x
+target: t
+z = w*x
+s = z*sigmoid(z)               # swish
+l = relu(s) - 0.01*relu(-s)    # leaky ReLU
+C = (v*l - t)^2
+"""
+
 # Written out of order on purpose: statements are sorted by what they use.
 OUT_OF_ORDER = """
 J = (y - t)^2/2 + lam*w^2/2     # weight decay shares w with the forward pass
@@ -141,7 +151,7 @@ def chain_text(n, skip=False):
 
 CASES = {"seed004": "seed004.graph", "residual": "residual.graph", "shared": "shared.graph",
          "softplus": "softplus.graph", "two_inputs_softmax": TWO_INPUTS_SOFTMAX,
-         "out_of_order": OUT_OF_ORDER,
+         "out_of_order": OUT_OF_ORDER, "swish_leaky_relu": FORMULA_ACTIVATIONS,
          # each unit adds the one before last: skips across every layer
          "residual_ladder": chain_text(3, skip=True)}
 
