@@ -7,13 +7,12 @@ import sys
 
 import click
 
-from derive.errors import DeriveError, OutputError
+from derive.errors import DeriveError
 
 ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear", "softmax")
 COSTS = ("quadratic", "squared-error", "cross-entropy", "log-likelihood")
 NOTATIONS = ("nielsen", "ng", "matrix")
 FORMATS = ("latex", "markdown", "json")
-SUFFIXES = {".tex": "latex", ".md": "markdown", ".json": "json"}
 
 
 class OneLineErrors(click.Command):
@@ -33,22 +32,6 @@ class OneLineErrors(click.Command):
             click.echo("derive: aborted", err=True)
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)
-
-
-def output_format(fmt, output):
-    """The format: --format if given, else the output file's suffix, else LaTeX."""
-    if output is None or output == "-":
-        return fmt or "latex"
-    suffix = "." + output.rsplit(".", 1)[-1].lower() if "." in output else ""
-    from_suffix = SUFFIXES.get(suffix)
-    if fmt is None:
-        if from_suffix is None:
-            raise OutputError(f"cannot tell the format from {output!r}; use a .tex, .md or "
-                              f".json suffix, or pass --format")
-        return from_suffix
-    if from_suffix is not None and from_suffix != fmt:
-        raise OutputError(f"--format {fmt} does not match the suffix of {output!r}")
-    return fmt
 
 
 @click.command(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,20 +54,11 @@ def output_format(fmt, output):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Write to FILE (atomically) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-def cli(layers, activation, cost, no_bias, notation, fmt, standalone, expand, output, force):
+def cli(**options):
     """Derive backpropagation for a layered network, step by step."""
-    from derive.api import derive
-    from derive.fileio import write_atomic
+    from derive.commands import run
 
-    fmt = output_format(fmt, output)
-    derivation = derive(layers=layers, activation=activation, cost=cost, bias=not no_bias,
-                        notation=notation, expand=expand)
-    text = derivation.render(fmt, standalone=standalone)
-    if output is None or output == "-":
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text, force=force)
-    return 0
+    return run(echo=lambda text: click.echo(text, nl=False), **options)
 
 
 def main(argv=None):
