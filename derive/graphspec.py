@@ -26,7 +26,6 @@ grammar and expressions are in ``graphgrammar``.
 """
 import heapq
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import sympy as sp
 
