@@ -307,7 +307,7 @@ def _matrix(key, raw, rows, cols):
             hint = "; give a list of rows, like [[1, 2], [3, 4]]"
         raise ShapeError(f"{key} must be {rows}×{cols} (rows × columns), got {_describe(raw)}{hint}")
     many = rows > 1 or cols > 1
-    return [[parse_number(v, f"{key} (row {i + 1}, column {j + 1})" if many else key)
+    return [[_entry(v, f"{key} (row {i + 1}, column {j + 1})" if many else key)
              for j, v in enumerate(row)] for i, row in enumerate(grid)]
 
 
@@ -324,7 +324,14 @@ def _vector(key, raw, n):
     if flat is None:
         want = "a single number (or [n])" if n == 1 else f"a list of {n} numbers"
         raise ShapeError(f"{key} must be {want}, got {_describe(raw)}")
-    return [parse_number(v, f"{key} (entry {i + 1})" if n > 1 else key) for i, v in enumerate(flat)]
+    return [_entry(v, f"{key} (entry {i + 1})" if n > 1 else key) for i, v in enumerate(flat)]
+
+
+def _entry(raw, where):
+    # a JSON string is not a number, even when its text would be one
+    if isinstance(raw, str):
+        raise NumberError(f"{where} must be a number, not a string")
+    return parse_number(raw, where)
 
 
 def _unknown(key, network, notation, shapes):

@@ -18,7 +18,6 @@ a line is, and they write the words.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import mpmath
 import sympy as sp
 
 from . import functions as F
@@ -83,7 +82,7 @@ def shown(value, digits=4):
     v = numeric.num(value)
     if v == int(v) and abs(v) < 10**EXACT_DIGITS:
         return _integer(int(v))
-    return sp.Float(mpmath.mpf(v), digits)
+    return sp.Float(v, digits)  # rounds from all 50 digits
 
 
 def _integer(n):
@@ -126,7 +125,8 @@ def _neg(e):
 
 def _rounds_to(value, target, digits):
     """Whether ``value`` shows as ``target`` with ``digits`` significant digits."""
-    return mpmath.mpf(mpmath.nstr(mpmath.mpf(numeric.num(value)), digits)) == target
+    mp = numeric.MP
+    return mp.mpf(mp.nstr(numeric.num(value), digits)) == target
 
 
 # -- the pieces a line is built from ----------------------------------------------
