@@ -60,6 +60,21 @@ def _tex(ctx, expr, short=False):
     return printer.doprint(expr)
 
 
+def _bytecode_cache():
+    """Compiled templates cached under the user's cache directory: compiling
+    them is a third of the headline command's own time.  Optional: without a
+    writable cache directory templates are simply compiled each run."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "derive", "jinja")
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(path)
+
+
 @lru_cache(maxsize=None)
 def environment(extra_dir=None):
     loaders = [jinja2.FileSystemLoader(str(templates_dir()))]
@@ -70,7 +85,7 @@ def environment(extra_dir=None):
         loaders.insert(0, jinja2.FileSystemLoader(str(extra_dir)))
         env_cls = SandboxedEnvironment
     env = env_cls(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-                  **DELIMITERS)
+                  bytecode_cache=_bytecode_cache(), **DELIMITERS)
     env.filters["tex"] = _tex
     env.filters["escape_tex"] = escape_tex
     return env
