@@ -38,7 +38,7 @@ _PRIME_MAX = {"sigmoid": MP.mpf("0.25"), "tanh": MP.mpf(1)}
 
 # Work bounds (multiply-adds): the gradient check samples entries beyond it,
 # SGD refuses more steps than it allows.
-GRADCHECK_BUDGET = 3_000_000
+GRADCHECK_BUDGET = 2_000_000
 SGD_BUDGET = 4_000_000
 MAX_STEPS = 10_000
 
@@ -330,9 +330,10 @@ def _saturation_message(network, notation, layer, act, units, zs, fps):
     else:
         j = units[0]
         where = f"{zname} = {_fmt(zs[j])}, so {fname}(z) = {_fmt(fps[j])}"
+    before = " and for every layer before" if layer > 1 else ""
     return (f"{shown} {verb} saturated: {where} (its largest value is {top}); the gradient "
             f"through {'them' if several else 'it'} is tiny, so learning is slow for the weights "
-            f"into {'them' if several else 'it'} and for every layer before")
+            f"into {'them' if several else 'it'}{before}")
 
 
 def warnings(network, values, result):
