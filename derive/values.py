@@ -235,7 +235,7 @@ def parse_number(text, where):
             text = repr(text)
         else:
             raise NumberError(f"{where} must be a number, not {_describe(text)}")
-    raw = text.strip()
+    raw = text.strip().replace("\u2212", "-")  # the minus sign of typeset text (−5)
     if len(raw) > MAX_NUMBER_CHARS:
         raise NumberError(f"{where}: the number {raw[:20]}... is too long "
                           f"(at most {MAX_NUMBER_CHARS} characters)")

@@ -149,6 +149,7 @@ def test_size_limits(tmp_path):
 
 def test_parse_number_for_the_learning_rate():
     assert parse_number("0.5", "--lr") == D("0.5")
+    assert parse_number("\u22125", "w2") == D(-5)  # a typeset minus, as copied from a document
     assert parse_number("-0", "--lr") == 0
     with pytest.raises(NumberError, match="--lr = 'fast' is not a number"):
         parse_number("fast", "--lr")
