@@ -35,8 +35,11 @@ class OneLineErrors(click.Command):
 
 
 @click.command(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--layers", default="1-1-1", show_default=True, metavar="N0-N1-...-NL",
-              help="Layer sizes from input to output, e.g. 3-4-2.")
+@click.option("--layers", default=None, metavar="N0-N1-...-NL",
+              help="Layer sizes from input to output, e.g. 3-4-2  [default: 1-1-1].")
+@click.option("--graph", type=click.Path(dir_okay=False), default=None,
+              help="Derive a computation graph written as forward equations in FILE "
+                   "(instead of --layers); see the README for the format.")
 @click.option("--activation", default="sigmoid", show_default=True, metavar="NAME[,NAME...]",
               help=f"One of {', '.join(ACTIVATIONS)} for every layer, or one per non-input "
                    "layer separated by commas (softmax: output layer only).")
@@ -58,7 +61,8 @@ def cli(**options):
     """Derive backpropagation for a layered network, step by step."""
     from derive.commands import run
 
-    return run(echo=lambda text: click.echo(text, nl=False), **options)
+    return run(echo=lambda text: click.echo(text, nl=False),
+               warn=lambda line: click.echo(line, err=True), **options)
 
 
 def main(argv=None):

@@ -35,14 +35,26 @@ def emit(text, output, force, echo):
         write_atomic(output, text, force=force)
 
 
-def run_derivation(*, layers, activation, cost, no_bias, notation, fmt, standalone, expand,
-                   output, force, echo, **_):
-    """The main job: derive, render, write.  Returns the exit status."""
+def build(*, layers, activation, cost, no_bias, notation, expand, graph=None, **_):
+    """The Derivation the options describe: a layered network or a --graph file."""
     from .api import derive
+    from .errors import SpecError
 
+    if graph is not None:
+        if layers is not None:
+            raise SpecError("--graph and --layers describe the network twice; give one of them")
+        return derive(graph=graph, notation=notation)
+    return derive(layers=layers or "1-1-1", activation=activation, cost=cost, bias=not no_bias,
+                  notation=notation, expand=expand)
+
+
+def run_derivation(*, fmt, standalone, output, force, echo, warn=None, **options):
+    """The main job: derive, render, write.  Returns the exit status."""
     fmt = output_format(fmt, output)
-    derivation = derive(layers=layers, activation=activation, cost=cost, bias=not no_bias,
-                        notation=notation, expand=expand)
+    derivation = build(**options)
+    for line in derivation.warnings:
+        if warn is not None:
+            warn(line)
     emit(derivation.render(fmt, standalone=standalone), output, force, echo)
     return 0
 

@@ -51,15 +51,28 @@ class Derivation:
     full_expansion: bool = True
     graph: object = None
     worked: object = None  # filled by the worked-example feature
+    warnings: list = field(default_factory=list)
 
     @property
     def widths(self):
-        return self.network.widths
+        return self.network.widths if self.network is not None else None
 
     @property
     def parameters(self):
+        if self.mode == "graph":
+            return [p.key for p in self.graph.params]
         n = self.notation
         return [n.key(g.kind, g.layer) for g in self.network.param_groups]
+
+    def describe(self):
+        """What was derived: the network's spec, or the graph's declarations."""
+        if self.mode == "graph":
+            g = self.graph
+            names = lambda role: [str(n.symbol) for n in g.nodes if n.role == role]
+            return {"graph": getattr(g, "source", None), "inputs": names("input"),
+                    "params": names("param"), "targets": names("target"),
+                    "cost": getattr(g, "cost_name", "C"), "notation": self.notation.name}
+        return {**self.network.describe(), "notation": self.notation.name}
 
     def render(self, fmt="latex", standalone=False):
         from .render import render
@@ -187,6 +200,36 @@ def build(network, notation, expand=False):
         d.vectorised = EQ.vectorised(network, _output_delta(network))
     d.bp_general = EQ.general()
     d.bp_network = EQ.for_network(network, _output_delta(network))
+    return d
+
+
+GRAPH_FULL_EXPANSION_NODES = 40  # larger graphs expand each gradient from the δ above it
+
+
+def build_graph(graph, notation):
+    """Derive everything for a user-written graph (``--graph``)."""
+    import dataclasses
+
+    cost_name = getattr(graph, "cost_name", "C")
+    notation = dataclasses.replace(notation, names={**notation.names, "C": cost_name})
+    d = Derivation(network=None, notation=notation, mode="graph", graph=graph)
+    d.forward = [Equation("def", n.symbol, n.expr) for n in graph.nodes
+                 if not n.is_leaf and n.role != "cost"]
+    d.cost = Equation("C", COST, graph.cost.expr)
+    seen = []
+    for n in graph.nodes:
+        act = n.activation
+        if act is not None and act.name not in seen:
+            seen.append(act.name)
+            d.activation_derivatives.append((act.name, derivative_derivation(act.name)))
+    engine = Engine(graph)
+    d.full_expansion = len(graph.nodes) <= GRAPH_FULL_EXPANSION_NODES
+    params = graph.params
+    d.gradients = [Entry(p.key, engine.gradient(p) if d.full_expansion else engine.restated(p))
+                   for p in params]
+    d.deltas = [Entry(f"delta_{n.symbol}", engine.delta(n), name=n.delta)
+                for n in reversed(graph.nodes) if n.delta is not None]
+    d.restated = [Entry(p.key, engine.restated(p)) for p in params]
     return d
 
 

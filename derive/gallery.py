@@ -12,10 +12,12 @@ SEED_1_1_1 = ["--layers", "1-1-1", "--cost", "quadratic"]
 SEED_1_1_1_1 = ["--layers", "1-1-1-1", "--activation", "sigmoid,sigmoid,linear", "--no-bias",
                 "--notation", "ng"]
 SEED_3_4_2 = ["--layers", "3-4-2", "--notation", "matrix"]
+# seed 004's "simple network" written as forward equations (run from the repository root)
+SEED_004_GRAPH = ["--graph", "examples/graphs/seed004.graph"]
 
 ENTRIES = {}
 for stem, args in [("1-1-1-quadratic", SEED_1_1_1), ("1-1-1-1-ng-no-bias", SEED_1_1_1_1),
-                   ("3-4-2-matrix", SEED_3_4_2)]:
+                   ("3-4-2-matrix", SEED_3_4_2), ("seed004-graph", SEED_004_GRAPH)]:
     ENTRIES[f"{stem}.tex"] = args + ["--standalone"]
     ENTRIES[f"{stem}.md"] = list(args)
     ENTRIES[f"{stem}.json"] = list(args)

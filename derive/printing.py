@@ -39,6 +39,15 @@ class DeriveLatexPrinter(LatexPrinter):
             return self._add_parens(self._print(item))
         return self._print(item)
 
+    def _print_Add(self, expr, order=None):
+        # sympy's canonical order can start with a negative term (-t + y);
+        # a derivation reads better with the positive terms first (y - t)
+        terms = list(self._as_ordered_terms(expr, order=order))
+        if terms and terms[0].could_extract_minus_sign():
+            terms = ([t for t in terms if not t.could_extract_minus_sign()]
+                     + [t for t in terms if t.could_extract_minus_sign()])
+        return super()._print_Add(sp.Add(*terms, evaluate=False), order="none")
+
     # -- quantities --------------------------------------------------------
 
     def _name(self, word):

@@ -126,7 +126,7 @@ def to_dict(d):
             "index_form": d.mode == "index",
         }
     out = {
-        "network": {**d.network.describe(), "notation": d.notation.name},
+        "network": d.describe(),
         "parameters": d.parameters,
         "gradients": gradients,
         "deltas": {e.key: {"symbol": p.doprint(e.name), "lhs": p.doprint(e.derived.lhs),
@@ -134,6 +134,7 @@ def to_dict(d):
                    for e in d.deltas},
         "equations": [{"name": q.name, "latex": p.doprint(q.lhs) + " = " + p.doprint(q.rhs)}
                       for q in d.bp_network],
+        "warnings": list(d.warnings),
         "forward": [{"latex": p.doprint(q.lhs) + " = " + p.doprint(q.rhs)} for q in d.forward]
         + [{"latex": p.doprint(d.cost.lhs) + " = " + p.doprint(d.cost.rhs)}],
         "activation_derivatives": {name: {"lhs": p.doprint(der.lhs), "steps": _steps(der, p)}

@@ -164,3 +164,34 @@ def test_pairing_simplification_is_shown_as_steps():
     steps = out["deltas"]["delta2"]["steps"]
     assert [s["rule"] for s in steps][-3:] == ["distribute", "collect_terms", "target_sums_to_one"]
     assert steps[-1]["latex"] == "a^{(2)}_{j} - y_{j}"
+
+
+def test_graph_file_end_to_end(tmp_path):
+    from pathlib import Path
+
+    path = tmp_path / "net.graph"
+    path.write_text("params: w1, w2, b\ninput: x\ntarget: t\n"
+                    "z1 = w1*x\na1 = relu(z1)\nz2 = w2*a1 + b\ny = sigmoid(z2)\nC = (y - t)^2/2\n")
+    data = json.loads(run("--graph", str(path), "--format", "json").stdout)
+    assert data["parameters"] == ["w1", "w2", "b"]
+    assert data["network"]["cost"] == "C"
+    assert set(data["deltas"]) == {"delta_z1", "delta_a1", "delta_z2", "delta_y"}
+    assert data["gradients"]["w1"]["steps"][0]["rule"] == "chain_rule"
+
+
+def test_graph_errors_are_one_line(tmp_path):
+    path = tmp_path / "bad.graph"
+    path.write_text("params: w\ninput: x\nz = w*q\nC = z^2\n")
+    r = run("--graph", str(path))
+    assert r.exit_code == 2 and ":3:7: undefined name q" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    r = run("--graph", str(path), "--layers", "1-1")
+    assert r.exit_code == 2 and "--graph and --layers" in r.stderr
+
+
+def test_graph_warning_goes_to_stderr(tmp_path):
+    path = tmp_path / "w.graph"
+    path.write_text("params: w, v\ninput: x\nC = (w*x)^2\n")
+    r = run("--graph", str(path))
+    assert r.exit_code == 0
+    assert "warning" in r.stderr and "v" in r.stderr

@@ -1,5 +1,7 @@
 """Rendered documents: LaTeX compiles with real TeX Live, Markdown renders
 in KaTeX with strict on, and output/ is up to date."""
+from pathlib import Path
+
 import pytest
 
 from derive import derive
@@ -15,10 +17,13 @@ NETWORKS = [
     dict(layers="1-1", cost="cross-entropy", notation="matrix"),
     dict(layers="2-2", activation="tanh", cost="squared-error", notation="ng"),
     dict(layers="2-3-2", expand=True),
+    dict(graph=str(Path(__file__).resolve().parent.parent / "examples" / "graphs" / "residual.graph")),
+    dict(graph=str(Path(__file__).resolve().parent.parent / "examples" / "graphs" / "seed004.graph"),
+         notation="ng"),
 ]
 
 
-@pytest.mark.parametrize("spec", NETWORKS, ids=lambda s: "-".join(map(str, s.values())))
+@pytest.mark.parametrize("spec", NETWORKS, ids=lambda s: "-".join(Path(str(v)).name for v in s.values()))
 def test_standalone_latex_compiles(spec, tmp_path):
     require_latexmk()
     code, log, pdf = compile_tex(derive(**spec).render("latex", standalone=True), tmp_path)

@@ -2,6 +2,7 @@
 composed cost, with the activations made concrete, for every activation ×
 cost combination on 1-1-1, 2-3-2 and 1-1-1-1 networks."""
 import random
+import zlib
 
 import pytest
 
@@ -20,7 +21,7 @@ def _points(graph, seed, n=3):
     """n random points at which the cost is defined (real and finite)."""
     rng = random.Random(seed)
     points = []
-    for _ in range(400):
+    for _ in range(2000):
         p = random_point(graph, rng)
         c = Numeric(graph, p).vals[graph.cost.symbol]
         if c.is_real and c.is_finite:
@@ -56,7 +57,8 @@ def test_step_eval_is_the_symbolic_semantics():
 @pytest.mark.parametrize("cost", COSTS)
 @pytest.mark.parametrize("activation", ELEMENTWISE)
 def test_every_step_matches_sympy_diff(shape, activation, cost):
-    _check_network(Network(shape, activation, cost), seed=hash((shape, activation, cost)) % 1000)
+    seed = zlib.crc32(f"{shape}/{activation}/{cost}".encode())  # stable across PYTHONHASHSEED
+    _check_network(Network(shape, activation, cost), seed=seed)
 
 
 @pytest.mark.parametrize("cost", COSTS)
