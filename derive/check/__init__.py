@@ -1,0 +1,23 @@
+"""Checking a hand derivation line by line against the engine.
+
+``check_file(path_or_dash, network, notation, strict=False, seed=0)`` reads a
+``.tex``, ``.md`` or ``.txt`` derivation (or stdin for ``-``), finds every
+claimed equality, and returns a ``Report`` whose steps are *correct*,
+*wrong* (with the expected expression, a witness point and a diagnosis),
+*unknown* (with the reason) or *unparsed* (with line, column and what was
+expected).  Modules: ``extract`` (finding the math), ``parse``/``build``/
+``names`` (our own lark grammars → sympy), ``shapes`` (general l, j, k and
+vector shapes), ``semantics`` (independent values), ``verify`` (verdicts),
+``diagnose`` (what went wrong), ``report`` (JSON, text and marked LaTeX).
+"""
+__all__ = ["check_file", "check_text", "Report", "CheckInputError"]
+
+
+def __getattr__(name):
+    import importlib
+
+    home = {"check_file": "checker", "check_text": "checker", "Report": "report",
+            "CheckInputError": "limits"}
+    if name in home:
+        return getattr(importlib.import_module(f"derive.check.{home[name]}"), name)
+    raise AttributeError(name)

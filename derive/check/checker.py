@@ -1,0 +1,76 @@
+"""Checking a whole file: read it, find the claims, decide every step.
+
+``check_file(path_or_dash, network, notation)`` is what the CLI calls.  A file
+that cannot be read at all (missing, larger than 1 MB, not UTF-8 text, no
+equations) raises ``CheckInputError`` (exit status 2); otherwise a ``Report``
+comes back, whatever the steps say.
+"""
+import sys
+from pathlib import Path
+
+from ..notation import Notation, get_notation
+from .extract import extract
+from .limits import LIMITS, CheckInputError, Deadline
+from .parse import is_math_word
+from .report import Report
+from .text import Source
+from .verify import Checker
+
+KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt"}
+
+
+def read_input(path_or_dash):
+    """(text, name, kind) of the file to check; '-' reads stdin."""
+    if str(path_or_dash) == "-":
+        data = sys.stdin.buffer.read(LIMITS.max_bytes + 1)
+        name, kind = "<stdin>", None
+    else:
+        p = Path(path_or_dash)
+        if not p.is_file():
+            raise CheckInputError(f"cannot read {p}: no such file")
+        if p.stat().st_size > LIMITS.max_bytes:
+            raise CheckInputError(f"{p} is larger than {LIMITS.max_bytes // 1_000_000} MB; "
+                                  "split the derivation into smaller files")
+        try:
+            with open(p, "rb") as fh:
+                data = fh.read(LIMITS.max_bytes + 1)
+        except OSError as e:
+            raise CheckInputError(f"cannot read {p}: {e.strerror}") from None
+        name, kind = str(p), KINDS.get(p.suffix.lower())
+    if len(data) > LIMITS.max_bytes:
+        raise CheckInputError(f"{name} is larger than {LIMITS.max_bytes // 1_000_000} MB")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise CheckInputError(f"{name} is not UTF-8 text (byte {e.start})") from None
+    if "\x00" in text:
+        raise CheckInputError(f"{name} is not a text file")
+    if kind is None:
+        kind = "md" if any(m in text for m in ("$", "\\frac", "\\begin")) else "txt"
+    return text, name, kind
+
+
+def check_text(text, network, notation, kind="md", name="<input>", strict=False, seed=0,
+               step_seconds=None):
+    """A Report for derivation ``text`` of kind 'tex', 'md' or 'txt'."""
+    if not isinstance(notation, Notation):
+        notation = get_notation(notation or "nielsen")
+    source = Source(text, name)
+    chains, macro_args = extract(source, kind, is_math_word)
+    if not chains:
+        raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
+    checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
+    deadline = Deadline(LIMITS.file_seconds)
+    verdicts = []
+    for chain in chains[:LIMITS.max_steps]:
+        verdicts.extend(checker.check_chain(chain, source, deadline))
+        if len(verdicts) >= LIMITS.max_steps:
+            break
+    return Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
+                  strict=strict)
+
+
+def check_file(path_or_dash, network, notation, strict=False, seed=0):
+    """Check the derivation in ``path_or_dash`` ('-' for stdin) on ``network``."""
+    text, name, kind = read_input(path_or_dash)
+    return check_text(text, network, notation, kind=kind, name=name, strict=strict, seed=seed)

@@ -1,0 +1,314 @@
+"""Why a wrong step is wrong.
+
+Each hypothesis is tested the same way the verdict was reached: numerically,
+at the same random points, against the independent semantics.  In order:
+
+* the sign is flipped;
+* off by a constant factor (a missing 2 or ½ is named);
+* a factor missing or extra, from the factors of the expected expression, the
+  student's own factors, every activation derivative (σ'(z), ReLU'(z)) and
+  every quantity of the network;
+* the derivative of the wrong function: replacing one sub-expression of the
+  student's line that depends on a single z by that unit's activation
+  derivative makes it right (1 − σ written for σ(1 − σ));
+* a wrong layer index, swapped unit indices, a missing or extra transpose:
+  changing one quantity of the written line makes it right;
+* the value for another activation or cost (the binary cross-entropy
+  derivative used with softmax): the same left side computed on a network
+  that differs only there equals what was written.
+
+The first hypothesis that explains every point is reported.
+"""
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+
+from ..activations import ACTIVATIONS
+from ..costs import COSTS
+from ..network import Network
+from ..symbols import COST, Partial, Transpose, base, label, plain, quantity
+from .limits import StepTimeout, Unsupported
+from .semantics import Points, Semantics, Undefined, compare
+from .shapes import Missing, ShapeMismatch
+
+_SKIP = (Unsupported, Missing, ShapeMismatch, Undefined, ZeroDivisionError, ValueError, TypeError,
+         OverflowError, KeyError, IndexError)
+MAX_CANDIDATES = 60
+
+
+def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None):
+    """(code, params) for the first hypothesis that explains the error, or None."""
+    tests = []
+    if witness is not None:
+        _, _, _, _, _, a, b, ca, cb = witness
+        tests += [lambda: _sign_or_constant(checker, ca, cb),
+                  lambda: _factor(checker, a, b, ca, cb, assign),
+                  lambda: _activation_derivative(checker, b, ca)]
+    tests += [lambda: _mutations(checker, ref, rhs, assign)]
+    if witness is not None:
+        tests.append(lambda: _other_model(checker, witness[5], witness[8]))
+    for test in tests:
+        try:
+            deadline.check()
+            found = test()
+        except StepTimeout:
+            raise
+        except _SKIP:
+            found = None
+        if found:
+            return found
+    return None
+
+
+# -- values -------------------------------------------------------------------
+
+def _vals(checker, expr):
+    return checker.points.values(checker.sem.concrete(expr))
+
+
+def _same(xs, ys):
+    return compare(xs, ys)[0] == "equal"
+
+
+def _scaled(xs, fs):
+    return [None if x is None or f is None else x * f for x, f in zip(xs, fs)]
+
+
+# -- sign, constants, factors -----------------------------------------------------
+
+def _sign_or_constant(checker, ca, cb):
+    truth = checker.points.values(ca)
+    said = checker.points.values(cb)
+    if _same(said, [None if t is None else -t for t in truth]):
+        return "sign", {}
+    ratios = [s / t for s, t in zip(said, truth) if s is not None and t is not None and t != 0]
+    if len(ratios) < 3:
+        return None
+    r0 = ratios[0]
+    if all(abs(r - r0) <= mpmath.mpf(10) ** -25 * max(1, abs(r0)) for r in ratios):
+        frac = Fraction(float(r0)).limit_denominator(64)
+        if abs(mpmath.mpf(frac.numerator) / frac.denominator - r0) > mpmath.mpf(10) ** -20:
+            return None
+        c = sp.Rational(frac.numerator, frac.denominator)
+        if c in (1, -1):
+            return None
+        hint = None
+        if c == 2 and checker.network.cost_name == "quadratic":
+            hint = "missing_half"
+        elif c == sp.Rational(1, 2):
+            hint = "missing_two"
+        return "constant_factor", {"factor": c, "hint": hint, "half": sp.Rational(1, 2)}
+    return None
+
+
+def _factors_of(e):
+    e = plain(e)
+    return list(e.args) if isinstance(e, sp.Mul) else [e]
+
+
+def _candidates(checker, a, b, assign):
+    """Factors that might be missing or extra."""
+    out = []
+    form = checker.expected(a, {}, b, "lhs", None) if not isinstance(a, sp.MatrixBase) else None
+    for src in (form, b):
+        if src is not None:
+            out += [f for f in _factors_of(src) if not f.is_number]
+    g = checker.graph
+    for n in g.nodes:
+        if n.role == "a" and n.activation is not None and len(n.parents) == 1:
+            out.append(n.activation.derivative(n.parents[0].symbol))
+    for n in g.nodes:
+        if n.role in ("a", "param", "input"):
+            out.append(n.symbol)
+    seen, uniq = set(), []
+    for f in out:
+        if f not in seen and f != 1:
+            seen.add(f)
+            uniq.append(f)
+    return uniq[:MAX_CANDIDATES]
+
+
+def _factor(checker, a, b, ca, cb, assign):
+    truth = checker.points.values(ca)
+    said = checker.points.values(cb)
+    for f in _candidates(checker, a, b, assign):
+        fv = _vals(checker, f)
+        if any(v is None for v in fv) or all(v == 1 for v in fv):
+            continue
+        if _same(_scaled(said, fv), truth):
+            return "missing_factor", {"factor": f}
+        if _same(said, _scaled(truth, fv)):
+            return "extra_factor", {"factor": f}
+    return None
+
+
+# -- the derivative of the wrong function ------------------------------------------------
+
+def _unit_functions(checker):
+    """(z symbol, activation, a symbol) for every unit with an element-wise activation."""
+    out = []
+    for n in checker.graph.nodes:
+        if n.role == "a" and n.activation is not None and len(n.parents) == 1 \
+                and n.activation.prime is not None:
+            out.append((n.parents[0].symbol, n.activation, n.symbol))
+    return out
+
+
+def _activation_derivative(checker, b, ca):
+    truth = checker.points.values(ca)
+    units = _unit_functions(checker)
+    free_z = [s for s in b.free_symbols if isinstance(s, sp.Symbol) and s.name in ("z", "x", "u")]
+    for s in free_z:  # σ'(z) = … written for a free variable
+        for name in ("sigmoid", "tanh", "relu"):
+            act = ACTIVATIONS[name]
+            units.append((s, act, None))
+    subterms = [t for t in sp.preorder_traversal(b) if not t.is_Atom and not isinstance(t, sp.Indexed)]
+    for t in subterms[:MAX_CANDIDATES]:
+        syms = _symbols(t)
+        for z, act, a in units:
+            own = {z} | ({a} if a is not None else set())
+            if not syms or not syms <= own:
+                continue
+            should = act.derivative(z)
+            if t == should:
+                continue
+            fixed = b.xreplace({t: should})
+            if _same(_vals(checker, fixed), truth):
+                return "activation_derivative", {"written": t, "should": should,
+                                                 "function": act.apply(z)}
+    return None
+
+
+def _symbols(t):
+    """Network quantities and free symbols in ``t`` (not the labels of indexed bases)."""
+    indexed = t.atoms(sp.Indexed)
+    labels = {q.base.label for q in indexed}
+    return indexed | {s for s in t.atoms(sp.Symbol) if s not in labels}
+
+
+# -- one quantity changed ------------------------------------------------------------------
+
+def _shift(q, d):
+    kind, layer, idx = _parts(q)
+    if kind in ("x", "y"):
+        return None
+    if isinstance(layer, str) and not layer.lstrip("-").isdigit():
+        name, _, off = layer.partition("+") if "+" in layer else layer.partition("-")
+        k = int(off or 0) * (1 if "+" in layer else -1)
+        k += d
+        new = name + (f"+{k}" if k > 0 else f"{k}" if k < 0 else "")
+    else:
+        new = int(layer) + d
+        if kind == "a" and new == 0:
+            return quantity("x", 0, *idx) if idx else base("x", 0)
+    return quantity(kind, new, *idx) if idx else base(kind, new)
+
+
+def _parts(q):
+    if isinstance(q, sp.Indexed):
+        kind, layer, idx = label(q)
+    else:
+        kind, _, layer = str(q.label).partition(":")
+        idx = ()
+    if kind == "x":
+        kind, layer = "a", "0"
+    return kind, layer, idx
+
+
+def _mutations(checker, ref, rhs, assign):
+    inst = checker.inst
+    lv = inst.value(ref, assign)
+
+    def fits(candidate):
+        try:
+            rv = inst.value(candidate, assign)
+        except _SKIP:
+            return False
+        if getattr(rv, "shape", (1, 1)) != getattr(lv, "shape", (1, 1)):
+            return False
+        pairs = zip(lv, rv) if isinstance(lv, sp.MatrixBase) else [(lv, rv)]
+        for x, y in pairs:
+            if x == y:
+                continue
+            if not _same(_vals(checker, y), _vals(checker, x)):
+                return False
+        return True
+
+    quantities = list(dict.fromkeys(q for q in sp.preorder_traversal(rhs)
+                                    if isinstance(q, (sp.Indexed, sp.IndexedBase))
+                                    and not (isinstance(q, sp.IndexedBase) and _inside_indexed(rhs, q))))
+    for q in quantities:
+        for d in (-1, 1):
+            new = _shift(q, d)
+            if new is not None and fits(rhs.xreplace({q: new})):
+                return "layer_index", {"written": q, "should": new}
+    for q in quantities:
+        if isinstance(q, sp.Indexed) and len(q.indices) == 2:
+            swapped = q.base[q.indices[1], q.indices[0]]
+            if fits(rhs.xreplace({q: swapped})):
+                return "unit_index", {"written": q, "should": swapped}
+    for t in [t for t in sp.preorder_traversal(rhs) if isinstance(t, Transpose)]:
+        if fits(rhs.xreplace({t: t.args[0]})):
+            return "transpose", {"written": t, "should": t.args[0], "missing": False}
+    for q in quantities:
+        if isinstance(q, sp.IndexedBase) or isinstance(q, Partial):
+            if fits(rhs.xreplace({q: Transpose(q)})):
+                return "transpose", {"written": q, "should": Transpose(q), "missing": True}
+    return None
+
+
+def _inside_indexed(expr, b):
+    return any(isinstance(q, sp.Indexed) and q.base == b for q in expr.atoms(sp.Indexed)) and \
+        b not in _bare(expr)
+
+
+def _bare(expr):
+    from .forms import bare_bases
+
+    return bare_bases(expr)
+
+
+# -- another activation or cost ----------------------------------------------------------------
+
+def _variants(network):
+    acts = list(network.activations)
+    out = []
+    for cost in COSTS:
+        if cost != network.cost_name:
+            out.append(("cost", cost, network.cost_name, None, acts))
+    last = acts[-1]
+    for other in ("sigmoid", "softmax", "linear"):
+        if other != last and not (other == "softmax" and network.widths[-1] < 2):
+            out.append(("activation", other, last, network.L, acts[:-1] + [other]))
+    for layer in range(1, network.L):
+        for other in ("sigmoid", "relu", "tanh"):
+            if other != acts[layer - 1]:
+                changed = acts[:layer - 1] + [other] + acts[layer:]
+                out.append(("activation", other, acts[layer - 1], layer, changed))
+    return out
+
+
+def _other_model(checker, a, cb):
+    if not (a.has(COST) or any(label(q)[0] == "delta" for q in a.atoms(sp.Indexed))):
+        return None
+    said = checker.points.values(cb)
+    net = checker.network
+    for changed, other, actual, layer, acts in _variants(net)[:12]:
+        alt = checker._alt_models.get((changed, other, layer)) if hasattr(checker, "_alt_models") else None
+        if alt is None:
+            try:
+                alt_net = Network(net.widths, activation=acts, cost=(other if changed == "cost"
+                                                                     else net.cost_name), bias=net.bias)
+                alt = Semantics(alt_net.graph)
+            except Exception:  # an invalid combination (softmax rules) is simply skipped
+                continue
+            checker.__dict__.setdefault("_alt_models", {})[(changed, other, layer)] = alt
+        values = checker.points.values(alt.concrete(a))
+        if _same(said, values):
+            return "wrong_model", {"changed": changed, "other": other, "actual": actual,
+                                   "layer": layer}
+    return None
+
+
+__all__ = ["diagnose", "Points"]

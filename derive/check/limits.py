@@ -1,0 +1,95 @@
+"""Bounds and typed failures of the checker.
+
+Hand derivations are untrusted input (think of a grading server): the file
+size, the length and nesting of an expression, the size of exponents and
+numbers, and the time spent on each step are all bounded here.  A bound that
+is hit never raises out of the checker; it turns the step into *unparsed*
+(input limits) or *unknown* (time).
+"""
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ..errors import DeriveError
+
+
+@dataclass
+class Limits:
+    max_bytes: int = 1_000_000
+    max_expr_chars: int = 4_000
+    max_depth: int = 40
+    max_exponent: int = 64
+    max_digits: int = 30
+    max_factors: int = 200
+    max_steps: int = 2_000
+    step_seconds: float = 2.0
+    file_seconds: float = 120.0
+    max_instances: int = 12
+    max_ops: int = 4_000  # sympy operations in a composed expression before giving up
+
+
+LIMITS = Limits()
+
+
+class CheckInputError(DeriveError):
+    """The file to check cannot be read at all (missing, too large, not text, no math)."""
+
+
+class ParseLimit(Exception):
+    """An expression exceeds a size bound; the step is reported as unparsed."""
+
+
+class Unsupported(Exception):
+    """Understood as far as the grammar goes, but not given a meaning.
+
+    ``code`` names the message (templates/check_messages.j2), ``params`` fill it.
+    """
+
+    def __init__(self, code, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+class StepTimeout(BaseException):
+    """The time budget of one step ran out.  A BaseException, so that no
+    ``except Exception`` inside sympy or lark swallows it."""
+
+
+class Deadline:
+    """A point in time after which work on the current step stops."""
+
+    def __init__(self, seconds):
+        self.end = time.monotonic() + seconds
+
+    def check(self):
+        if time.monotonic() > self.end:
+            raise StepTimeout()
+
+    @property
+    def remaining(self):
+        return self.end - time.monotonic()
+
+
+@contextmanager
+def time_limit(seconds):
+    """Interrupt long sympy calls after ``seconds`` (main thread on POSIX only;
+    elsewhere the cooperative ``Deadline`` checks are the only bound)."""
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and seconds > 0)
+    if not usable:
+        yield Deadline(seconds)
+        return
+
+    def _raise(signum, frame):
+        raise StepTimeout()
+
+    old = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield Deadline(seconds)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)

@@ -1,0 +1,398 @@
+"""What the names in a hand derivation mean for one network and notation.
+
+``Context`` turns a name with its scripts and arguments into a sympy object:
+a layer superscript (``^{(l)}``, ``^l``, ``^{[l]}``) into an internal layer by
+the notation's offset, unit subscripts into 0-based indices, ``f(x)`` /
+``\\hat{y}`` / ``h(x)`` into the network output, ``f(z^{(2)})`` into the
+activation of layer 2, ``C(x, f)`` into the cost.  Every reading that is not
+literal is recorded as a note (code + parameters), so the report can say
+which reading was taken.
+"""
+import math
+import re
+
+import sympy as sp
+
+from .. import functions as F
+from ..activations import ACTIVATIONS
+from ..symbols import COST, ETA, IndexSum, Partial, Shaped, Transpose, base, quantity
+from .forms import AUTO, Increment, index_symbol, product
+from .limits import LIMITS, ParseLimit, Unsupported
+
+LAYERED = ("a", "z", "w", "b", "delta")
+_KEY = re.compile(r"^(w|W|theta|b|a|z)_?([0-9]{1,3})$")
+_KEY_KIND = {"w": "w", "W": "w", "theta": "w", "b": "b", "a": "a", "z": "z"}
+
+
+class Context:
+    """Resolves names for ``network`` written in ``notation``."""
+
+    def __init__(self, network, notation):
+        self.network = network
+        self.notation = notation
+        self.zoff = notation.offsets.get("z", 0)
+        self.notes = []
+
+    # -- bookkeeping ----------------------------------------------------------
+
+    def note(self, code, **params):
+        item = (code, tuple(sorted(params.items())))
+        if item not in self.notes:
+            self.notes.append(item)
+
+    def off(self, kind):
+        return self.notation.offsets.get(kind, 0)
+
+    def output_unit(self, idx):
+        return quantity("a", self.network.L, *idx)
+
+    def layers_of(self, kind):
+        """Internal layers at which ``kind`` exists."""
+        if kind == "b" and not self.network.bias:
+            return []
+        if kind == "a":
+            return list(range(0, self.network.L + 1))
+        return list(range(1, self.network.L + 1))
+
+    # -- layers ---------------------------------------------------------------
+
+    def layer_label(self, kind, shown):
+        """The label of the layer written ``shown`` on a ``kind``: an internal
+        int, or a generic string counted in the layers of z ('l', 'l+1', 'L')."""
+        shown = sp.expand(shown)
+        if isinstance(shown, sp.Integer):
+            return int(shown) - self.off(kind)
+        free = shown.free_symbols
+        if len(free) == 1:
+            s = next(iter(free))
+            rest = sp.expand(shown - s)
+            if s.name in ("l", "L") and isinstance(rest, sp.Integer):
+                k = int(rest) - self.off(kind) + self.zoff
+                return s.name + (f"+{k}" if k > 0 else f"{k}" if k < 0 else "")
+        raise Unsupported("layer_index", text=str(shown))
+
+    def key_head(self, word):
+        """Head for an ASCII key such as w2, theta1, W1, b2, z1, a1."""
+        from .build import Head
+
+        m = _KEY.match(word)
+        if not m:
+            return None
+        kind = _KEY_KIND[m.group(1)]
+        return Head("key", kind, int(m.group(2)) - self.off(kind))
+
+    def _make(self, kind, layer, idx):
+        if kind == "a" and layer == 0:
+            kind = "x"
+        if kind == "x":
+            layer = 0
+        if not idx and self._is_scalar(kind, layer):
+            idx = (0, 0) if kind == "w" else (0,)
+        return quantity(kind, layer, *idx) if idx else base(kind, layer)
+
+    def _is_scalar(self, kind, layer):
+        """Whether a whole layer of ``kind`` is a single number (one-unit layers)."""
+        widths = self.network.widths
+        if not isinstance(layer, int):
+            return all(w == 1 for w in widths)
+        if kind in ("x",):
+            return widths[0] == 1
+        if kind == "y" or layer == "out":
+            return widths[-1] == 1
+        if not 0 <= layer <= self.network.L:
+            return False
+        if kind == "w":
+            return layer >= 1 and widths[layer] == 1 and widths[layer - 1] == 1
+        return widths[layer] == 1
+
+    @property
+    def output(self):
+        return self._make("a", self.network.L, ())
+
+    def _unique_layer(self, kind):
+        layers = self.layers_of(kind)
+        if kind == "a":
+            layers = layers[1:]
+        if len(layers) == 1:
+            self.note("only_layer", kind=kind, layer=layers[0])
+            return layers[0]
+        raise Unsupported("no_layer", kind=kind)
+
+    # -- names with scripts -----------------------------------------------------
+
+    def resolve(self, head, scripts, builder):
+        kind = head.kind
+        sups = [s[1] for s in scripts if s[0] == "sup"]
+        subs = [s[1] for s in scripts if s[0] == "sub"]
+        tops = sum(1 for s in scripts if s[0] == "top")
+        primes = sum(1 for s in scripts if s[0] == "prime")
+        if primes and kind not in ("func",):
+            raise Unsupported("prime_of_expression")
+        if kind == "q":
+            out = self._quantity(head.name, sups, subs)
+        elif kind == "key":
+            if sups:
+                raise Unsupported("layer_twice")
+            out = self._make(head.name, head.key_layer, self._indices(head.name, subs))
+        elif kind == "rate":
+            out = ETA if head.name in ("eta", "lr") else sp.Symbol(head.name, positive=True)
+        elif kind == "e":
+            if len(sups) > 1:
+                raise Unsupported("double_superscript")
+            out = sp.exp(sups[0]) if sups else sp.E
+            sups = []
+        elif kind == "sym":
+            name = head.name + ("_" + "".join(subs[0]) if subs else "")
+            if not re.fullmatch(r"[A-Za-z]+(_[A-Za-z0-9]+)?", name):
+                raise Unsupported("odd_subscript")
+            out = self._powers(sp.Symbol(name), sups)
+        elif kind == "summark":
+            from .build import Marker
+
+            return Marker("summark", subs[0] if subs else None)
+        elif kind == "func":
+            raise Unsupported("function_without_argument", name=head.name)
+        else:
+            raise Unsupported("stray_operator")
+        for _ in range(tops):
+            out = Transpose(out)
+        return out
+
+    def _powers(self, out, sups):
+        for s in sups:
+            out = power(out, s)
+        return out
+
+    def _quantity(self, name, sups, subs):
+        if name == "C":
+            pw = [s for s in sups if isinstance(s, sp.Integer)]
+            if subs or len(pw) < len(sups):
+                self.note("cost_decorated")
+            return self._powers(COST, pw)
+        if name in ("x", "y", "t", "out"):
+            layer_free, powers = [], []
+            for s in sups:
+                if isinstance(s, sp.Symbol) and s.name in ("i", "n", "m"):
+                    self.note("sample_index", name=name)
+                elif isinstance(s, sp.Integer):
+                    powers.append(s)
+                else:
+                    raise Unsupported("superscript_on", name=name)
+            idx = self._indices("x", subs)
+            if name == "out" or (name == "y" and self.notation.target_name == "t"):
+                self.note("output_alias", written=name)
+                q = self.output_unit(idx) if idx else self.output
+            elif name in ("y", "t"):
+                if name != self.notation.target_name:
+                    self.note("target_alias", written=name)
+                q = self._make("y", "out", idx)
+            else:
+                q = self._make("x", 0, idx)
+            return self._powers(q, powers)
+        # a layered quantity: a, z, w, b, delta
+        if len(sups) > 1:
+            raise Unsupported("double_superscript")
+        if sups:
+            layer = self.layer_label(name, sups[0])
+            idx = self._indices(name, subs)
+        elif subs and len(subs[0]) == 1 and subs[0][0].isdigit() and len(subs) == 1:
+            layer = int(subs[0][0]) - self.off(name)
+            idx = ()
+        elif subs and len(subs) == 2 and subs[0][0].isdigit():
+            layer = int(subs[0][0]) - self.off(name)
+            idx = self._indices(name, subs[1:])
+        else:
+            if name == "z" and not subs:
+                return sp.Symbol("z")
+            layer = self._unique_layer(name)
+            idx = self._indices(name, subs)
+        return self._make(name, layer, idx)
+
+    def _indices(self, kind, subs):
+        """0-based unit indices from subscript token lists."""
+        if not subs:
+            return ()
+        if len(subs) > 1:
+            raise Unsupported("double_subscript")
+        toks = [t for t in subs[0] if t not in ("(", ")")]
+        if any(t in ("\\times", "=", "+", "-") for t in toks):
+            raise Unsupported("odd_subscript")
+        parts = [t for t in toks if t != ","]
+        if "," not in toks:
+            split = []
+            for t in parts:
+                if t.isdigit() and (kind == "w" or len(parts) > 1):
+                    split.extend(t)
+                elif t.isalpha() and not t.startswith("\\"):
+                    split.extend(t)
+                else:
+                    split.append(t)
+            parts = split
+        want = 2 if kind == "w" else 1
+        if len(parts) != want:
+            raise Unsupported("index_count", kind=kind, count=len(parts), want=want)
+        out = []
+        for t in parts:
+            if t.isdigit():
+                if len(t) > 6:
+                    raise ParseLimit("a unit index that is too large")
+                out.append(sp.Integer(int(t) - 1))
+            elif re.fullmatch(r"[a-zA-Z]", t):
+                out.append(index_symbol(t))
+            else:
+                raise Unsupported("odd_subscript")
+        return tuple(out)
+
+    # -- calls ------------------------------------------------------------------
+
+    def apply_call(self, atom, scripts, args, builder, post=()):
+        from .build import Diff, Head, Marker
+
+        if not (isinstance(atom, Head) and atom.kind == "q" and atom.name == "C"):
+            args = tuple(builder.ex(a) for a in args)
+        if isinstance(atom, Marker) and atom.kind == "dmark" and not scripts and len(args) == 1:
+            return Diff(self.apply_post(args[0], post, builder))
+        if isinstance(atom, Head) and atom.kind == "func":
+            primes = sum(1 for s in scripts if s[0] == "prime")
+            if any(s[0] == "sup" for s in scripts):
+                raise Unsupported("power_of_function")
+            out = self._function(atom.name, primes, args)
+        elif isinstance(atom, Head) and atom.kind == "q" and atom.name == "C":
+            self.note("cost_arguments")
+            out = self.resolve(atom, scripts, builder)
+        elif isinstance(atom, Head) and atom.kind == "summark":
+            subs = [s[1] for s in scripts if s[0] == "sub"]
+            if len(args) != 1:
+                raise Unsupported("tuple")
+            out = self.index_sum(args[0], [("sub", subs[0])] if subs else [])
+        elif isinstance(atom, Marker) and atom.kind in ("nabla", "inc") and len(args) == 1:
+            out = self.nabla(atom.data, args[0]) if atom.kind == "nabla" else Increment(args[0])
+        elif isinstance(atom, Head) and atom.kind == "sym" and atom.name not in ("d",):
+            raise Unsupported("unknown_function", name=atom.name)
+        else:
+            if len(args) != 1:
+                raise Unsupported("tuple")
+            head = builder.ex(atom) if not scripts else self.apply_scripts(atom, scripts, builder)
+            if isinstance(atom, Head) and atom.kind in ("q", "key") and isinstance(
+                    args[0], (sp.Indexed, sp.IndexedBase, sp.Symbol)) and not post:
+                return Marker("funcnote", (head, args))
+            out = product([head, args[0]])
+        return self.apply_post(out, post, builder)
+
+    def apply_post(self, out, post, builder):
+        if post:
+            return self.apply_scripts(out, list(post), builder)
+        return out
+
+    def _function(self, name, primes, args):
+        if name == "max":
+            if len(args) == 2 and 0 in args:
+                name, args = "relu", tuple(a for a in args if a != 0) or (sp.S.Zero,)
+            else:
+                raise Unsupported("tuple")
+        if len(args) != 1:
+            raise Unsupported("tuple")
+        arg = args[0]
+        if primes > 1:
+            raise Unsupported("second_derivative")
+        if name in ("f", "g", "h"):
+            return self._generic_function(name, primes, arg)
+        table = {"sigma": (F.sigmoid, F.sigmoid_prime), "sigmoid": (F.sigmoid, F.sigmoid_prime),
+                 "relu": (F.relu, F.relu_prime), "tanh": (sp.tanh, F.tanh_prime),
+                 "exp": (sp.exp, sp.exp), "ln": (sp.log, lambda u: 1 / u),
+                 "log": (sp.log, lambda u: 1 / u)}
+        if name not in table:
+            raise Unsupported("unknown_function", name=name)
+        return table[name][primes](arg)
+
+    def _generic_function(self, name, primes, arg):
+        if isinstance(arg, (sp.Indexed, sp.IndexedBase)):
+            label = str(arg.base.label if isinstance(arg, sp.Indexed) else arg.label)
+            kind, _, layer = label.partition(":")
+            if kind == "z":
+                act = self._activation_at(layer)
+                self.note("activation_function", name=name, activation=act.name)
+                return act.derivative(arg) if primes else act.apply(arg)
+            if kind == "x" and name in ("f", "h") and not primes:
+                self.note("output_alias", written=name + "(x)")
+                return self.output if isinstance(arg, sp.IndexedBase) else self.output
+        if isinstance(arg, sp.Symbol) and name in ("f", "g"):
+            names = set(self.network.activations)
+            if len(names) == 1:
+                act = ACTIVATIONS[names.pop()]
+                self.note("activation_function", name=name, activation=act.name)
+                return act.derivative(arg) if primes else act.apply(arg)
+        raise Unsupported("unknown_function", name=name)
+
+    def _activation_at(self, layer):
+        if layer.lstrip("-").isdigit():
+            i = int(layer)
+            if 1 <= i <= self.network.L:
+                return self.network.activation(i)
+            raise Unsupported("no_such_layer_activation")
+        names = set(self.network.activations)
+        if len(names) == 1:
+            return ACTIVATIONS[names.pop()]
+        raise Unsupported("activation_varies")
+
+    # -- scripts on groups, sums, gradients ---------------------------------------------
+
+    def apply_scripts(self, atom, scripts, builder):
+        from .build import Head, Marker
+
+        if isinstance(atom, Head) and atom.kind == "diff":
+            from .build import Diff
+
+            return Diff(self.apply_scripts(atom.name, scripts, builder))
+        if isinstance(atom, Head):
+            return self.resolve(atom, scripts, builder)
+        if isinstance(atom, Marker):
+            if atom.kind == "dmark":
+                raise Unsupported("higher_derivative")
+            raise Unsupported("stray_operator")
+        out = builder.ex(atom)
+        for s in scripts:
+            if s[0] == "sup":
+                out = power(out, s[1])
+            elif s[0] == "top":
+                out = Transpose(out)
+            elif s[0] == "sub":
+                out = self._shaped(out, s[1])
+            else:
+                raise Unsupported("prime_of_expression")
+        return out
+
+    def _shaped(self, expr, toks):
+        toks = [t for t in toks if t not in ("{", "}")]
+        if len(toks) == 3 and toks[1] in ("\\times", "x") and toks[0].isdigit() and toks[2].isdigit():
+            return Shaped(expr, int(toks[0]), int(toks[2]))
+        raise Unsupported("subscript_on_group")
+
+    def index_sum(self, body, scripts):
+        subs = [s[1] for s in scripts if s[0] == "sub"]
+        if not subs or not subs[0]:
+            raise Unsupported("sum_without_index")
+        toks = [t for t in subs[0] if t not in ("{", "}")]
+        if not re.fullmatch(r"[a-zA-Z]", toks[0]):
+            raise Unsupported("sum_without_index")
+        return IndexSum(body, index_symbol(toks[0]), AUTO)
+
+    def nabla(self, sub, operand):
+        if operand != COST or not sub or [t for t in sub if t not in "{}"] != ["a"]:
+            raise Unsupported("nabla")
+        self.note("nabla")
+        return Partial(COST, self.output)
+
+
+def power(base_, exponent):
+    """base^exponent with the exponent (and any number it makes) bounded."""
+    if isinstance(base_, Transpose):
+        raise Unsupported("power_of_matrix")
+    if exponent.is_number:
+        if not exponent.is_real or abs(exponent) > LIMITS.max_exponent:
+            raise ParseLimit(f"an exponent larger than {LIMITS.max_exponent}")
+        if base_.is_number and base_ != 0:
+            size = abs(float(exponent)) * (abs(math.log10(abs(float(sp.N(base_, 15))) or 1.0)) + 1)
+            if size > 20 * LIMITS.max_exponent:
+                raise ParseLimit("a number too large to write out")
+    return sp.Pow(base_, exponent)

@@ -1,0 +1,166 @@
+"""The result of checking a file: JSON, a human-readable report, marked LaTeX.
+
+Wording lives in templates (``check_messages.j2`` for each verdict's message,
+``check_report.txt.j2`` and ``check_marked.tex.j2`` for the documents); math
+comes only from the project's printer.  ``_render`` is the one place that
+builds the Jinja environment, so it can be switched to the shared one.
+"""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import mpmath
+
+STATUSES = ("correct", "wrong", "unknown", "unparsed")
+
+
+def templates_dir():
+    """derive.templates when installed, else the checkout's templates/ folder."""
+    try:
+        from importlib.resources import files
+
+        path = Path(str(files("derive.templates")))
+        if (path / "check_report.txt.j2").exists():
+            return path
+    except (ImportError, ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+@lru_cache(maxsize=None)
+def _environment():
+    from ..render import DELIMITERS, escape_tex
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
+                             undefined=jinja2.StrictUndefined, **DELIMITERS)
+    env.filters["tex"] = _tex
+    env.filters["escape_tex"] = escape_tex
+    env.filters["num"] = _num
+    return env
+
+
+def _render(name, **context):
+    return _environment().get_template(name).render(**context)
+
+
+@jinja2.pass_context
+def _tex(ctx, expr, short=False):
+    """The project's printer; a quantity the network lacks (named in an error)
+    is printed without the network's widths, which do not cover it."""
+    printers = ctx["printers"]
+    try:
+        return printers["short" if short else "full"].doprint(expr)
+    except IndexError:
+        return printers["plain"].doprint(expr)
+
+
+def _num(x, digits=6):
+    try:
+        return mpmath.nstr(mpmath.mpf(x), digits, min_fixed=-4, max_fixed=6)
+    except (TypeError, ValueError):
+        return str(x)
+
+
+def _message(module, v):
+    main = getattr(module, "msg_" + v.code, None)
+    main = main(v.params) if main is not None else module.msg_fallback(v.params, v.code)
+    why = getattr(module, "why_" + v.diagnosis)(v.params) if v.diagnosis else ""
+    notes = []
+    for code, params in v.notes:
+        fn = getattr(module, "note_" + code, None)
+        if fn is not None:
+            notes.append(str(fn(dict(params))).strip())
+    return str(module.assemble(str(main).strip(), str(why).strip(), notes))
+
+
+def _printers(notation, widths):
+    from ..printing import DeriveLatexPrinter
+    from ..render import printers
+
+    return {**printers(notation, widths), "plain": DeriveLatexPrinter(notation, None)}
+
+
+class Report:
+    """Verdicts for every step of one file."""
+
+    def __init__(self, verdicts, network, notation, name="<input>", givens=None, strict=False):
+        self.verdicts = verdicts
+        self.network = network
+        self.notation = notation
+        self.name = name
+        self.givens = givens or {}
+        self.strict = strict
+        self._messages = None
+
+    # -- numbers -------------------------------------------------------------
+
+    def counts(self):
+        out = {s: 0 for s in STATUSES}
+        for v in self.verdicts:
+            out[v.status] += 1
+        return out
+
+    @property
+    def readable(self):
+        """False when no step could be parsed at all (exit status 2)."""
+        return any(v.status != "unparsed" for v in self.verdicts)
+
+    def exit_code(self, strict=None):
+        strict = self.strict if strict is None else strict
+        c = self.counts()
+        if not self.verdicts or not self.readable:
+            return 2
+        if c["wrong"]:
+            return 1
+        if strict and (c["unknown"] or c["unparsed"]):
+            return 1
+        return 0
+
+    # -- text --------------------------------------------------------------------
+
+    def _context(self, mode):
+        return {"printers": _printers(self.notation, self.network.widths), "mode": mode,
+                "notation": self.notation, "network": self.network}
+
+    def messages(self, mode="text"):
+        """One message per verdict (notes included), rendered from the templates."""
+        module = _environment().get_template("check_messages.j2").make_module(self._context(mode))
+        return [" ".join(_message(module, v).split()) for v in self.verdicts]
+
+    def expected_tex(self, v):
+        if v.expected is None:
+            return None
+        from ..printing import tex
+
+        try:
+            return tex(v.expected, self.notation, self.network.widths)
+        except IndexError:
+            return tex(v.expected, self.notation)
+
+    def steps(self):
+        msgs = self.messages("text")
+        return [{"line": v.line, "source": v.source, "status": v.status, "message": m,
+                 "expected": self.expected_tex(v)} for v, m in zip(self.verdicts, msgs)]
+
+    def summary(self):
+        c = self.counts()
+        return {**c, "steps": len(self.verdicts), "file": self.name,
+                "network": self.network.describe(), "notation": self.notation.name,
+                "exit_code": self.exit_code(), "strict": self.strict}
+
+    def to_dict(self):
+        return {"steps": self.steps(), "summary": self.summary()}
+
+    def to_json(self):
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def render_text(self):
+        rows = list(zip(self.verdicts, self.messages("text")))
+        return _render("check_report.txt.j2", report=self, rows=rows, counts=self.counts(),
+                       expected=self.expected_tex, **self._context("text"))
+
+    def render_marked_tex(self):
+        rows = list(zip(self.verdicts, self.messages("tex")))
+        return _render("check_marked.tex.j2", report=self, rows=rows, counts=self.counts(),
+                       **self._context("tex"))

@@ -1,0 +1,421 @@
+"""Deciding each step of a hand derivation.
+
+Every step claims ``lhs = rhs`` (a chain ``A = B = C`` claims A = B and A = C).
+A step is compared with its left-hand side under the network's definitions;
+where the left side has no meaning of its own (``(f/g)'``), with the line
+before it.  Statements with a general layer l or units j, k are checked for
+every valid value.  Equality is decided exactly where the two sides are the
+same sympy expression, otherwise numerically at several random points in high
+precision (``semantics``); a step is *wrong* only with a witness point or a
+structural reason (a quantity the network lacks, incompatible shapes).
+
+Known left-hand sides (∂C/∂w, δ, ∂C/∂a, ∂C/∂z, σ'(z), C, a, z, updates)
+also get the engine's answer as the expected expression; the engine's answer
+is itself compared with the independent semantics before it is shown.
+"""
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from ..engine import Engine
+from ..symbols import COST, ETA, Partial, label
+from .forms import Increment
+from .limits import LIMITS, ParseLimit, StepTimeout, Unsupported, time_limit
+from .names import Context
+from .parse import ParseFailure, parse_side
+from .semantics import Points, Semantics, compare
+from .shapes import Instantiator, Missing, ShapeMismatch, as_scalar, shape
+
+LEAF_KINDS = ("x", "y", "w", "b")
+
+
+@dataclass
+class Verdict:
+    line: int
+    column: int
+    source: str
+    status: str  # correct | wrong | unknown | unparsed
+    code: str  # message code (templates/check_messages.j2)
+    params: dict = field(default_factory=dict)
+    expected: object = None  # sympy expression or Matrix, shown as LaTeX
+    lhs: object = None
+    rhs: object = None
+    relation: str = "="
+    notes: list = field(default_factory=list)
+    diagnosis: str = None
+
+
+@dataclass
+class Side:
+    expr: object = None
+    error: object = None  # ParseFailure | ParseLimit | Unsupported
+    notes: list = field(default_factory=list)
+
+
+class Outcome:
+    """The comparison of two generic expressions over all index values."""
+
+    def __init__(self):
+        self.by_layer = {}  # layer assignment (tuple) -> 'equal' | 'different' | 'undecided'
+        self.witness = None  # (assign, point index, element, student value, reference value, lv, rv)
+        self.structural = None  # Missing | ShapeMismatch
+        self.exact = True
+
+    @property
+    def states(self):
+        return set(self.by_layer.values())
+
+
+class Checker:
+    """Checks chains of one file against one network and notation."""
+
+    def __init__(self, network, notation, seed=0, step_seconds=None):
+        self.network = network
+        self.notation = notation
+        self.graph = network.graph
+        self.engine = Engine(self.graph)
+        self.sem = Semantics(self.graph)
+        self.points = Points(network, self.graph, self.sem, seed=seed)
+        self.inst = Instantiator(network, notation)
+        self.seed = seed
+        self.step_seconds = step_seconds or LIMITS.step_seconds
+        self.givens = {}
+        self._expected = {}
+
+    # -- parsing ----------------------------------------------------------------
+
+    def parse(self, text, language):
+        ctx = Context(self.network, self.notation)
+        try:
+            return Side(parse_side(text, language, ctx), notes=list(ctx.notes))
+        except (ParseFailure, ParseLimit, Unsupported) as e:
+            return Side(error=e, notes=list(ctx.notes))
+        except (RecursionError, MemoryError):
+            return Side(error=ParseLimit("an expression too deeply nested"))
+
+    # -- chains -------------------------------------------------------------------
+
+    def check_chain(self, chain, source, deadline_file=None):
+        """Verdicts for the steps of one chain (givens produce none)."""
+        lhs = self.parse(chain.lhs, chain.language) if chain.lhs is not None else None
+        sides = [self.parse(link.rhs, chain.language) for link in chain.links]
+        if self._record_givens(lhs, sides):
+            return []
+        out = []
+        prev = None
+        for link, rhs in zip(chain.links, sides):
+            line, col = source.line_col(link.rhs.first_origin())
+            text = _source_text(chain, link, prev is None)
+            if deadline_file is not None and deadline_file.remaining <= 0:
+                v = Verdict(line, col, text, "unknown", "file_budget")
+            else:
+                try:
+                    with time_limit(min(self.step_seconds, deadline_file.remaining
+                                        if deadline_file else self.step_seconds)) as deadline:
+                        v = self.check_step(chain, lhs, rhs, link, prev, source, deadline)
+                except StepTimeout:
+                    v = Verdict(line, col, text, "unknown", "too_complex")
+                except (RecursionError, MemoryError, OverflowError):
+                    v = Verdict(line, col, text, "unknown", "too_complex")
+            v.line, v.column, v.source = line, col, text
+            out.append(v)
+            prev = (rhs, line, v)
+        return out
+
+    def _record_givens(self, lhs, sides):
+        """``x = 3``, ``w^{(2)} = w^{(3)} = 0``: numbers for a worked example."""
+        exprs = [lhs] + sides if lhs is not None else sides
+        if any(s.error is not None for s in exprs) or len(exprs) < 2:
+            return False
+        *names, value = [s.expr for s in exprs]
+        if not (isinstance(value, sp.Number) or (-value).is_Number):
+            return False
+        if not all(_is_leaf(n) for n in names):
+            return False
+        for n in names:
+            if not isinstance(n.indices[0], sp.Symbol):
+                self.givens[n] = value
+        return True
+
+    # -- one step -------------------------------------------------------------------
+
+    def check_step(self, chain, lhs, rhs, link, prev, source, deadline):
+        notes = list(rhs.notes) + (list(lhs.notes) if lhs is not None else [])
+        if rhs.error is not None:
+            return _failed(rhs.error, source, notes)
+        if link.relation == "neq":
+            return Verdict(0, 0, "", "unknown", "not_equal_claim", rhs=rhs.expr, notes=notes)
+        if link.relation == "approx":
+            return Verdict(0, 0, "", "unknown", "approximate_claim", rhs=rhs.expr, notes=notes)
+        ref, kind, rate = None, "lhs", None
+        if lhs is None or lhs.error is not None:
+            if prev is None or prev[0].error is not None:
+                if lhs is not None:
+                    v = _failed(lhs.error, source, notes)
+                    v.code = "lhs_" + v.code
+                    return v
+                return Verdict(0, 0, "", "unknown", "no_lhs", rhs=rhs.expr, notes=notes)
+        else:
+            ref, kind, rate = self.reference(chain, lhs.expr, rhs.expr, link.relation)
+        lhs_expr = lhs.expr if lhs is not None else None
+        if ref is not None:
+            try:
+                outcome = self.compare(ref, rhs.expr, deadline, lhs_generic=lhs_expr)
+                return self.verdict(outcome, ref, rhs.expr, lhs_expr, kind, rate, prev, notes,
+                                    deadline)
+            except Unsupported as e:
+                reason = e
+        else:
+            reason = Unsupported("no_lhs")
+        if prev is not None and prev[0].error is None and prev[2].status != "unparsed":
+            try:
+                outcome = self.compare(prev[0].expr, rhs.expr, deadline)
+                v = self.verdict(outcome, prev[0].expr, rhs.expr, None, "link", None, prev, notes,
+                                 deadline)
+                v.params.setdefault("previous_line", prev[1])
+                return v
+            except Unsupported as e:
+                reason = e
+        return Verdict(0, 0, "", "unknown", reason.code, dict(reason.params), lhs=lhs_expr,
+                       rhs=rhs.expr, notes=notes)
+
+    def reference(self, chain, lhs, rhs, relation):
+        """(reference expression, kind, rate): what the right side must equal."""
+        if isinstance(lhs, sp.Function) and lhs.func is Increment:
+            p = lhs.args[0]
+            rate = _rate(rhs)
+            return -rate * Partial(COST, p), "increment", rate
+        is_param = _is_param(lhs)
+        if is_param and (chain.prefix or relation in ("<-", ":=")
+                         or (_contains(rhs, lhs) and _rate(rhs, None) is not None)):
+            rate = _rate(rhs)
+            return lhs - rate * Partial(COST, lhs), "update", rate
+        return lhs, "lhs", None
+
+    def compare(self, ref, rhs, deadline, lhs_generic=None):
+        """Outcome of ref == rhs over every valid index assignment."""
+        out = Outcome()
+        assigns, lnames = self.inst.assignments(lhs_generic if lhs_generic is not None else ref, rhs,
+                                                self.seed)
+        if not assigns:
+            # no layer value makes every symbol exist: find one that is missing
+            assigns = [{}] if not lnames else [{n: v for n in lnames}
+                                               for v in self.inst.layer_values(lnames[0], [ref])[:1]]
+            if not assigns:
+                raise Unsupported("no_valid_layer", names=", ".join(lnames))
+        for a in assigns:
+            deadline.check()
+            key = tuple(sorted((k, v) for k, v in a.items() if isinstance(k, str)))
+            try:
+                lv = self.inst.value(ref, a)
+                rv = self.inst.value(rhs, a)
+            except (Missing, ShapeMismatch) as e:
+                out.structural = (e, a)
+                out.by_layer[key] = "different"
+                break
+            if shape(lv) != shape(rv):
+                out.structural = (ShapeMismatch("sides", shape(lv), shape(rv)), a)
+                out.by_layer[key] = "different"
+                break
+            state = self._compare_values(lv, rv, a, out, deadline)
+            old = out.by_layer.get(key, "equal")
+            out.by_layer[key] = max(old, state, key=["equal", "undecided", "different"].index)
+            if state == "different" and not lnames:
+                break
+        return out
+
+    def _compare_values(self, lv, rv, assign, out, deadline):
+        lv_items = list(lv) if isinstance(lv, sp.MatrixBase) else [lv]
+        rv_items = list(rv) if isinstance(rv, sp.MatrixBase) else [rv]
+        worst = "equal"
+        for n, (a, b) in enumerate(zip(lv_items, rv_items)):
+            if a == b:
+                continue
+            out.exact = False
+            ca, cb = self.sem.concrete(a), self.sem.concrete(b)
+            if ca == cb:
+                continue
+            xs = self.points.values(ca, deadline)
+            ys = self.points.values(cb, deadline)
+            state, i = compare(ys, xs)
+            if state == "different":
+                if out.witness is None:
+                    out.witness = (assign, i, n, ys[i], xs[i], a, b, ca, cb)
+                return "different"
+            if state == "undecided":
+                worst = "undecided"
+        return worst
+
+    # -- verdicts -------------------------------------------------------------------
+
+    def verdict(self, outcome, ref, rhs, lhs, kind, rate, prev, notes, deadline):
+        from .diagnose import diagnose
+
+        states = outcome.states
+        lnames = [k for key in outcome.by_layer for k, _ in key]
+        generic = sorted(set(lnames))
+        v = Verdict(0, 0, "", "correct", "correct", lhs=lhs, rhs=rhs, notes=notes)
+        v.relation = kind
+        if generic:
+            v.params["layers"] = ", ".join(generic)
+        if states == {"equal"}:
+            if kind == "link":
+                v.code = "follows"
+            elif outcome.exact:
+                v.code = "correct_exact"
+            if generic and lhs is not None and not any(
+                    n in self.inst.generic_layers([lhs]) for n in generic):
+                v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
+            return v
+        if "different" in states:
+            equal_keys = [k for k, s in outcome.by_layer.items() if s == "equal"]
+            if generic and equal_keys and lhs is not None and not (
+                    set(generic) & self.inst.generic_layers([lhs])):
+                v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
+                return v
+            if generic and equal_keys and self._only_output(outcome):
+                v.status, v.code = "unknown", "only_output_layer"
+                return v
+            v.status = "wrong"
+            if outcome.structural is not None:
+                err, assign = outcome.structural
+                v.code, v.params = _structural(err)
+                v.params["instance"] = _instance(assign)
+                found = diagnose(self, ref, rhs, assign, None, deadline, structural=err)
+            else:
+                assign, i, n, sv, rv_, a, b, ca, cb = outcome.witness
+                v.params.update(instance=_instance(assign), student_value=sv, expected_value=rv_,
+                                witness=self._witness(i, ca, cb))
+                v.code = "wrong"
+                found = diagnose(self, ref, rhs, assign, outcome.witness, deadline)
+            if found:
+                v.diagnosis, extra = found
+                v.params.update(extra)
+            v.expected = self.expected(ref, assign, rhs, kind, rate)
+            if prev is not None and kind != "link" and prev[2].status == "wrong" and prev[0].expr is not None:
+                try:
+                    again = self.compare(prev[0].expr, rhs, deadline)
+                    if again.states == {"equal"}:
+                        v.code, v.diagnosis = "carried", None
+                        v.params["previous_line"] = prev[1]
+                except Unsupported:
+                    pass
+            return v
+        v.status, v.code = "unknown", "undecided"
+        return v
+
+    def _only_output(self, outcome):
+        out_value = self.network.L + self.inst.zoff
+        bad = [dict(k) for k, s in outcome.by_layer.items() if s != "equal"]
+        good = [dict(k) for k, s in outcome.by_layer.items() if s == "equal"]
+        return good and all(all(val == out_value for val in g.values()) for g in good) and all(
+            any(val != out_value for val in b.values()) for b in bad)
+
+    def _witness(self, i, ca, cb):
+        env = self.points.envs[i]
+        indexed = ca.atoms(sp.Indexed) | cb.atoms(sp.Indexed)
+        labels = {q.base.label for q in indexed}
+        free = {s for s in ca.atoms(sp.Symbol) | cb.atoms(sp.Symbol) if s not in labels}
+        syms = sorted(indexed | free, key=str)
+        out = []
+        for s in syms:
+            if s in env:
+                out.append((s, env[s]))
+            elif isinstance(s, sp.Symbol):
+                out.append((s, self.points.free_value(i, s)))
+        return out[:10]
+
+    # -- the engine's answer ------------------------------------------------------------
+
+    def expected(self, ref, assign, rhs, kind, rate):
+        """The engine's expression for a known left side, at this assignment."""
+        try:
+            value = self.inst.value(ref if kind != "update" and kind != "increment" else ref, assign)
+        except (Missing, ShapeMismatch, Unsupported):
+            return None
+        with_delta = any(label(q) and label(q)[0] == "delta" for q in rhs.atoms(sp.Indexed)) or any(
+            str(b.label).startswith("delta:") for b in rhs.atoms(sp.IndexedBase))
+        if kind == "link":
+            return value
+        if isinstance(value, sp.MatrixBase):
+            items = [self._known(q, with_delta) for q in value]
+            if any(i is None for i in items):
+                return None
+            return sp.Matrix(value.shape[0], value.shape[1], items)
+        return self._known(value, with_delta)
+
+    def _known(self, q, with_delta):
+        key = (q, with_delta)
+        if key not in self._expected:
+            self._expected[key] = self._engine_form(q, with_delta)
+        return self._expected[key]
+
+    def _engine_form(self, q, with_delta):
+        from .known import engine_form
+
+        form = engine_form(self, q, with_delta)
+        if form is None:
+            return None
+        try:  # shown only if it agrees with the independent semantics
+            xs = self.points.values(self.sem.concrete(form))
+            ys = self.points.values(self.sem.concrete(q))
+        except (Unsupported, StepTimeout):
+            return None
+        return form if compare(xs, ys)[0] == "equal" else None
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+def _is_leaf(e):
+    lab = label(e)
+    return lab is not None and lab[0] in LEAF_KINDS
+
+
+def _is_param(e):
+    if isinstance(e, sp.Indexed):
+        return label(e)[0] in ("w", "b")
+    if isinstance(e, sp.IndexedBase):
+        return str(e.label).split(":")[0] in ("w", "b")
+    return False
+
+
+def _contains(expr, q):
+    return expr.has(q)
+
+
+def _rate(expr, default=ETA):
+    for s in sorted(expr.free_symbols, key=str):
+        if s.name in ("eta", "alpha", "lambda") and s.is_positive:
+            return s
+    return default
+
+
+def _instance(assign):
+    return [(str(k), v if isinstance(k, str) else v + 1) for k, v in sorted(
+        assign.items(), key=lambda kv: (not isinstance(kv[0], str), str(kv[0])))]
+
+
+def _structural(err):
+    if isinstance(err, Missing):
+        return "missing", {"quantity": err.q, "reason": err.reason}
+    return "shape", {"op": err.op, "left": err.left, "right": err.right}
+
+
+def _failed(err, source, notes):
+    if isinstance(err, ParseFailure):
+        line, col = source.line_col(err.offset)
+        return Verdict(line, col, "", "unparsed", "syntax",
+                       {"at_line": line, "at_column": col, "expected": err.expected,
+                        "found": err.found}, notes=notes)
+    if isinstance(err, ParseLimit):
+        return Verdict(0, 0, "", "unparsed", "limit", {"what": str(err)}, notes=notes)
+    return Verdict(0, 0, "", "unknown", err.code, dict(err.params), notes=notes)
+
+
+def _source_text(chain, link, first):
+    rel = {"=": "=", ":=": ":=", "<-": "<-", "equiv": "≡", "approx": "≈", "neq": "≠"}[link.relation]
+    rhs = " ".join(link.rhs.s.split())
+    if first and chain.lhs is not None:
+        lhs = " ".join(chain.lhs.s.split())
+        return f"{chain.prefix + ' ' if chain.prefix else ''}{lhs} {rel} {rhs}"
+    return f"{rel} {rhs}"
