@@ -79,3 +79,11 @@ class NumberError(ValuesError):
 
 class DomainError(ValuesError):
     """The numbers are outside what the cost accepts (e.g. cross-entropy with y = 2)."""
+
+
+class LatexError(DeriveError):
+    """LaTeX could not build the PDF; the message carries the relevant lines of the log."""
+
+
+class LatexMissingError(DeriveError):
+    """latexmk or pdflatex is not installed, so no PDF can be built."""

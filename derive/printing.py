@@ -12,7 +12,8 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 
 from . import functions as F
-from .symbols import label
+from . import linebreak
+from .symbols import Factors, Terms, label
 
 _GENERIC = re.compile(r"([A-Za-z]+)\s*([+-]\s*[0-9]+)?")
 
@@ -20,7 +21,10 @@ _GENERIC = re.compile(r"([A-Za-z]+)\s*([+-]\s*[0-9]+)?")
 class DeriveLatexPrinter(LatexPrinter):
     printmethod = "_derive_latex"
 
-    _default_settings = {**LatexPrinter._default_settings, "slash_partials": False}
+    # line_width (ems): break a top-level product or sum wider than this into
+    # aligned lines joined by line_break (for align rows only; None = never)
+    _default_settings = {**LatexPrinter._default_settings, "slash_partials": False,
+                         "line_width": None, "line_break": r" \\ &\qquad "}
 
     def __init__(self, notation, widths=None, settings=None):
         super().__init__({"mul_symbol": None, "ln_notation": True, **(settings or {})})
@@ -126,29 +130,50 @@ class DeriveLatexPrinter(LatexPrinter):
         held = ", ".join(self._print(h) for h in expr.held)
         return r"\left(%s\right)_{%s}" % (self._print_Partial(expr), held)
 
-    def _print_Factors(self, expr):
+    def _factor_pieces(self, expr):
         args = list(expr.args)
         sign = ""
         if args[0] == -1 and len(args) > 1:
             sign, args = "-", args[1:]
         parts = [self.parenthesize(f, PRECEDENCE["Mul"], strict=True) for f in args]
-        out = parts[0]
+        pieces = [sign + parts[0]]
         for f, s in zip(args[1:], parts[1:]):
             # a number or a sign after another factor needs an explicit dot
-            out += (r" \cdot " if f.is_number or s.startswith("-") else " ") + s
-        return sign + out
+            pieces.append((r" \cdot " if f.is_number or s.startswith("-") else " ") + s)
+        return pieces
+
+    def _print_Factors(self, expr):
+        return "".join(self._factor_pieces(expr))
+
+    def _term_pieces(self, expr, limit):
+        pieces = []
+        for i, t in enumerate(expr.args):
+            own = self._factor_pieces(t) if isinstance(t, Factors) else [self._print(t)]
+            if limit is None or linebreak.width("".join(own)) <= limit:
+                own = ["".join(own)]
+            if i and not own[0].startswith("-"):
+                own[0] = " + " + own[0]
+            elif i:
+                own[0] = " - " + own[0][1:].lstrip()
+            pieces += own
+        return pieces
+
+    def doprint(self, expr):
+        limit = self._settings["line_width"]
+        if limit and isinstance(expr, (Factors, Terms)):
+            pieces = (self._factor_pieces(expr) if isinstance(expr, Factors)
+                      else self._term_pieces(expr, limit))
+            widths = [linebreak.width(p) for p in pieces]
+            if sum(widths) > limit:
+                lines, start = [], 0
+                for size in linebreak.fill(widths, limit):
+                    lines.append("".join(pieces[start:start + size]).lstrip())
+                    start += size
+                return self._settings["line_break"].join(lines)
+        return super().doprint(expr)
 
     def _print_Terms(self, expr):
-        out = ""
-        for i, t in enumerate(expr.args):
-            s = self._print(t)
-            if i and not s.startswith("-"):
-                out += " + " + s
-            elif i:
-                out += " - " + s[1:].lstrip()
-            else:
-                out += s
-        return out
+        return "".join(self._term_pieces(expr, None))
 
     def _print_IndexSum(self, expr):
         body = self.parenthesize(expr.term, PRECEDENCE["Mul"], strict=True)
