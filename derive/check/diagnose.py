@@ -29,8 +29,8 @@ from ..costs import COSTS
 from ..network import Network
 from ..symbols import COST, Partial, Transpose, base, label, plain, quantity
 from .limits import StepTimeout, Unsupported
-from .semantics import Points, Semantics, Undefined, compare
-from .shapes import Missing, ShapeMismatch
+from .semantics import DPS, Points, Semantics, Undefined, compare
+from .shapes import Missing, ShapeMismatch, shape
 
 _SKIP = (Unsupported, Missing, ShapeMismatch, Undefined, ZeroDivisionError, ValueError, TypeError,
          OverflowError, KeyError, IndexError)
@@ -44,6 +44,7 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None):
         _, _, _, _, _, a, b, ca, cb = witness
         tests += [lambda: _sign_or_constant(checker, ca, cb),
                   lambda: _factor(checker, a, b, ca, cb, assign),
+                  lambda: _term(checker, a, b, ca, cb),
                   lambda: _activation_derivative(checker, b, ca)]
     tests += [lambda: _mutations(checker, ref, rhs, assign)]
     if witness is not None:
@@ -51,10 +52,11 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None):
     for test in tests:
         try:
             deadline.check()
-            found = test()
+            with mpmath.workdps(DPS):  # products and ratios of the point values keep their precision
+                found = test()
         except StepTimeout:
             raise
-        except _SKIP:
+        except Exception:  # a hypothesis that cannot be tested explains nothing
             found = None
         if found:
             return found
@@ -91,7 +93,7 @@ def _sign_or_constant(checker, ca, cb):
         if abs(mpmath.mpf(frac.numerator) / frac.denominator - r0) > mpmath.mpf(10) ** -20:
             return None
         c = sp.Rational(frac.numerator, frac.denominator)
-        if c in (1, -1):
+        if c in (1, -1, 0):
             return None
         hint = None
         if c == 2 and checker.network.cost_name == "quadratic":
@@ -140,6 +142,28 @@ def _factor(checker, a, b, ca, cb, assign):
             return "missing_factor", {"factor": f}
         if _same(said, _scaled(truth, fv)):
             return "extra_factor", {"factor": f}
+    return None
+
+
+def _term(checker, a, b, ca, cb):
+    """A term of the expected sum left out, or one too many (z = w a without + b)."""
+    truth = checker.points.values(ca)
+    said = checker.points.values(cb)
+    form = checker.expected(a, {}, b, "lhs", None) if not isinstance(a, sp.MatrixBase) else None
+    terms = []
+    for src in (form, a):
+        if src is not None and not src.has(Partial):
+            e = plain(src)
+            terms += list(e.args) if isinstance(e, sp.Add) else []
+    terms += [n.symbol for n in checker.graph.nodes if n.role == "param" and n.key and n.key[0] == "b"]
+    for t in list(dict.fromkeys(terms))[:MAX_CANDIDATES]:
+        tv = _vals(checker, t)
+        if any(v is None for v in tv):
+            continue
+        if _same([None if s is None or v is None else s + v for s, v in zip(said, tv)], truth):
+            return "missing_term", {"term": t}
+        if _same([None if s is None or v is None else s - v for s, v in zip(said, tv)], truth):
+            return "extra_term", {"term": t}
     return None
 
 
@@ -225,7 +249,7 @@ def _mutations(checker, ref, rhs, assign):
             rv = inst.value(candidate, assign)
         except _SKIP:
             return False
-        if getattr(rv, "shape", (1, 1)) != getattr(lv, "shape", (1, 1)):
+        if shape(rv) != shape(lv):
             return False
         pairs = zip(lv, rv) if isinstance(lv, sp.MatrixBase) else [(lv, rv)]
         for x, y in pairs:

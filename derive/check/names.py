@@ -190,6 +190,13 @@ class Context:
                 q = self._make("x", 0, idx)
             return self._powers(q, powers)
         # a layered quantity: a, z, w, b, delta
+        shape = None
+        if subs and any(t in ("\\times", "x") for t in subs[-1]) and len(subs[-1]) == 3:
+            shape = subs.pop()  # W^2_{2\times 4}: dimensions, not units
+        q = self._layered(name, sups, subs)
+        return self._shaped(q, shape) if shape else q
+
+    def _layered(self, name, sups, subs):
         if len(sups) > 1:
             raise Unsupported("double_superscript")
         if sups:
@@ -246,7 +253,7 @@ class Context:
     # -- calls ------------------------------------------------------------------
 
     def apply_call(self, atom, scripts, args, builder, post=()):
-        from .build import Diff, Head, Marker
+        from .build import POp, Diff, Head, Marker
 
         if not (isinstance(atom, Head) and atom.kind == "q" and atom.name == "C"):
             args = tuple(builder.ex(a) for a in args)
@@ -269,14 +276,17 @@ class Context:
             out = self.nabla(atom.data, args[0]) if atom.kind == "nabla" else Increment(args[0])
         elif isinstance(atom, Head) and atom.kind == "sym" and atom.name not in ("d",):
             raise Unsupported("unknown_function", name=atom.name)
+        elif isinstance(atom, POp) and not scripts and len(args) == 1:
+            return Partial(self.apply_post(args[0], post, builder), atom.den)
         else:
+            # not a function: a product, and scripts after the bracket belong to it
             if len(args) != 1:
                 raise Unsupported("tuple")
             head = builder.ex(atom) if not scripts else self.apply_scripts(atom, scripts, builder)
             if isinstance(atom, Head) and atom.kind in ("q", "key") and isinstance(
                     args[0], (sp.Indexed, sp.IndexedBase, sp.Symbol)) and not post:
                 return Marker("funcnote", (head, args))
-            out = product([head, args[0]])
+            return product([head, self.apply_post(args[0], post, builder)])
         return self.apply_post(out, post, builder)
 
     def apply_post(self, out, post, builder):
@@ -316,6 +326,9 @@ class Context:
             if kind == "x" and name in ("f", "h") and not primes:
                 self.note("output_alias", written=name + "(x)")
                 return self.output if isinstance(arg, sp.IndexedBase) else self.output
+        z = self._weighted_input(arg)
+        if z is not None:
+            return self._generic_function(name, primes, z)
         if isinstance(arg, sp.Symbol) and name in ("f", "g"):
             names = set(self.network.activations)
             if len(names) == 1:
@@ -323,6 +336,25 @@ class Context:
                 self.note("activation_function", name=name, activation=act.name)
                 return act.derivative(arg) if primes else act.apply(arg)
         raise Unsupported("unknown_function", name=name)
+
+    def _weighted_input(self, expr):
+        """The z whose definition ``expr`` is (g(θ a) in a graph without biases), or None."""
+        if isinstance(expr, (sp.Indexed, sp.IndexedBase, sp.Symbol)) or self.network.n_params > 400:
+            return None
+        graph = self.network.graph
+        target = sp.expand(expr)
+        for n in graph.nodes:
+            if n.role == "z" and sp.expand(n.expr) == target:
+                return n.symbol
+        if sp.count_ops(expr) > 60:
+            return None
+        values = graph.composed()  # the same composition written out (g(θ σ(θ a)))
+        composed = sp.expand(expr.xreplace({s: values[s] for s in expr.atoms(sp.Indexed)
+                                            if s in values}))
+        for n in graph.nodes:
+            if n.role == "z" and sp.expand(values[n.symbol]) == composed:
+                return n.symbol
+        return None
 
     def _activation_at(self, layer):
         if layer.lstrip("-").isdigit():

@@ -64,7 +64,12 @@ def _num(x, digits=6):
 
 def _message(module, v):
     main = getattr(module, "msg_" + v.code, None)
-    main = main(v.params) if main is not None else module.msg_fallback(v.params, v.code)
+    if main is not None:
+        main = main(v.params)
+    elif v.code.startswith("lhs_") and hasattr(module, "msg_" + v.code[4:]):
+        main = module.msg_lhs(v.params, getattr(module, "msg_" + v.code[4:])(v.params))
+    else:
+        main = module.msg_fallback(v.params, v.code)
     why = getattr(module, "why_" + v.diagnosis)(v.params) if v.diagnosis else ""
     notes = []
     for code, params in v.notes:

@@ -204,6 +204,11 @@ class Points:
 
 def compare(xs, ys):
     """('equal' | 'different' | 'undecided', index of a witness point or None)."""
+    with mpmath.workdps(DPS):
+        return _compare(xs, ys)
+
+
+def _compare(xs, ys):
     usable = 0
     close_call = False
     for i, (x, y) in enumerate(zip(xs, ys)):

@@ -281,23 +281,30 @@ class Instantiator:
         raise Unsupported("matrix_function")
 
     def _sum(self, e, assign):
+        """Σ over unit index k: k runs over the widest range it indexes, so an
+        index that does not fit one of its quantities shows up as missing."""
         k = e.index
         n = 0
         for q in self.quantities(e.term):
             kind, layer, idx = self._parts(q)
+            if k not in idx:
+                continue
+            lay = self.internal(kind, layer, assign)
+            if kind == "a" and lay == 0:
+                kind = "x"
+            if not self.exists(kind, lay):
+                continue
+            dims = self.dims(kind, lay)
             for pos, i in enumerate(idx):
                 if i == k:
-                    lay = self.internal(kind, layer, assign)
-                    if self.exists(kind, lay if kind != "a" or lay else 0):
-                        dims = self.dims(kind if (kind != "a" or lay) else "x", lay)
-                        n = max(n, dims[pos] if kind == "w" else dims[0])
+                    n = max(n, dims[pos] if kind == "w" else dims[0])
         if e.count != AUTO and isinstance(e.count, sp.Integer):
             n = int(e.count)
         if n == 0:
             raise Unsupported("sum_without_index")
         total = None
         for m in range(n):
-            v = self._v(e.term, dict(assign, **{k: m}))
+            v = self._v(e.term, {**assign, k: m})
             total = v if total is None else self._add([total, v], (e.term, e.term))
         return total
 
@@ -316,6 +323,8 @@ class Instantiator:
     @staticmethod
     def _add(args, exprs):
         mats = [a for a in args if isinstance(a, sp.MatrixBase)]
+        if not mats:
+            return sp.Add(*args)
         if len(mats) < len(args) or any(m.shape != mats[0].shape for m in mats):
             shapes = [shape(a) for a in args]
             odd = next(s for s in shapes if s != shapes[0])

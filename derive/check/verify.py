@@ -13,8 +13,10 @@ Known left-hand sides (∂C/∂w, δ, ∂C/∂a, ∂C/∂z, σ'(z), C, a, z, upd
 also get the engine's answer as the expected expression; the engine's answer
 is itself compared with the independent semantics before it is shown.
 """
+import re
 from dataclasses import dataclass, field
 
+import mpmath
 import sympy as sp
 
 from ..engine import Engine
@@ -23,7 +25,7 @@ from .forms import Increment
 from .limits import LIMITS, ParseLimit, StepTimeout, Unsupported, time_limit
 from .names import Context
 from .parse import ParseFailure, parse_side
-from .semantics import Points, Semantics, compare
+from .semantics import DPS, Points, Semantics, Undefined, compare, evaluate
 from .shapes import Instantiator, Missing, ShapeMismatch, as_scalar, shape
 
 LEAF_KINDS = ("x", "y", "w", "b")
@@ -81,6 +83,8 @@ class Checker:
         self.step_seconds = step_seconds or LIMITS.step_seconds
         self.givens = {}
         self._expected = {}
+        self._notes = []
+        self._tolerance = None
 
     # -- parsing ----------------------------------------------------------------
 
@@ -97,6 +101,8 @@ class Checker:
 
     def check_chain(self, chain, source, deadline_file=None):
         """Verdicts for the steps of one chain (givens produce none)."""
+        if chain.lhs is not None and chain.lhs.s.strip() in ("l", "L", "j", "k", "i", "m", "n"):
+            return []  # l = {1, 2}: the range of an index, not a claim
         lhs = self.parse(chain.lhs, chain.language) if chain.lhs is not None else None
         sides = [self.parse(link.rhs, chain.language) for link in chain.links]
         if self._record_givens(lhs, sides):
@@ -117,7 +123,11 @@ class Checker:
                     v = Verdict(line, col, text, "unknown", "too_complex")
                 except (RecursionError, MemoryError, OverflowError):
                     v = Verdict(line, col, text, "unknown", "too_complex")
-            v.line, v.column, v.source = line, col, text
+                except Exception as e:  # never a traceback for a user's file
+                    v = Verdict(line, col, text, "unknown", "internal_error",
+                                {"error": type(e).__name__})
+            v.line, v.source = line, text
+            v.column = v.params.get("at_column", col) if v.params.get("at_line") == line else col
             out.append(v)
             prev = (rhs, line, v)
         return out
@@ -140,7 +150,8 @@ class Checker:
     # -- one step -------------------------------------------------------------------
 
     def check_step(self, chain, lhs, rhs, link, prev, source, deadline):
-        notes = list(rhs.notes) + (list(lhs.notes) if lhs is not None else [])
+        self._notes = notes = list(rhs.notes) + (list(lhs.notes) if lhs is not None else [])
+        self._tolerance = _tolerance(link.rhs.s)
         if rhs.error is not None:
             return _failed(rhs.error, source, notes)
         if link.relation == "neq":
@@ -189,6 +200,7 @@ class Checker:
         if is_param and (chain.prefix or relation in ("<-", ":=")
                          or (_contains(rhs, lhs) and _rate(rhs, None) is not None)):
             rate = _rate(rhs)
+            self._notes.append(("update", ()))
             return lhs - rate * Partial(COST, lhs), "update", rate
         return lhs, "lhs", None
 
@@ -258,21 +270,23 @@ class Checker:
         v.relation = kind
         if generic:
             v.params["layers"] = ", ".join(generic)
+        particular = generic and lhs is not None and not (
+            set(generic) & self.inst.generic_layers([lhs]))
+        if particular:
+            v.params.pop("layers", None)
+            v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
         if states == {"equal"}:
             if kind == "link":
                 v.code = "follows"
             elif outcome.exact:
                 v.code = "correct_exact"
-            if generic and lhs is not None and not any(
-                    n in self.inst.generic_layers([lhs]) for n in generic):
-                v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
             return v
         if "different" in states:
             equal_keys = [k for k, s in outcome.by_layer.items() if s == "equal"]
-            if generic and equal_keys and lhs is not None and not (
-                    set(generic) & self.inst.generic_layers([lhs])):
-                v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
+            if particular and equal_keys:
                 return v
+            if rhs.is_number and not ref.is_number and kind != "link" and outcome.structural is None:
+                return self._numeric_claim(v, ref, rhs, outcome)
             if generic and equal_keys and self._only_output(outcome):
                 v.status, v.code = "unknown", "only_output_layer"
                 return v
@@ -302,6 +316,31 @@ class Checker:
                     pass
             return v
         v.status, v.code = "unknown", "undecided"
+        return v
+
+    def _numeric_claim(self, v, ref, rhs, outcome):
+        """``C = 0.288``: a value for a worked example, checked at the example's
+        given numbers (to the decimals written), never at random points."""
+        v.params = {}
+        try:
+            value = self.inst.value(ref, {})
+            if isinstance(value, sp.MatrixBase) or not self.givens:
+                raise Unsupported("numeric_claim")
+            env = {k: mpmath.mpf(str(sp.N(val, 40))) for k, val in self.givens.items()}
+            with mpmath.workdps(DPS):
+                got = evaluate(self.sem.concrete(value), env, {})
+                said = evaluate(rhs, env, {})
+                ok = abs(got - said) <= self._tolerance
+        except (Unsupported, Missing, ShapeMismatch, Undefined):
+            v.status, v.code = "unknown", "numeric_claim"
+            return v
+        v.params = {"value": got, "tolerance": self._tolerance,
+                    "given": sorted(self.givens.items(), key=lambda kv: str(kv[0]))}
+        if ok:
+            v.code = "numeric_ok"
+        else:
+            v.status, v.code = "wrong", "numeric_wrong"
+            v.expected = sp.Float(str(mpmath.nstr(got, 8)), 8)
         return v
 
     def _only_output(self, outcome):
@@ -388,6 +427,12 @@ def _rate(expr, default=ETA):
         if s.name in ("eta", "alpha", "lambda") and s.is_positive:
             return s
     return default
+
+
+def _tolerance(text):
+    """How close a written number must be: within one unit of its last decimal."""
+    decimals = [len(m) for m in re.findall(r"\.([0-9]+)", text)]
+    return mpmath.mpf(10) ** -max(decimals) if decimals else mpmath.mpf(10) ** -12
 
 
 def _instance(assign):
