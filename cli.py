@@ -54,6 +54,20 @@ class OneLineErrors(click.Command):
 @click.option("--standalone", is_flag=True, help="Wrap LaTeX in a complete, compilable article.")
 @click.option("--expand", is_flag=True,
               help="For networks wider than one unit, also write out every scalar weight's chain.")
+@click.option("--values", "values_text", default=None, metavar="VALUES",
+              help="Numbers for a worked example: inline 'x=3, y=1, w2=0.01, ...' (brackets for "
+                   "vectors and matrices), JSON text starting with '{', or a .json file.")
+@click.option("--random-values", is_flag=True,
+              help="Fill every value not given with reproducible, hand-friendly numbers.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed for --random-values (and exercise sheets).")
+@click.option("--digits", type=click.IntRange(1, 30), default=4, show_default=True,
+              help="Significant digits shown in the worked example (computed at 50).")
+@click.option("--gradcheck", is_flag=True,
+              help="Compare every gradient with high-precision central differences.")
+@click.option("--lr", default=None, metavar="ETA", help="Add the SGD update w ← w − η ∂C/∂w.")
+@click.option("--steps", type=click.IntRange(1, 10_000), default=None,
+              help="Repeat the SGD update N times on the same example and tabulate the loss.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Write to FILE (atomically) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")

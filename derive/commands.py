@@ -35,17 +35,21 @@ def emit(text, output, force, echo):
         write_atomic(output, text, force=force)
 
 
-def build(*, layers, activation, cost, no_bias, notation, expand, graph=None, **_):
-    """The Derivation the options describe: a layered network or a --graph file."""
+def build(*, layers, activation, cost, no_bias, notation, expand, graph=None, values_text=None,
+          random_values=False, seed=0, digits=4, gradcheck=False, lr=None, steps=None, **_):
+    """The Derivation the options describe: a layered network or a --graph file,
+    with a worked example when values are asked for."""
     from .api import derive
     from .errors import SpecError
 
+    numbers = dict(values=values_text, random_values=random_values, seed=seed, digits=digits,
+                   gradcheck=gradcheck, lr=lr, steps=steps)
     if graph is not None:
         if layers is not None:
             raise SpecError("--graph and --layers describe the network twice; give one of them")
-        return derive(graph=graph, notation=notation)
+        return derive(graph=graph, notation=notation, **numbers)
     return derive(layers=layers or "1-1-1", activation=activation, cost=cost, bias=not no_bias,
-                  notation=notation, expand=expand)
+                  notation=notation, expand=expand, **numbers)
 
 
 def run_derivation(*, fmt, standalone, output, force, echo, warn=None, **options):
@@ -54,7 +58,7 @@ def run_derivation(*, fmt, standalone, output, force, echo, warn=None, **options
     derivation = build(**options)
     for line in derivation.warnings:
         if warn is not None:
-            warn(line)
+            warn(line if "warning:" in line else f"warning: {line}")
     emit(derivation.render(fmt, standalone=standalone), output, force, echo)
     return 0
 

@@ -14,10 +14,18 @@ SEED_1_1_1_1 = ["--layers", "1-1-1-1", "--activation", "sigmoid,sigmoid,linear",
 SEED_3_4_2 = ["--layers", "3-4-2", "--notation", "matrix"]
 # seed 004's "simple network" written as forward equations (run from the repository root)
 SEED_004_GRAPH = ["--graph", "examples/graphs/seed004.graph"]
+# seed 004's quiz numbers worked through (the hidden layer has no bias in the quiz: b2 = 0)
+SEED_004_WORKED = ["--layers", "1-1-1", "--activation", "relu,sigmoid", "--values",
+                   "x=3, y=1, w2=0.01, b2=0, w3=-5, b3=-1", "--gradcheck", "--lr", "0.5",
+                   "--steps", "3"]
+# seed 000's saturated unit: z = 50
+SEED_000_SATURATED = ["--layers", "1-1", "--cost", "squared-error", "--values",
+                      "x=62.5, w2=0.8, b2=0, y=0"]
 
 ENTRIES = {}
 for stem, args in [("1-1-1-quadratic", SEED_1_1_1), ("1-1-1-1-ng-no-bias", SEED_1_1_1_1),
-                   ("3-4-2-matrix", SEED_3_4_2), ("seed004-graph", SEED_004_GRAPH)]:
+                   ("3-4-2-matrix", SEED_3_4_2), ("seed004-graph", SEED_004_GRAPH),
+                   ("seed004-worked", SEED_004_WORKED), ("seed000-saturated", SEED_000_SATURATED)]:
     ENTRIES[f"{stem}.tex"] = args + ["--standalone"]
     ENTRIES[f"{stem}.md"] = list(args)
     ENTRIES[f"{stem}.json"] = list(args)

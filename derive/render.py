@@ -75,6 +75,27 @@ def _bytecode_cache():
     return jinja2.FileSystemBytecodeCache(path)
 
 
+def _number(value, digits=4):
+    """A computed number as a sympy number rounded for display (for the tex filter)."""
+    from .worked_lines import shown
+
+    return shown(value, digits)
+
+
+def _quantity(kind, layer, *idx):
+    """A network quantity, for templates that name one (e.g. a saturated unit)."""
+    from .symbols import quantity
+
+    return quantity(kind, layer, *idx)
+
+
+def _fprime(activation, arg):
+    """f'(arg) of the named activation, as the printer shows it."""
+    from .activations import ACTIVATIONS
+
+    return ACTIVATIONS[activation].derivative(arg)
+
+
 @lru_cache(maxsize=None)
 def environment(extra_dir=None):
     loaders = [jinja2.FileSystemLoader(str(templates_dir()))]
@@ -88,6 +109,9 @@ def environment(extra_dir=None):
                   bytecode_cache=_bytecode_cache(), **DELIMITERS)
     env.filters["tex"] = _tex
     env.filters["escape_tex"] = escape_tex
+    env.filters["num"] = _number
+    env.globals["q"] = _quantity
+    env.globals["fprime"] = _fprime
     return env
 
 
