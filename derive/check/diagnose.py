@@ -37,15 +37,17 @@ _SKIP = (Unsupported, Missing, ShapeMismatch, Undefined, ZeroDivisionError, Valu
 MAX_CANDIDATES = 60
 
 
-def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None):
+def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind=None):
     """(code, params) for the first hypothesis that explains the error, or None."""
     tests = []
     if witness is not None:
         _, _, _, _, _, a, b, ca, cb = witness
+        if kind == "update":
+            tests.append(lambda: _update(checker, a, b))
         tests += [lambda: _sign_or_constant(checker, ca, cb),
+                  lambda: _activation_derivative(checker, b, ca),
                   lambda: _factor(checker, a, b, ca, cb, assign),
-                  lambda: _term(checker, a, b, ca, cb),
-                  lambda: _activation_derivative(checker, b, ca)]
+                  lambda: _term(checker, a, b, ca, cb)]
     tests += [lambda: _mutations(checker, ref, rhs, assign)]
     if witness is not None:
         tests.append(lambda: _other_model(checker, witness[5], witness[8]))
@@ -78,6 +80,21 @@ def _scaled(xs, fs):
 
 
 # -- sign, constants, factors -----------------------------------------------------
+
+def _update(checker, a, b):
+    """w + η ∂C/∂w written for w − η ∂C/∂w: the step goes up the gradient."""
+    params = [q for q in a.atoms(sp.Indexed) if not q.has(COST) and q in b.atoms(sp.Indexed)
+              and label(q)[0] in ("w", "b")]
+    for p in params:
+        step_true = checker.sem.concrete(a - p)
+        step_said = checker.sem.concrete(b - p)
+        found = _sign_or_constant(checker, step_true, step_said)
+        if found and found[0] == "sign":
+            return "update_sign", {}
+        if found:
+            return found
+    return None
+
 
 def _sign_or_constant(checker, ca, cb):
     truth = checker.points.values(ca)
@@ -199,7 +216,10 @@ def _activation_derivative(checker, b, ca):
                 continue
             fixed = b.xreplace({t: should})
             if _same(_vals(checker, fixed), truth):
-                return "activation_derivative", {"written": t, "should": should,
+                from .known import engine_form
+
+                shown = engine_form(checker, should, False) if should != 1 else None
+                return "activation_derivative", {"written": t, "should": shown or should,
                                                  "function": act.apply(z)}
     return None
 
@@ -267,6 +287,12 @@ def _mutations(checker, ref, rhs, assign):
             new = _shift(q, d)
             if new is not None and fits(rhs.xreplace({q: new})):
                 return "layer_index", {"written": q, "should": new}
+    from .forms import is_index_symbol
+
+    letters = sorted({s for s in rhs.free_symbols if is_index_symbol(s)}, key=str)
+    for i, j in [(i, j) for i in letters for j in letters if str(i) < str(j)]:
+        if fits(rhs.xreplace({i: j, j: i})):
+            return "unit_index", {"written": rhs, "should": rhs.xreplace({i: j, j: i})}
     for q in quantities:
         if isinstance(q, sp.Indexed) and len(q.indices) == 2:
             swapped = q.base[q.indices[1], q.indices[0]]

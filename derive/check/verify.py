@@ -301,7 +301,7 @@ class Checker:
                 v.params.update(instance=_instance(assign), student_value=sv, expected_value=rv_,
                                 witness=self._witness(i, ca, cb))
                 v.code = "wrong"
-                found = diagnose(self, ref, rhs, assign, outcome.witness, deadline)
+                found = diagnose(self, ref, rhs, assign, outcome.witness, deadline, kind=kind)
             if found:
                 v.diagnosis, extra = found
                 v.params.update(extra)
