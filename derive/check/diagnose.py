@@ -24,6 +24,7 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
+from .. import functions as F
 from ..activations import ACTIVATIONS
 from ..costs import COSTS
 from ..network import Network
@@ -37,7 +38,8 @@ _SKIP = (Unsupported, Missing, ShapeMismatch, Undefined, ZeroDivisionError, Valu
 MAX_CANDIDATES = 60
 
 
-def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind=None):
+def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind=None,
+             assigns=None):
     """(code, params) for the first hypothesis that explains the error, or None."""
     tests = []
     if witness is not None:
@@ -45,12 +47,12 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
         if kind == "update":
             tests.append(lambda: _update(checker, a, b))
         tests += [lambda: _sign_or_constant(checker, ca, cb),
-                  lambda: _activation_derivative(checker, b, ca),
+                  lambda: _activation_derivative(checker, b, ca, a),
                   lambda: _factor(checker, a, b, ca, cb, assign),
                   lambda: _term(checker, a, b, ca, cb)]
-    tests += [lambda: _mutations(checker, ref, rhs, assign)]
+    tests += [lambda: _mutations(checker, ref, rhs, assign, assigns)]
     if witness is not None:
-        tests.append(lambda: _other_model(checker, witness[5], witness[8]))
+        tests.append(lambda: _other_model(checker, witness[5], witness[6]))
     for test in tests:
         try:
             deadline.check()
@@ -196,9 +198,15 @@ def _unit_functions(checker):
     return out
 
 
-def _activation_derivative(checker, b, ca):
+def _activation_derivative(checker, b, ca, a=None):
+    ref_calls = list(sp.preorder_traversal(a)) if a is not None else []
     truth = checker.points.values(ca)
     units = _unit_functions(checker)
+    named = {F.sigmoid_prime: "sigmoid", F.tanh_prime: "tanh", F.relu_prime: "relu"}
+    for call in ref_calls:
+        name = named.get(type(call))
+        if name:  # σ'(u) = … for any u: u is the variable
+            units.insert(0, (call.args[0], ACTIVATIONS[name], None))
     free_z = [s for s in b.free_symbols if isinstance(s, sp.Symbol) and s.name in ("z", "x", "u")]
     for s in free_z:  # σ'(z) = … written for a free variable
         for name in ("sigmoid", "tanh", "relu"):
@@ -260,32 +268,55 @@ def _parts(q):
     return kind, layer, idx
 
 
-def _mutations(checker, ref, rhs, assign):
+def _occurrences(expr, path=()):
+    """(path, node) for every quantity in ``expr``; a path is a tuple of arg positions."""
+    if isinstance(expr, sp.Indexed) or (isinstance(expr, sp.IndexedBase)):
+        return [(path, expr)]
+    out = []
+    for i, a in enumerate(expr.args):
+        out.extend(_occurrences(a, path + (i,)))
+    return out
+
+
+def _replace_at(expr, path, new):
+    if not path:
+        return new
+    args = list(expr.args)
+    args[path[0]] = _replace_at(args[path[0]], path[1:], new)
+    return expr.func(*args)
+
+
+def _relabel(q, name_from, name_to):
+    kind, layer, idx = _parts(q)
+    if not isinstance(layer, str) or not layer.startswith(name_from):
+        return None
+    new = name_to + layer[len(name_from):]
+    return quantity(kind, new, *idx) if idx else base(kind, new)
+
+
+def _mutations(checker, ref, rhs, assign, assigns=None):
     inst = checker.inst
-    lv = inst.value(ref, assign)
+    assigns = assigns or [assign]
+    refs = [(a, inst.value(ref, a)) for a in assigns]
 
     def fits(candidate):
-        try:
-            rv = inst.value(candidate, assign)
-        except _SKIP:
-            return False
-        if shape(rv) != shape(lv):
-            return False
-        pairs = zip(lv, rv) if isinstance(lv, sp.MatrixBase) else [(lv, rv)]
-        for x, y in pairs:
-            if x == y:
-                continue
-            if not _same(_vals(checker, y), _vals(checker, x)):
+        for a, lv in refs:
+            try:
+                rv = inst.value(candidate, a)
+            except _SKIP:
                 return False
+            if shape(rv) != shape(lv):
+                return False
+            pairs = zip(lv, rv) if isinstance(lv, sp.MatrixBase) else [(lv, rv)]
+            for x, y in pairs:
+                if x != y and not _same(_vals(checker, y), _vals(checker, x)):
+                    return False
         return True
 
-    quantities = list(dict.fromkeys(q for q in sp.preorder_traversal(rhs)
-                                    if isinstance(q, (sp.Indexed, sp.IndexedBase))
-                                    and not (isinstance(q, sp.IndexedBase) and _inside_indexed(rhs, q))))
-    for q in quantities:
-        for d in (-1, 1):
-            new = _shift(q, d)
-            if new is not None and fits(rhs.xreplace({q: new})):
+    spots = [(p, q) for p, q in _occurrences(rhs)]
+    for path, q in spots:
+        for new in (_shift(q, -1), _shift(q, 1), _relabel(q, "L", "l"), _relabel(q, "l", "L")):
+            if new is not None and fits(_replace_at(rhs, path, new)):
                 return "layer_index", {"written": q, "should": new}
     from .forms import is_index_symbol
 
@@ -293,18 +324,17 @@ def _mutations(checker, ref, rhs, assign):
     for i, j in [(i, j) for i in letters for j in letters if str(i) < str(j)]:
         if fits(rhs.xreplace({i: j, j: i})):
             return "unit_index", {"written": rhs, "should": rhs.xreplace({i: j, j: i})}
-    for q in quantities:
+    for path, q in spots:
         if isinstance(q, sp.Indexed) and len(q.indices) == 2:
             swapped = q.base[q.indices[1], q.indices[0]]
-            if fits(rhs.xreplace({q: swapped})):
+            if fits(_replace_at(rhs, path, swapped)):
                 return "unit_index", {"written": q, "should": swapped}
     for t in [t for t in sp.preorder_traversal(rhs) if isinstance(t, Transpose)]:
         if fits(rhs.xreplace({t: t.args[0]})):
             return "transpose", {"written": t, "should": t.args[0], "missing": False}
-    for q in quantities:
-        if isinstance(q, sp.IndexedBase) or isinstance(q, Partial):
-            if fits(rhs.xreplace({q: Transpose(q)})):
-                return "transpose", {"written": q, "should": Transpose(q), "missing": True}
+    for path, q in spots:
+        if isinstance(q, sp.IndexedBase) and fits(_replace_at(rhs, path, Transpose(q))):
+            return "transpose", {"written": q, "should": Transpose(q), "missing": True}
     return None
 
 
@@ -339,10 +369,9 @@ def _variants(network):
     return out
 
 
-def _other_model(checker, a, cb):
+def _other_model(checker, a, b):
     if not (a.has(COST) or any(label(q)[0] == "delta" for q in a.atoms(sp.Indexed))):
         return None
-    said = checker.points.values(cb)
     net = checker.network
     for changed, other, actual, layer, acts in _variants(net)[:12]:
         alt = checker._alt_models.get((changed, other, layer)) if hasattr(checker, "_alt_models") else None
@@ -354,8 +383,8 @@ def _other_model(checker, a, cb):
             except Exception:  # an invalid combination (softmax rules) is simply skipped
                 continue
             checker.__dict__.setdefault("_alt_models", {})[(changed, other, layer)] = alt
-        values = checker.points.values(alt.concrete(a))
-        if _same(said, values):
+        # the student's formula holds in the other network: it is that network's formula
+        if _same(checker.points.values(alt.concrete(b)), checker.points.values(alt.concrete(a))):
             return "wrong_model", {"changed": changed, "other": other, "actual": actual,
                                    "layer": layer}
     return None

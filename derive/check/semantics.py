@@ -143,10 +143,12 @@ class Points:
             if n.is_leaf:
                 env[n.symbol] = mpmath.mpf(self._leaf_value(n))
         if self.network.cost_name == "log-likelihood":
+            # a probability vector (the engine uses Σ y = 1), exact to the working precision
             ys = [n.symbol for n in self.graph.nodes if n.role == "target"]
-            total = sum(env[y] for y in ys)
-            for y in ys:
-                env[y] = env[y] / total
+            with mpmath.workdps(DPS):
+                total = mpmath.fsum(env[y] for y in ys)
+                for y in ys:
+                    env[y] = env[y] / total
         return env
 
     def _make(self, count, semantics):

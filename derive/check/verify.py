@@ -62,6 +62,7 @@ class Outcome:
         self.witness = None  # (assign, point index, element, student value, reference value, lv, rv)
         self.structural = None  # Missing | ShapeMismatch
         self.exact = True
+        self.assigns = []
 
     @property
     def states(self):
@@ -215,20 +216,22 @@ class Checker:
                                                for v in self.inst.layer_values(lnames[0], [ref])[:1]]
             if not assigns:
                 raise Unsupported("no_valid_layer", names=", ".join(lnames))
+        out.assigns = assigns
         for a in assigns:
             deadline.check()
             key = tuple(sorted((k, v) for k, v in a.items() if isinstance(k, str)))
+            if out.by_layer.get(key) == "different":
+                continue
             try:
                 lv = self.inst.value(ref, a)
                 rv = self.inst.value(rhs, a)
+                if shape(lv) != shape(rv):
+                    raise ShapeMismatch("sides", shape(lv), shape(rv))
             except (Missing, ShapeMismatch) as e:
-                out.structural = (e, a)
+                if out.structural is None:
+                    out.structural = (e, a)
                 out.by_layer[key] = "different"
-                break
-            if shape(lv) != shape(rv):
-                out.structural = (ShapeMismatch("sides", shape(lv), shape(rv)), a)
-                out.by_layer[key] = "different"
-                break
+                continue
             state = self._compare_values(lv, rv, a, out, deadline)
             old = out.by_layer.get(key, "equal")
             out.by_layer[key] = max(old, state, key=["equal", "undecided", "different"].index)
@@ -287,7 +290,7 @@ class Checker:
                 return v
             if rhs.is_number and not ref.is_number and kind != "link" and outcome.structural is None:
                 return self._numeric_claim(v, ref, rhs, outcome)
-            if generic and equal_keys and self._only_output(outcome):
+            if generic and equal_keys and self._only_output(outcome) and not _mentions_L(ref, rhs):
                 v.status, v.code = "unknown", "only_output_layer"
                 return v
             v.status = "wrong"
@@ -295,13 +298,15 @@ class Checker:
                 err, assign = outcome.structural
                 v.code, v.params = _structural(err)
                 v.params["instance"] = _instance(assign)
-                found = diagnose(self, ref, rhs, assign, None, deadline, structural=err)
+                found = diagnose(self, ref, rhs, assign, None, deadline, structural=err,
+                                 assigns=self._same_layers(outcome, assign))
             else:
                 assign, i, n, sv, rv_, a, b, ca, cb = outcome.witness
                 v.params.update(instance=_instance(assign), student_value=sv, expected_value=rv_,
                                 witness=self._witness(i, ca, cb))
                 v.code = "wrong"
-                found = diagnose(self, ref, rhs, assign, outcome.witness, deadline, kind=kind)
+                found = diagnose(self, ref, rhs, assign, outcome.witness, deadline, kind=kind,
+                                 assigns=self._same_layers(outcome, assign))
             if found:
                 v.diagnosis, extra = found
                 v.params.update(extra)
@@ -342,6 +347,11 @@ class Checker:
             v.status, v.code = "wrong", "numeric_wrong"
             v.expected = sp.Float(str(mpmath.nstr(got, 8)), 8)
         return v
+
+    @staticmethod
+    def _same_layers(outcome, assign):
+        """The compared assignments (a diagnosis must explain all of them)."""
+        return outcome.assigns[:LIMITS.max_instances] or [assign]
 
     def _only_output(self, outcome):
         out_value = self.network.L + self.inst.zoff
@@ -404,6 +414,16 @@ class Checker:
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+def _mentions_L(*exprs):
+    """Whether the output layer L is written out (then l means the other layers)."""
+    for e in exprs:
+        for q in e.atoms(sp.Indexed, sp.IndexedBase):
+            lab = str((q.base if isinstance(q, sp.Indexed) else q).label)
+            if lab.partition(":")[2].startswith("L"):
+                return True
+    return False
+
 
 def _is_leaf(e):
     lab = label(e)
