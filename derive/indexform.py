@@ -73,7 +73,7 @@ def _sub(expr, old, new):
 def output_delta(network):
     L, n = network.L, network.widths[-1]
     act, cost = network.activation(L), network.cost
-    z, d = quantity("z", L, J), quantity("delta", L, J)
+    z = quantity("z", L, J)
     a = lambda i: quantity("a", L, i)
     y = lambda i: quantity("y", "out", i)
     steps = [R.Step(IndexSum(Factors(Partial(COST, a(I)), Partial(a(I), z)), I, n),

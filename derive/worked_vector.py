@@ -21,7 +21,6 @@ def _vec_or_none(w, vals):
 
 
 def inputs_vector(w):
-    net = w.net
     lines = [Line(base("x", 0), None, None, _vec_or_none(w, w.data["x"]), "input", 0, key="x")]
     for key, g in param_keys(w):
         val = w.data[key]

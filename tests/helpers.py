@@ -3,9 +3,6 @@
 Equality of two expressions is checked at random points with 40 digits; the
 points put ReLU arguments on both sides of the kink across draws, and targets
 on the probability simplex (so the log-likelihood's Σy = 1 step holds)."""
-import random
-
-import mpmath
 import sympy as sp
 
 DIGITS = 40

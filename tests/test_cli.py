@@ -167,8 +167,6 @@ def test_pairing_simplification_is_shown_as_steps():
 
 
 def test_graph_file_end_to_end(tmp_path):
-    from pathlib import Path
-
     path = tmp_path / "net.graph"
     path.write_text("params: w1, w2, b\ninput: x\ntarget: t\n"
                     "z1 = w1*x\na1 = relu(z1)\nz2 = w2*a1 + b\ny = sigmoid(z2)\nC = (y - t)^2/2\n")
