@@ -385,8 +385,9 @@ def _other_model(checker, a, b):
             checker.__dict__.setdefault("_alt_models", {})[(changed, other, layer)] = alt
         # the student's formula holds in the other network: it is that network's formula
         if _same(checker.points.values(alt.concrete(b)), checker.points.values(alt.concrete(a))):
+            shown = checker.notation.display_layer("a", layer) if layer is not None else None
             return "wrong_model", {"changed": changed, "other": other, "actual": actual,
-                                   "layer": layer}
+                                   "layer": shown, "output": layer == net.L}
     return None
 
 

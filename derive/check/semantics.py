@@ -306,6 +306,18 @@ def _truth(cond, env, memo, free):
         return True
     if cond is sp.false:
         return False
+    if isinstance(cond, sp.And):
+        return all(_truth(c, env, memo, free) for c in cond.args)
+    if isinstance(cond, sp.Or):
+        return any(_truth(c, env, memo, free) for c in cond.args)
+    if isinstance(cond, sp.Not):
+        return not _truth(cond.args[0], env, memo, free)
+    if isinstance(cond, sp.ITE):  # nested ReLUs: (if c then p else q)
+        c, p, q = cond.args
+        return _truth(p if _truth(c, env, memo, free) else q, env, memo, free)
+    if isinstance(cond, (sp.Eq, sp.Ne)):
+        same = evaluate(cond.lhs, env, memo, free) == evaluate(cond.rhs, env, memo, free)
+        return same if isinstance(cond, sp.Eq) else not same
     op = _REL.get(type(cond))
     if op is None:
         raise Unsupported("cannot_evaluate", what=type(cond).__name__)
