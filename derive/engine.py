@@ -181,14 +181,16 @@ class Engine:
 
     def _pairing_steps(self, node, expr):
         """Where cost and output activation are made for each other, show δ^L
-        collapsing to a − y step by step."""
+        collapsing to a − y step by step: multiply out, collect, and (softmax)
+        use Σ y = 1."""
         cost = self.cost.cost_spec
-        a_nodes = [c for c in node.children if c.role == "a"]
-        if cost is None or not a_nodes or a_nodes[0].activation is None:
+        # the unit's own output: the 'a' node with the same unit index as z
+        own = next((c for c in node.children if c.role == "a"
+                    and c.symbol.indices == node.symbol.indices), None)
+        if cost is None or own is None or own.activation is None:
             return []
-        if cost.simplifies_with != a_nodes[0].activation.name:
+        if cost.simplifies_with != own.activation.name:
             return []
-        steps = []
         parts = []
         for t in (expr.args if isinstance(expr, Terms) else [expr]):
             fs = factors_of(t)
@@ -199,13 +201,10 @@ class Engine:
             rest = sp.Mul(*[plain(f) for f in fs if f is not sums[0]])
             parts += [sp.factor(sp.cancel(plain(u) * rest)) for u in sums[0].args]
         expr = total(*parts)
-        steps.append(R.Step(expr, R.Distribute()))
-        expanded = sp.expand(plain(expr))
-        own = next(c for c in node.children if c.role == "a" and len(c.parents) >= 1
-                   and (len(c.parents) == 1 or c.symbol.indices == node.symbol.indices))
-        targets = [n.symbol for n in self.graph.nodes if n.role == "target"]
-        collected = sp.collect(expanded, own.symbol)
+        steps = [R.Step(expr, R.Distribute())]
+        collected = sp.collect(sp.expand(plain(expr)), own.symbol)
         steps.append(R.Step(collected, R.CollectTerms()))
+        targets = [n.symbol for n in self.graph.nodes if n.role == "target"]
         target_sum = sp.Add(*targets)
         if len(targets) > 1 and collected.has(target_sum):
             steps.append(R.Step(collected.xreplace({target_sum: sp.S.One}), R.TargetSumsToOne()))
