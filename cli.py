@@ -51,7 +51,9 @@ class OneLineErrors(click.Command):
               help="How symbols are written and what the parameter keys are called.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format [default: from the -o suffix, else latex].")
-@click.option("--standalone", is_flag=True, help="Wrap LaTeX in a complete, compilable article.")
+@click.option("--standalone", is_flag=True,
+              help="A complete handout (LaTeX or Markdown): title, diagram, derivation, boxed "
+                   "equations.")
 @click.option("--expand", is_flag=True,
               help="For networks wider than one unit, also write out every scalar weight's chain.")
 @click.option("--values", "values_text", default=None, metavar="VALUES",
@@ -68,6 +70,21 @@ class OneLineErrors(click.Command):
 @click.option("--lr", default=None, metavar="ETA", help="Add the SGD update w ← w − η ∂C/∂w.")
 @click.option("--steps", type=click.IntRange(1, 10_000), default=None,
               help="Repeat the SGD update N times on the same example and tabulate the loss.")
+@click.option("--sections", default=None, metavar="LIST",
+              help="Handout sections in order, from network, diagram, forward, activations, "
+                   "gradients, deltas, equations, vectorised, update, worked [default: all that "
+                   "apply].")
+@click.option("--title", default=None, metavar="TEXT", help="Title of the handout or exercise sheet.")
+@click.option("--template-dir", type=click.Path(file_okay=False), default=None,
+              help="Use templates in DIR in place of the built-in ones of the same name "
+                   "(rendered in a sandbox).")
+@click.option("--pdf", is_flag=True, help="Also build FILE.pdf from -o FILE.tex (needs TeX Live).")
+@click.option("--exercise", is_flag=True,
+              help="Write an exercise sheet with solutions on separate pages (numbers from --seed).")
+@click.option("--solutions", default=None, metavar="FILE",
+              help="With --exercise: write the solutions to FILE (.tex, .md or .pdf) instead.")
+@click.option("--variants", type=int, default=None, metavar="K",
+              help="With --exercise: K versions from seeds N, N+1, ... (1 to 26).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Write to FILE (atomically) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")

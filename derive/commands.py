@@ -59,10 +59,23 @@ def run_derivation(*, fmt, standalone, output, force, echo, warn=None, **options
     for line in derivation.warnings:
         if warn is not None:
             warn(line if "warning:" in line else f"warning: {line}")
-    emit(derivation.render(fmt, standalone=standalone), output, force, echo)
+    from .render import render
+
+    emit(render(derivation, fmt, standalone=standalone,
+                template_dir=_template_dir(options.get("template_dir"))), output, force, echo)
     return 0
+
+
+def _template_dir(path):
+    from .handout import check_template_dir
+
+    return check_template_dir(path)
 
 
 def run(**options):
     """Dispatch on the options given; returns the exit status."""
+    from .documents import run_document, wants_document
+
+    if wants_document(options):  # handouts, exercise sheets, PDFs
+        return run_document(**options)
     return run_derivation(**options)

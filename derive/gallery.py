@@ -30,6 +30,20 @@ for stem, args in [("1-1-1-quadratic", SEED_1_1_1), ("1-1-1-1-ng-no-bias", SEED_
     ENTRIES[f"{stem}.md"] = list(args)
     ENTRIES[f"{stem}.json"] = list(args)
 
+# Handouts in Markdown, an exercise sheet (seed 004's quiz network) and the PDFs
+# built from the LaTeX handouts; PNGs of two pages go to docs/ for the README.
+EXERCISE = ["--exercise", "--layers", "1-1-1", "--activation", "relu,sigmoid", "--seed", "4",
+            "--variants", "2"]
+for stem, args in [("1-1-1-quadratic", SEED_1_1_1), ("1-1-1-1-ng-no-bias", SEED_1_1_1_1),
+                   ("3-4-2-matrix", SEED_3_4_2), ("seed004-worked", SEED_004_WORKED)]:
+    ENTRIES[f"{stem}-handout.md"] = args + ["--standalone"]
+ENTRIES["exercise-seed004.tex"] = list(EXERCISE)
+ENTRIES["exercise-seed004.md"] = list(EXERCISE)
+PDFS = {name[:-4] + ".pdf": name for name in ENTRIES
+        if name.endswith(".tex")}
+PAGES = {"docs/handout-page.png": ("1-1-1-1-ng-no-bias.pdf", 1),
+         "docs/exercise-page.png": ("exercise-seed004.pdf", 1)}
+
 
 def render(args, suffix):
     """The text `derive ARGS -o x.SUFFIX` would write, without touching disk."""
@@ -41,7 +55,7 @@ def render(args, suffix):
     result = CliRunner().invoke(cli, args + ["--format", fmt])
     if result.exit_code != 0:
         raise RuntimeError(f"derive {' '.join(args)} failed: {result.output}")
-    return result.output
+    return result.stdout  # warnings go to stderr, not into the file
 
 
 def main(argv=None):
@@ -60,10 +74,42 @@ def main(argv=None):
                 stale.append(name)
         else:
             write_atomic(path, text, force=True)
+    if not check:
+        _pdfs(out)
+    else:
+        stale += [name for name in PDFS if not (out / name).exists()]
     if stale:
         print("stale: " + ", ".join(stale) + " (run: python -m derive.gallery)")
         return 1
     return 0
+
+
+def _pdfs(out):
+    """Build the gallery's PDFs from its LaTeX files, and the README's page images."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from .errors import LatexMissingError
+    from .fileio import write_atomic
+    from .pdf import compile_pdf
+
+    try:
+        for name, source in PDFS.items():
+            write_atomic(out / name, compile_pdf((out / source).read_text(encoding="utf-8")),
+                         force=True)
+    except LatexMissingError as exc:
+        print(f"PDFs not rebuilt: {exc}")
+        return
+    if shutil.which("pdftoppm") is None:
+        print("page images not rebuilt: pdftoppm is missing (apt-get install poppler-utils)")
+        return
+    for png, (pdf, page) in PAGES.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page),
+                            "-singlefile", str(out / pdf), f"{tmp}/page"], check=True)
+            Path(png).parent.mkdir(exist_ok=True)
+            write_atomic(png, Path(f"{tmp}/page.png").read_bytes(), force=True)
 
 
 if __name__ == "__main__":

@@ -24,8 +24,8 @@ SECTIONS = {
     "deltas": "the error terms δ and the gradients restated with them",
     "equations": "the four backpropagation equations, boxed",
     "vectorised": "the vectorised forms with dimensions",
-    "worked": "the worked numerical example (needs values)",
     "update": "the gradient-descent update of every parameter",
+    "worked": "the worked numerical example and SGD step (needs --values or --random-values)",
 }
 DEFAULT = tuple(SECTIONS)
 LINE_WIDTH = 22  # ems of a chain-rule line before it breaks (fits A4 with 2 cm margins at 11 pt)
@@ -68,6 +68,8 @@ def applicable(d, name):
         return d.network is not None
     if name == "vectorised":
         return bool(d.vectorised)
+    if name == "equations":
+        return bool(d.bp_network)
     if name == "worked":
         return d.worked is not None
     return True
@@ -78,8 +80,8 @@ def choose(d, sections=None):
     if sections is None:
         return [s for s in DEFAULT if applicable(d, s)]
     if "worked" in sections and d.worked is None:
-        raise SpecError("the worked section needs numbers: give --values (or leave 'worked' "
-                        "out of --sections)")
+        raise SpecError("the worked section needs numbers: give --values or --random-values "
+                        "(or leave 'worked' out of --sections)")
     return [s for s in sections if applicable(d, s)]
 
 
@@ -178,6 +180,7 @@ def context(d, sections=None, title=None):
         diagram=layout(d.network, d.notation) if d.network is not None else None,
         updates=update_rules(d),
         glossary=glossary(d),
+        in_handout=True,  # lets included templates (worked.*.j2) adapt their headings
     )
 
 
