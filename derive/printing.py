@@ -221,26 +221,28 @@ class DeriveLatexPrinter(LatexPrinter):
 
     # -- activation functions --------------------------------------------------
 
-    def _fn(self, name, expr, prime=False):
-        return r"%s%s\left(%s\right)" % (name, "'" if prime else "", self._print(expr.args[0]))
+    def _fn(self, name, expr, prime=False, exp=None):
+        out = r"%s%s\left(%s\right)" % (name, "'" if prime else "", self._print(expr.args[0]))
+        # sympy's Pow printer hands a function its exponent: σ(z)² prints as (σ(z))²
+        return r"\left(%s\right)^{%s}" % (out, exp) if exp is not None else out
 
-    def _print_sigmoid(self, expr):
-        return self._fn(r"\sigma", expr)
+    def _print_sigmoid(self, expr, exp=None):
+        return self._fn(r"\sigma", expr, exp=exp)
 
-    def _print_sigmoid_prime(self, expr):
-        return self._fn(r"\sigma", expr, prime=True)
+    def _print_sigmoid_prime(self, expr, exp=None):
+        return self._fn(r"\sigma", expr, prime=True, exp=exp)
 
-    def _print_relu(self, expr):
-        return self._fn(r"\operatorname{ReLU}", expr)
+    def _print_relu(self, expr, exp=None):
+        return self._fn(r"\operatorname{ReLU}", expr, exp=exp)
 
-    def _print_relu_prime(self, expr):
-        return self._fn(r"\operatorname{ReLU}", expr, prime=True)
+    def _print_relu_prime(self, expr, exp=None):
+        return self._fn(r"\operatorname{ReLU}", expr, prime=True, exp=exp)
 
-    def _print_tanh_prime(self, expr):
-        return self._fn(r"\tanh", expr, prime=True)
+    def _print_tanh_prime(self, expr, exp=None):
+        return self._fn(r"\tanh", expr, prime=True, exp=exp)
 
-    def _print_linear(self, expr):
-        return self._fn("g", expr)
+    def _print_linear(self, expr, exp=None):
+        return self._fn("g", expr, exp=exp)
 
     def _print_softmax(self, expr):
         i, z0 = expr.args[0], expr.args[1]
