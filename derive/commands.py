@@ -74,8 +74,9 @@ def _template_dir(path):
 
 def run(**options):
     """Dispatch on the options given; returns the exit status."""
-    from .documents import run_document, wants_document
+    from .documents import run_document, user_template_errors, wants_document
 
-    if wants_document(options):  # handouts, exercise sheets, PDFs
-        return run_document(**options)
-    return run_derivation(**options)
+    with user_template_errors(options.get("template_dir")):
+        if wants_document(options):  # handouts, exercise sheets, PDFs
+            return run_document(**options)
+        return run_derivation(**options)

@@ -6,11 +6,30 @@
 first file is written, so a LaTeX error or an existing file leaves nothing
 behind.
 """
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError, SpecError
 
 DOCUMENT_SUFFIXES = {".tex": "latex", ".md": "markdown", ".pdf": "pdf"}
+
+
+@contextmanager
+def user_template_errors(template_dir):
+    """Errors raised while rendering a user's templates become one-line TemplateErrors."""
+    if not template_dir:
+        yield
+        return
+    import jinja2
+
+    from .errors import TemplateError
+
+    try:
+        yield
+    except jinja2.TemplateError as exc:
+        where = f"{exc.name}:{exc.lineno}: " if getattr(exc, "lineno", None) and getattr(exc, "name", None) else ""
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise TemplateError(f"template from --template-dir failed: {where}{message}") from None
 
 
 def wants_document(options):
@@ -83,7 +102,8 @@ def plan(**o):
         from .notation import get_notation
 
         sheet = build_sheet(_network(o), get_notation(o.get("notation") or "nielsen"),
-                            seed=o.get("seed") or 0, variants=o.get("variants") or 1,
+                            seed=o.get("seed") or 0,
+                            variants=1 if o.get("variants") is None else o["variants"],
                             values_text=o.get("values_text"), lr=o.get("lr"),
                             digits=o.get("digits") or 4)
         apart = o.get("solutions")

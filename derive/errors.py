@@ -87,3 +87,7 @@ class LatexError(DeriveError):
 
 class LatexMissingError(DeriveError):
     """latexmk or pdflatex is not installed, so no PDF can be built."""
+
+
+class TemplateError(DeriveError):
+    """A template from --template-dir cannot be rendered (syntax, unsafe access, missing name)."""

@@ -22,6 +22,7 @@ MAX_VARIANTS = 26  # versions are lettered A–Z
 MAX_SEED = 2**63
 RATES = (Decimal("0.1"), Decimal("0.2"), Decimal("0.5"))  # η drawn per version unless --lr
 ASKABLE = ("sigmoid", "tanh", "relu")  # activations whose derivative a sheet can ask for
+REDRAWS = 50  # draws tried for numbers without a vanishing gradient
 
 
 @dataclass
@@ -99,8 +100,7 @@ def build_sheet(network, notation, seed=0, variants=1, values_text=None, lr=None
     """The sheet for ``network``: ``variants`` versions from ``seed`` on."""
     from .activations import derivative_derivation
     from .derivation import build
-    from .values import parse_number, parse_values, random_values
-    from .worked import worked_example
+    from .values import parse_number, parse_values
 
     from .errors import SizeLimitError
     from .worked import SCALAR_PARAMS
@@ -121,13 +121,28 @@ def build_sheet(network, notation, seed=0, variants=1, values_text=None, lr=None
         rng = random.Random(f"derive-exercise-{s}")
         eta = rate if rate is not None else rng.choice(RATES)
         act = _asked_activation(network, rng)
-        values = random_values(network, notation, s, given)
-        worked = worked_example(network, values, digits, False, eta, 1)
+        worked = _worked(network, notation, s, given, digits, eta)
         versions.append(Version(letter=string.ascii_uppercase[k], seed=s, worked=worked,
                                 activation=act, derivative=derivative_derivation(act), lr=eta))
     rule = (param, Terms(param, Factors(sp.S.NegativeOne, ETA, Partial(COST, param))))
     return Sheet(d=d, versions=versions, general=general_equations(), update_rule=rule,
                  symbols=generic_symbols())
+
+
+def _worked(network, notation, seed, given, digits, eta):
+    """The worked numbers of one version: the first draw from ``seed`` (then from
+    seeds derived from it) in which no gradient vanishes and no unit saturates, so
+    that every answer is worth computing (a dead ReLU would zero half of them)."""
+    from .values import random_values
+    from .worked import worked_example
+
+    for attempt in range(REDRAWS):
+        s = seed if attempt == 0 else random.Random(f"derive-redraw-{seed}-{attempt}").getrandbits(48)
+        worked = worked_example(network, random_values(network, notation, s, given), digits,
+                                False, eta, 1)
+        if not worked.warnings and all(line.result != 0 for line in worked.gradients):
+            break
+    return worked
 
 
 PARTS = ("both", "problems", "solutions")

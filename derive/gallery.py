@@ -41,7 +41,7 @@ ENTRIES["exercise-seed004.tex"] = list(EXERCISE)
 ENTRIES["exercise-seed004.md"] = list(EXERCISE)
 PDFS = {name[:-4] + ".pdf": name for name in ENTRIES
         if name.endswith(".tex")}
-PAGES = {"docs/handout-page.png": ("1-1-1-1-ng-no-bias.pdf", 1),
+PAGES = {"docs/handout-page.png": ("3-4-2-matrix.pdf", 1),
          "docs/exercise-page.png": ("exercise-seed004.pdf", 1)}
 
 
