@@ -56,7 +56,7 @@ def test_qa_planted_mistakes_each_get_their_diagnosis():
     assert (v.status, v.code, v.params["previous_line"]) == ("wrong", "carried", 18)
     v = one(r, 22)
     assert (v.status, v.code) == ("unparsed", "syntax")
-    assert (v.params["at_line"], v.params["at_column"]) == (22, 109)
+    assert (v.params["at_line"], v.params["at_column"]) == (22, 110)  # the end of the math
     assert ")" in v.params["expected"]
     assert r.exit_code() == 1
 

@@ -263,7 +263,7 @@ class Builder(Transformer_NonRecursive):
     # -- scripts and calls ----------------------------------------------------
 
     def sup(self, c):
-        x = c[0]
+        x = c[-1]  # ASCII keeps the ** token in front
         if isinstance(x, Marker) and x.kind in ("top", "prime"):
             return (x.kind,)
         if isinstance(x, Head) and x.kind == "sym" and x.name == "T":

@@ -136,6 +136,7 @@ class Context:
             out = self._make(head.name, head.key_layer, self._indices(head.name, subs))
         elif kind == "rate":
             out = ETA if head.name in ("eta", "lr") else sp.Symbol(head.name, positive=True)
+            out = self._powers(out, sups)
         elif kind == "e":
             if len(sups) > 1:
                 raise Unsupported("double_superscript")
@@ -424,7 +425,11 @@ def power(base_, exponent):
         if not exponent.is_real or abs(exponent) > LIMITS.max_exponent:
             raise ParseLimit(f"an exponent larger than {LIMITS.max_exponent}")
         if base_.is_number and base_ != 0:
-            size = abs(float(exponent)) * (abs(math.log10(abs(float(sp.N(base_, 15))) or 1.0)) + 1)
+            try:
+                magnitude = abs(complex(sp.N(base_, 15)))
+            except (TypeError, ValueError):
+                magnitude = 1.0
+            size = abs(float(exponent)) * (abs(math.log10(magnitude or 1.0)) + 1)
             if size > 20 * LIMITS.max_exponent:
                 raise ParseLimit("a number too large to write out")
     return sp.Pow(base_, exponent)

@@ -178,13 +178,14 @@ def parse_side(t, language, ctx):
         tree = parser(language).parse(t.s)
     except UnexpectedInput as e:
         pos = getattr(e, "pos_in_stream", None)
-        if isinstance(e, UnexpectedEOF) or pos is None:
+        token = getattr(e, "token", None)
+        if isinstance(e, UnexpectedEOF) or pos is None or getattr(token, "type", "") == "$END":
             pos = len(t.s)
         if isinstance(e, UnexpectedCharacters):
             found = t.s[pos:pos + 1]
             expected = _expected(e.allowed or [])
         else:
-            found = str(getattr(e, "token", "")) or None
+            found = None if getattr(token, "type", "") == "$END" else (str(token or "") or None)
             expected = _expected(getattr(e, "expected", None) or getattr(e, "accepts", None) or [])
         raise ParseFailure(t.origin(pos), expected, found) from None
     try:

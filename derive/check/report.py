@@ -51,8 +51,11 @@ def _tex(ctx, expr, short=False):
     printers = ctx["printers"]
     try:
         return printers["short" if short else "full"].doprint(expr)
-    except IndexError:
-        return printers["plain"].doprint(expr)
+    except Exception:  # noqa: BLE001 - a report must render whatever the printer makes of a step
+        try:
+            return printers["plain"].doprint(expr)
+        except Exception:  # noqa: BLE001
+            return r"\text{(not printable)}"
 
 
 def _num(x, digits=6):
@@ -140,8 +143,11 @@ class Report:
 
         try:
             return tex(v.expected, self.notation, self.network.widths)
-        except IndexError:
-            return tex(v.expected, self.notation)
+        except Exception:  # noqa: BLE001 - a quantity outside the network's widths
+            try:
+                return tex(v.expected, self.notation)
+            except Exception:  # noqa: BLE001
+                return None
 
     def steps(self):
         msgs = self.messages("text")

@@ -97,6 +97,8 @@ class Checker:
             return Side(error=e, notes=list(ctx.notes))
         except (RecursionError, MemoryError):
             return Side(error=ParseLimit("an expression too deeply nested"))
+        except Exception as e:  # a bug, reported on the step rather than as a traceback
+            return Side(error=Unsupported("internal_error", error=type(e).__name__))
 
     # -- chains -------------------------------------------------------------------
 

@@ -1,0 +1,90 @@
+"""Property-based fuzzing of `derive --check`: random and mutated inputs never
+raise out of the checker (only CheckInputError, the typed exit-2 error) and
+every run ends within its time budget."""
+import time
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from check_support import FIXTURES
+from derive.check.checker import check_text
+from derive.check.limits import LIMITS, CheckInputError
+from derive.network import Network
+
+NET = Network("2-2-1", activation="relu,sigmoid")
+STEP_SECONDS = 0.5
+# the per-step budget bounds each step; a whole run adds parsing and extraction
+RUN_BUDGET = 20.0
+
+TOKENS = [r"\frac", "{", "}", "(", ")", "[", "]", "^", "_", "'", "=", "&=", r"\\", "&&", "+", "-",
+          r"\cdot", "*", "/", r"\partial", r"\sigma", r"\delta", r"\sum", r"\nabla", r"\odot", r"\top",
+          r"\left(", r"\right)", r"\text{x}", "a", "z", "w", "b", "x", "y", "C", "l", "j", "k", "L",
+          "1", "2", "9", "0.5", "e", r"\exp", r"\ln", r"\hat{y}", "f(x)", "$$", "$", r"\[", r"\]",
+          r"\begin{align*}", r"\end{align*}", r"\newcommand\d{\partial}", r"\d", " ", "\n", "|", "||",
+          r"\over", r"\Delta", r"\theta", r"\eta", "**", "sum_k", "delta_j^l", "dC/dw2", "relu"]
+SEEDS = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*"))]
+
+
+def _check(text, kind):
+    start = time.monotonic()
+    try:
+        report = check_text(text, NET, "nielsen", kind=kind, step_seconds=STEP_SECONDS)
+    except CheckInputError:
+        return
+    finally:
+        assert time.monotonic() - start < RUN_BUDGET
+    for v in report.verdicts:
+        assert v.status in ("correct", "wrong", "unknown", "unparsed")
+        assert v.code != "internal_error", (v.source, v.params)
+    report.to_json()
+    report.render_text()
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TOKENS), max_size=40), st.sampled_from(["md", "tex", "txt"]))
+def test_random_token_soup(tokens, kind):
+    _check("$$" + "".join(tokens) + "$$" if kind != "txt" else "".join(tokens), kind)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SEEDS), st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 8),
+                                                  st.text(max_size=4)), max_size=6))
+def test_mutated_fixtures(text, edits):
+    for pos, cut, insert in edits:
+        pos = pos % (len(text) + 1)
+        text = text[:pos] + insert + text[pos + cut:]
+    _check(text[:3000], "md")
+
+
+def test_budget_constant_is_what_limits_say():
+    assert LIMITS.step_seconds >= STEP_SECONDS
+
+
+# -- never wrong on an equality that holds: a random expression against its own reprint ------------
+
+ATOMS = [r"a^{(2)}", r"a^{(3)}", r"z^{(2)}", r"w^{(3)}", r"b^{(2)}", r"\delta^{(3)}", r"\eta", "2",
+         r"\frac12", r"\hat{y}", "f(x)", r"\delta^l_j", r"w^{l}_{jk}", r"a^{l-1}_k"]
+EXPR = st.recursive(st.sampled_from(ATOMS), lambda ch: st.one_of(
+    st.tuples(ch, st.sampled_from(["+", "-", r"\cdot", " "]), ch).map(" ".join),
+    ch.map(lambda e: f"\\sigma({e})"), ch.map(lambda e: f"\\sigma'({e})"), ch.map(lambda e: f"({e})^2"),
+    ch.map(lambda e: f"\\exp(-{e})"), st.tuples(ch, ch).map(lambda t: f"\\frac{{{t[0]}}}{{{t[1]}}}"),
+    ch.map(lambda e: f"\\frac{{\\partial ({e})}}{{\\partial w^{{(3)}}}}")), max_leaves=6)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EXPR, st.booleans())
+def test_an_expression_equals_its_reprint(text, expand):
+    import sympy as sp
+
+    from derive.check.verify import Checker
+    from derive.check.text import Source
+    from derive.notation import get_notation
+    from derive.printing import tex
+
+    net, nt = Network("1-1-1", activation="relu,sigmoid"), get_notation("nielsen")
+    side = Checker(net, nt).parse(Source(text).whole(), "latex")
+    if side.error is not None:
+        return
+    printed = tex(sp.expand(side.expr) if expand else side.expr, nt)
+    report = check_text(f"$${text} = {printed}$$", net, nt, kind="md", step_seconds=STEP_SECONDS)
+    assert "wrong" not in [v.status for v in report.verdicts], (text, printed)
