@@ -133,7 +133,7 @@ def plan(**o):
 def run_document(*, output=None, force=False, echo=print, **options):
     """Render (and compile) everything, then write it; returns the exit status."""
     from .fileio import write_atomic
-    from .pdf import compile_pdf, _jobname
+    from .pdf import compile_pdf, jobname
 
     jobs = plan(output=output, **options)
     paths = [p for p, _, _ in jobs if p not in (None, "-")]
@@ -146,7 +146,7 @@ def run_document(*, output=None, force=False, echo=print, **options):
     for path, text, is_pdf in jobs:
         if is_pdf and path in (None, "-"):
             raise OutputError("a PDF cannot go to standard output; give -o FILE.pdf")
-        ready.append((path, compile_pdf(text, _jobname(Path(path))) if is_pdf else text))
+        ready.append((path, compile_pdf(text, jobname(Path(path))) if is_pdf else text))
     for path, data in ready:
         if path in (None, "-"):
             echo(data)

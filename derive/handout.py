@@ -8,6 +8,7 @@ of ``handout.tex.j2`` / ``handout.md.j2`` (one template per section under
 """
 import re
 
+import jinja2
 import sympy as sp
 
 from .equations import Equation
@@ -138,16 +139,10 @@ def environment(template_dir=None):
     return env
 
 
+@jinja2.pass_context
 def _tex_inline(ctx, expr):
     return ctx["printers"]["inline"].doprint(expr)
 
-
-try:  # jinja2 passes the context to filters marked so
-    import jinja2
-
-    _tex_inline = jinja2.pass_context(_tex_inline)
-except ImportError:  # pragma: no cover
-    pass
 
 _MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~&])")
 

@@ -67,14 +67,14 @@ def log_excerpt(log, limit=LOG_LINES):
     return tail or ["(no log was written)"]
 
 
-def compile_pdf(tex_text, jobname="handout"):
+def compile_pdf(tex_text, name="handout"):
     """Compile ``tex_text``; return the PDF's bytes or raise LatexError/LatexMissingError."""
     check_latexmk()
     with tempfile.TemporaryDirectory(prefix="derive-pdf-") as tmp:
         work = Path(tmp)
-        (work / f"{jobname}.tex").write_text(tex_text, encoding="utf-8")
+        (work / f"{name}.tex").write_text(tex_text, encoding="utf-8")
         try:
-            proc = subprocess.run(COMMAND + [f"{jobname}.tex"], cwd=work, env=_environment(),
+            proc = subprocess.run(COMMAND + [f"{name}.tex"], cwd=work, env=_environment(),
                                   stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                   errors="replace", timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -82,7 +82,7 @@ def compile_pdf(tex_text, jobname="handout"):
         except OSError as exc:
             raise LatexMissingError(f"cannot run latexmk ({exc.strerror or exc}); install the "
                                     f"Debian packages {PACKAGES}") from None
-        log_path, pdf_path = work / f"{jobname}.log", work / f"{jobname}.pdf"
+        log_path, pdf_path = work / f"{name}.log", work / f"{name}.pdf"
         log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
         if proc.returncode != 0 or not pdf_path.exists():
             excerpt = log_excerpt(log or proc.stdout + proc.stderr)
@@ -98,10 +98,10 @@ def build_pdf(tex_text, output, force=False):
     path = Path(output)
     if path.exists() and not force:  # fail before spending a LaTeX run
         raise OutputError(f"{path} already exists; pass --force to replace it")
-    write_atomic(path, compile_pdf(tex_text, jobname=_jobname(path)), force=force)
+    write_atomic(path, compile_pdf(tex_text, jobname(path)), force=force)
 
 
-def _jobname(path):
+def jobname(path):
     """A safe TeX job name (the PDF is renamed afterwards anyway)."""
     stem = re.sub(r"[^A-Za-z0-9_-]", "", path.stem)[:40]
     return stem or "handout"
