@@ -3,10 +3,10 @@ raise out of the checker (only CheckInputError, the typed exit-2 error) and
 every run ends within its time budget."""
 import time
 
+from check_support import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from check_support import FIXTURES
 from derive.check.checker import check_text
 from derive.check.limits import LIMITS, CheckInputError
 from derive.network import Network
@@ -76,8 +76,8 @@ EXPR = st.recursive(st.sampled_from(ATOMS), lambda ch: st.one_of(
 def test_an_expression_equals_its_reprint(text, expand):
     import sympy as sp
 
-    from derive.check.verify import Checker
     from derive.check.text import Source
+    from derive.check.verify import Checker
     from derive.notation import get_notation
     from derive.printing import tex
 

@@ -95,7 +95,7 @@ def test_products_keep_their_order_where_vectors_are_involved():
 
 
 def test_ascii_forms():
-    a = dict(layers="2-2-2", notation="matrix", language="ascii")
+    a = {"layers": "2-2-2", "notation": "matrix", "language": "ascii"}
     e = read("a_k^(l-1)*delta_j^l", **a)
     assert {str(q.base.label) for q in e.atoms(sp.Indexed)} == {"a:l-1", "delta:l"}
     assert same(read("1-(1/(1+e^(-z)))", **a), 1 - 1 / (1 + sp.exp(-sp.Symbol("z"))))

@@ -5,13 +5,13 @@ import json
 import sys
 
 import pytest
-
 from check_support import FIXTURES, run
+from tools import compile_tex, require_latexmk
+
 from derive.check import CheckInputError, check_file
 from derive.check.limits import LIMITS
 from derive.errors import DeriveError
 from derive.network import Network
-from tools import compile_tex, require_latexmk
 
 TINY = Network("1-1-1", cost="squared-error")
 

@@ -3,8 +3,8 @@ seed's style (tests/fixtures/check/), correct ones and ones with planted
 mistakes, plus a round trip through the engine's own derivations."""
 import pytest
 import sympy as sp
-
 from check_support import no_internal_errors, one, run, statuses
+
 from derive import functions as F
 from derive.check.checker import check_text
 from derive.check.limits import LIMITS
@@ -13,7 +13,6 @@ from derive.network import Network
 from derive.notation import get_notation
 from derive.printing import tex
 from derive.symbols import Factors, Transpose, base, quantity
-
 
 # -- seed 000 style: a Q&A post, $$…$$ and align*, \newcommand\d, f(x) as the output ----------
 
@@ -115,7 +114,7 @@ def test_l_only_on_the_right_is_one_particular_layer():
 
 # -- seed 002 style: Jekyll post, θ notation, {1 \over 2}, \frac{\partial}{\partial θ}, Δθ ------------
 
-NG = dict(notation="ng", activation="sigmoid,sigmoid,linear", bias=False)
+NG = {"notation": "ng", "activation": "sigmoid,sigmoid,linear", "bias": False}
 
 
 def test_single_path_in_ng_notation_is_correct():
@@ -271,8 +270,8 @@ def test_a_step_out_of_time_is_unknown(monkeypatch):
 
 
 def test_relu_points_cover_both_sides_of_every_kink():
-    from derive.check.verify import Checker
     from derive.check.semantics import evaluate
+    from derive.check.verify import Checker
 
     c = Checker(Network("2-3-2", activation="relu,relu"), get_notation("nielsen"))
     for z in [n.symbol for n in c.graph.nodes if n.role == "z"]:

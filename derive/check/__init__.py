@@ -10,7 +10,7 @@ expected).  Modules: ``extract`` (finding the math), ``parse``/``build``/
 vector shapes), ``semantics`` (independent values), ``verify`` (verdicts),
 ``diagnose`` (what went wrong), ``report`` (JSON, text and marked LaTeX).
 """
-__all__ = ["check_file", "check_text", "Report", "CheckInputError"]
+__all__ = ["CheckInputError", "Report", "check_file", "check_text"]
 
 
 def __getattr__(name):

@@ -20,7 +20,7 @@ import sympy as sp
 from lark import Token, Transformer_NonRecursive
 
 from ..symbols import Hadamard, MatMul, Partial
-from .forms import Increment, index_symbol, is_vectorish, product
+from .forms import Increment, is_vectorish, product
 from .limits import LIMITS, ParseLimit, Unsupported
 
 GREEK = {"sigma": "sigma", "delta": "delta", "theta": "w", "Theta": "w", "eta": "rate", "alpha": "rate",
@@ -43,7 +43,7 @@ ASCII_WORDS = {"delta": ("q", "delta"), "theta": ("q", "w"), "eta": ("rate", "et
 class Head:
     """A name whose meaning depends on the scripts and arguments that follow."""
 
-    __slots__ = ("kind", "name", "key_layer")
+    __slots__ = ("key_layer", "kind", "name")
 
     def __init__(self, kind, name=None, key_layer=None):
         self.kind, self.name, self.key_layer = kind, name, key_layer
@@ -317,8 +317,6 @@ class Builder(Transformer_NonRecursive):
             return self.ctx.resolve(x, [], self)
         if isinstance(x, Marker) and x.kind == "funcnote":
             return product([x.data[0], *x.data[1]])
-        if isinstance(x, (Diff, POp)) or isinstance(x, Marker):
-            raise Unsupported("stray_operator")
         raise Unsupported("stray_operator")
 
     def _juxt_product(self, items):
@@ -375,4 +373,4 @@ def _divide(num, den):
     return sp.Mul(num, inv)
 
 
-__all__ = ["Builder", "Head", "Juxt", "Diff", "POp", "Marker"]
+__all__ = ["Builder", "Diff", "Head", "Juxt", "Marker", "POp"]

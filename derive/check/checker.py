@@ -60,6 +60,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     if not chains:
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
+    checker.macros_with_arguments = macro_args
     deadline = Deadline(LIMITS.file_seconds)
     verdicts = []
     for chain in chains[:LIMITS.max_steps]:

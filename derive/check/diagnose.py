@@ -60,7 +60,7 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
                 found = test()
         except StepTimeout:
             raise
-        except Exception:  # a hypothesis that cannot be tested explains nothing
+        except Exception:  # noqa: BLE001 - a hypothesis that cannot be tested explains nothing
             found = None
         if found:
             return found
@@ -215,8 +215,8 @@ def _activation_derivative(checker, b, ca, a=None):
     subterms = [t for t in sp.preorder_traversal(b) if not t.is_Atom and not isinstance(t, sp.Indexed)]
     for t in subterms[:MAX_CANDIDATES]:
         syms = _symbols(t)
-        for z, act, a in units:
-            own = {z} | ({a} if a is not None else set())
+        for z, act, out in units:
+            own = {z} | ({out} if out is not None else set())
             if not syms or not syms <= own:
                 continue
             should = act.derivative(z)
@@ -270,7 +270,7 @@ def _parts(q):
 
 def _occurrences(expr, path=()):
     """(path, node) for every quantity in ``expr``; a path is a tuple of arg positions."""
-    if isinstance(expr, sp.Indexed) or (isinstance(expr, sp.IndexedBase)):
+    if isinstance(expr, (sp.Indexed, sp.IndexedBase)):
         return [(path, expr)]
     out = []
     for i, a in enumerate(expr.args):
@@ -380,7 +380,7 @@ def _other_model(checker, a, b):
                 alt_net = Network(net.widths, activation=acts, cost=(other if changed == "cost"
                                                                      else net.cost_name), bias=net.bias)
                 alt = Semantics(alt_net.graph)
-            except Exception:  # an invalid combination (softmax rules) is simply skipped
+            except Exception:  # noqa: BLE001, S112 - an invalid combination (softmax rules)
                 continue
             checker.__dict__.setdefault("_alt_models", {})[(changed, other, layer)] = alt
         # the student's formula holds in the other network: it is that network's formula
@@ -391,4 +391,4 @@ def _other_model(checker, a, b):
     return None
 
 
-__all__ = ["diagnose", "Points"]
+__all__ = ["Points", "diagnose"]

@@ -114,7 +114,7 @@ def _blank_comments(t, markdown):
     spans = []
     s = t.s
     if markdown:
-        for m in re.finditer(r"```.*?(```|\Z)|~~~.*?(~~~|\Z)", s, re.S):
+        for m in re.finditer(r"```.*?(```|\Z)|~~~.*?(~~~|\Z)", s, re.DOTALL):
             spans.append((m.start(), m.end()))
     else:
         for m in re.finditer(r"(?<!\\)%[^\n]*", s):
@@ -333,7 +333,7 @@ def extract_latex(source, markdown=False):
 # -- plain ASCII -----------------------------------------------------------------
 
 _WORD = re.compile(r"[A-Za-z]{3,}")
-_LABEL = re.compile(r"^\s*(?:(?:answer|ans|result|so|hence|thus|then|therefore)\b\s*:?\s*)+", re.I)
+_LABEL = re.compile(r"^\s*(?:(?:answer|ans|result|so|hence|thus|then|therefore)\b\s*:?\s*)+", re.IGNORECASE)
 
 
 def extract_ascii(source, is_math_word):
@@ -358,7 +358,7 @@ def extract_ascii(source, is_math_word):
                 rows = []
             continue
         prefix = ""
-        pm = re.match(r"\s*(next|new|updated)\s+", s, re.I)
+        pm = re.match(r"\s*(next|new|updated)\s+", s, re.IGNORECASE)
         if pm:
             prefix = pm.group(1).lower()
             t = t[pm.end():]
@@ -396,5 +396,15 @@ def extract(source, kind, is_math_word):
     return extract_latex(source, markdown=(kind != "tex"))
 
 
-__all__ = ["Chain", "Link", "Source", "Text", "extract", "extract_latex", "extract_ascii",
-           "find_macros", "expand_macros", "looks_like_latex"]
+__all__ = [
+    "Chain",
+    "Link",
+    "Source",
+    "Text",
+    "expand_macros",
+    "extract",
+    "extract_ascii",
+    "extract_latex",
+    "find_macros",
+    "looks_like_latex",
+]

@@ -61,5 +61,13 @@ def product(factors):
     return sp.Mul(*factors)
 
 
-__all__ = ["AUTO", "Increment", "Partial", "index_symbol", "is_index_symbol", "bare_bases",
-           "is_vectorish", "product"]
+__all__ = [
+    "AUTO",
+    "Increment",
+    "Partial",
+    "bare_bases",
+    "index_symbol",
+    "is_index_symbol",
+    "is_vectorish",
+    "product",
+]

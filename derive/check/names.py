@@ -51,7 +51,7 @@ class Context:
         if kind == "b" and not self.network.bias:
             return []
         if kind == "a":
-            return list(range(0, self.network.L + 1))
+            return list(range(self.network.L + 1))
         return list(range(1, self.network.L + 1))
 
     # -- layers ---------------------------------------------------------------
@@ -171,7 +171,7 @@ class Context:
                 self.note("cost_decorated")
             return self._powers(COST, pw)
         if name in ("x", "y", "t", "out"):
-            layer_free, powers = [], []
+            powers = []
             for s in sups:
                 if isinstance(s, sp.Symbol) and s.name in ("i", "n", "m"):
                     self.note("sample_index", name=name)
@@ -229,9 +229,7 @@ class Context:
         if "," not in toks:
             split = []
             for t in parts:
-                if t.isdigit() and (kind == "w" or len(parts) > 1):
-                    split.extend(t)
-                elif t.isalpha() and not t.startswith("\\"):
+                if t.isdigit() and (kind == "w" or len(parts) > 1) or t.isalpha() and not t.startswith("\\"):
                     split.extend(t)
                 else:
                     split.append(t)
@@ -254,7 +252,7 @@ class Context:
     # -- calls ------------------------------------------------------------------
 
     def apply_call(self, atom, scripts, args, builder, post=()):
-        from .build import POp, Diff, Head, Marker
+        from .build import Diff, Head, Marker, POp
 
         if not (isinstance(atom, Head) and atom.kind == "q" and atom.name == "C"):
             args = tuple(builder.ex(a) for a in args)
@@ -326,7 +324,7 @@ class Context:
                 return act.derivative(arg) if primes else act.apply(arg)
             if kind == "x" and name in ("f", "h") and not primes:
                 self.note("output_alias", written=name + "(x)")
-                return self.output if isinstance(arg, sp.IndexedBase) else self.output
+                return self.output
         z = self._weighted_input(arg)
         if z is not None:
             return self._generic_function(name, primes, z)

@@ -10,12 +10,17 @@ parsing; a syntax error becomes ``ParseFailure`` with the source offset and
 what was expected there.
 """
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from lark import Lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
+from lark.exceptions import (
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    VisitError,
+)
 
 from .build import ASCII_WORDS, Builder
 from .limits import LIMITS, ParseLimit, Unsupported
@@ -39,7 +44,7 @@ def _grammar_text(name):
         return (Path(__file__).parent / name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def parser(language):
     name = "grammar.lark" if language == "latex" else "ascii.lark"
     return Lark(_grammar_text(name), parser="lalr", lexer="contextual", propagate_positions=False,
@@ -204,4 +209,4 @@ def is_math_word(word):
     return False
 
 
-__all__ = ["ParseFailure", "parse_side", "normalise_latex", "is_math_word", "Unsupported", "ParseLimit"]
+__all__ = ["ParseFailure", "ParseLimit", "Unsupported", "is_math_word", "normalise_latex", "parse_side"]

@@ -6,7 +6,7 @@ comes only from the project's printer.  ``_render`` is the one place that
 builds the Jinja environment, so it can be switched to the shared one.
 """
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -28,7 +28,7 @@ def templates_dir():
     return Path(__file__).resolve().parent.parent.parent / "templates"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _environment():
     from ..render import DELIMITERS, escape_tex
 
@@ -51,11 +51,11 @@ def _tex(ctx, expr, short=False):
     printers = ctx["printers"]
     try:
         return printers["short" if short else "full"].doprint(expr)
-    except Exception:  # noqa: BLE001 - a report must render whatever the printer makes of a step
+    except Exception:  # noqa: BLE001 - a report renders whatever the printer makes of a step
         try:
             return printers["plain"].doprint(expr)
         except Exception:  # noqa: BLE001
-            return r"\text{(not printable)}"
+            return "?"
 
 
 def _num(x, digits=6):

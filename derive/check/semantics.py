@@ -302,7 +302,7 @@ def evaluate(e, env, memo, free=None):
 
 
 def _truth(cond, env, memo, free):
-    if cond is sp.true or cond == True:  # noqa: E712 - sympy's true
+    if cond is sp.true or cond == True:
         return True
     if cond is sp.false:
         return False

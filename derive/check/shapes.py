@@ -16,7 +16,18 @@ import re
 import sympy as sp
 
 from .. import functions as F
-from ..symbols import COST, Hadamard, IndexSum, MatMul, Partial, Shaped, Transpose, base, label, quantity
+from ..symbols import (
+    COST,
+    Hadamard,
+    IndexSum,
+    MatMul,
+    Partial,
+    Shaped,
+    Transpose,
+    base,
+    label,
+    quantity,
+)
 from .forms import AUTO, Increment, is_index_symbol
 from .limits import LIMITS, Unsupported
 

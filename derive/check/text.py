@@ -32,7 +32,7 @@ class Source:
 class Text:
     """A string plus, for each character, its offset in the ``Source``."""
 
-    __slots__ = ("s", "pos")
+    __slots__ = ("pos", "s")
 
     def __init__(self, s, pos):
         self.s = s

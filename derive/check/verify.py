@@ -26,7 +26,7 @@ from .limits import LIMITS, ParseLimit, StepTimeout, Unsupported, time_limit
 from .names import Context
 from .parse import ParseFailure, parse_side
 from .semantics import DPS, Points, Semantics, Undefined, compare, evaluate
-from .shapes import Instantiator, Missing, ShapeMismatch, as_scalar, shape
+from .shapes import Instantiator, Missing, ShapeMismatch, shape
 
 LEAF_KINDS = ("x", "y", "w", "b")
 
@@ -86,6 +86,7 @@ class Checker:
         self._expected = {}
         self._notes = []
         self._tolerance = None
+        self.macros_with_arguments = set()
 
     # -- parsing ----------------------------------------------------------------
 
@@ -97,7 +98,7 @@ class Checker:
             return Side(error=e, notes=list(ctx.notes))
         except (RecursionError, MemoryError):
             return Side(error=ParseLimit("an expression too deeply nested"))
-        except Exception as e:  # a bug, reported on the step rather than as a traceback
+        except Exception as e:  # noqa: BLE001 - a bug, reported on the step, not as a traceback
             return Side(error=Unsupported("internal_error", error=type(e).__name__))
 
     # -- chains -------------------------------------------------------------------
@@ -126,7 +127,7 @@ class Checker:
                     v = Verdict(line, col, text, "unknown", "too_complex")
                 except (RecursionError, MemoryError, OverflowError):
                     v = Verdict(line, col, text, "unknown", "too_complex")
-                except Exception as e:  # never a traceback for a user's file
+                except Exception as e:  # noqa: BLE001 - never a traceback for a user's file
                     v = Verdict(line, col, text, "unknown", "internal_error",
                                 {"error": type(e).__name__})
             v.line, v.source = line, text
@@ -156,7 +157,7 @@ class Checker:
         self._notes = notes = list(rhs.notes) + (list(lhs.notes) if lhs is not None else [])
         self._tolerance = _tolerance(link.rhs.s)
         if rhs.error is not None:
-            return _failed(rhs.error, source, notes)
+            return _failed(rhs.error, source, notes, self.macros_with_arguments)
         if link.relation == "neq":
             return Verdict(0, 0, "", "unknown", "not_equal_claim", rhs=rhs.expr, notes=notes)
         if link.relation == "approx":
@@ -165,7 +166,7 @@ class Checker:
         if lhs is None or lhs.error is not None:
             if prev is None or prev[0].error is not None:
                 if lhs is not None:
-                    v = _failed(lhs.error, source, notes)
+                    v = _failed(lhs.error, source, notes, self.macros_with_arguments)
                     v.code = "lhs_" + v.code
                     return v
                 return Verdict(0, 0, "", "unknown", "no_lhs", rhs=rhs.expr, notes=notes)
@@ -303,7 +304,7 @@ class Checker:
                 found = diagnose(self, ref, rhs, assign, None, deadline, structural=err,
                                  assigns=self._same_layers(outcome, assign))
             else:
-                assign, i, n, sv, rv_, a, b, ca, cb = outcome.witness
+                assign, i, _, sv, rv_, _, _, ca, cb = outcome.witness
                 v.params.update(instance=_instance(assign), student_value=sv, expected_value=rv_,
                                 witness=self._witness(i, ca, cb))
                 v.code = "wrong"
@@ -381,7 +382,7 @@ class Checker:
     def expected(self, ref, assign, rhs, kind, rate):
         """The engine's expression for a known left side, at this assignment."""
         try:
-            value = self.inst.value(ref if kind != "update" and kind != "increment" else ref, assign)
+            value = self.inst.value(ref, assign)
         except (Missing, ShapeMismatch, Unsupported):
             return None
         with_delta = any(label(q) and label(q)[0] == "delta" for q in rhs.atoms(sp.Indexed)) or any(
@@ -468,12 +469,15 @@ def _structural(err):
     return "shape", {"op": err.op, "left": err.left, "right": err.right}
 
 
-def _failed(err, source, notes):
+def _failed(err, source, notes, macros=()):
     if isinstance(err, ParseFailure):
         line, col = source.line_col(err.offset)
-        return Verdict(line, col, "", "unparsed", "syntax",
-                       {"at_line": line, "at_column": col, "expected": err.expected,
-                        "found": err.found}, notes=notes)
+        params = {"at_line": line, "at_column": col, "expected": err.expected, "found": err.found}
+        m = re.match(r"\\([A-Za-z]+)", source.text[err.offset:err.offset + 40])
+        if m and m.group(1) in macros:
+            params["macro"] = m.group(1)
+            return Verdict(line, col, "", "unparsed", "macro_with_arguments", params, notes=notes)
+        return Verdict(line, col, "", "unparsed", "syntax", params, notes=notes)
     if isinstance(err, ParseLimit):
         return Verdict(0, 0, "", "unparsed", "limit", {"what": str(err)}, notes=notes)
     return Verdict(0, 0, "", "unknown", err.code, dict(err.params), notes=notes)
