@@ -270,10 +270,32 @@ def test_a_step_out_of_time_is_unknown(monkeypatch):
 
 
 def test_relu_points_cover_both_sides_of_every_kink():
-    from derive.check.semantics import evaluate
     from derive.check.verify import Checker
 
     c = Checker(Network("2-3-2", activation="relu,relu"), get_notation("nielsen"))
     for z in [n.symbol for n in c.graph.nodes if n.role == "z"]:
-        signs = {evaluate(c.sem.values[z], env, {}) > 0 for env in c.points.envs}
+        signs = {c.points.node_values(i)[z] > 0 for i in range(len(c.points.envs))}
         assert signs == {True, False}, z
+
+
+@pytest.mark.parametrize("layers,act,cost", [("1-1-1", "sigmoid", "quadratic"),
+                                             ("2-2-2", "relu,softmax", "log-likelihood"),
+                                             ("2-3-1", "tanh,sigmoid", "cross-entropy")])
+def test_finite_differences_agree_with_sympy_diff_of_the_composed_cost(layers, act, cost):
+    """The checker's semantics (forward passes and central differences) against
+    Graph.true_partial, which differentiates the fully composed cost."""
+    import mpmath
+
+    from derive.check.semantics import DPS, Points
+    from derive.symbols import COST, Partial
+
+    net = Network(layers, activation=act, cost=cost)
+    g = net.graph
+    pts = Points(net, g, seed=3, count=3)
+    for node in g.params + [n for n in g.nodes if n.role in ("z", "a")]:
+        mine = pts.values(Partial(COST, node.symbol))
+        exact = g.true_partial(COST, node.symbol)
+        for i, env in enumerate(pts.envs):
+            with mpmath.workdps(DPS):
+                want = sp.N(exact.xreplace({k: sp.Float(str(v), 60) for k, v in env.items()}), 50)
+                assert abs(mine[i] - mpmath.mpf(str(want))) < mpmath.mpf(10) ** -40, node

@@ -30,7 +30,7 @@ from ..costs import COSTS
 from ..network import Network
 from ..symbols import COST, Partial, Transpose, base, label, plain, quantity
 from .limits import StepTimeout, Unsupported
-from .semantics import DPS, Points, Semantics, Undefined, compare
+from .semantics import DPS, Points, Undefined, compare
 from .shapes import Missing, ShapeMismatch, shape
 
 _SKIP = (Unsupported, Missing, ShapeMismatch, Undefined, ZeroDivisionError, ValueError, TypeError,
@@ -43,13 +43,13 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
     """(code, params) for the first hypothesis that explains the error, or None."""
     tests = []
     if witness is not None:
-        _, _, _, _, _, a, b, ca, cb = witness
+        a, b = witness[5], witness[6]
         if kind == "update":
             tests.append(lambda: _update(checker, a, b))
-        tests += [lambda: _sign_or_constant(checker, ca, cb),
-                  lambda: _activation_derivative(checker, b, ca, a),
-                  lambda: _factor(checker, a, b, ca, cb, assign),
-                  lambda: _term(checker, a, b, ca, cb)]
+        tests += [lambda: _sign_or_constant(checker, a, b),
+                  lambda: _activation_derivative(checker, b, a),
+                  lambda: _factor(checker, a, b, assign),
+                  lambda: _term(checker, a, b)]
     tests += [lambda: _mutations(checker, ref, rhs, assign, assigns)]
     if witness is not None:
         tests.append(lambda: _other_model(checker, witness[5], witness[6]))
@@ -70,7 +70,7 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
 # -- values -------------------------------------------------------------------
 
 def _vals(checker, expr):
-    return checker.points.values(checker.sem.concrete(expr))
+    return checker.points.values(expr)
 
 
 def _same(xs, ys):
@@ -88,8 +88,8 @@ def _update(checker, a, b):
     params = [q for q in a.atoms(sp.Indexed) if not q.has(COST) and q in b.atoms(sp.Indexed)
               and label(q)[0] in ("w", "b")]
     for p in params:
-        step_true = checker.sem.concrete(a - p)
-        step_said = checker.sem.concrete(b - p)
+        step_true = a - p
+        step_said = b - p
         found = _sign_or_constant(checker, step_true, step_said)
         if found and found[0] == "sign":
             return "update_sign", {}
@@ -98,9 +98,9 @@ def _update(checker, a, b):
     return None
 
 
-def _sign_or_constant(checker, ca, cb):
-    truth = checker.points.values(ca)
-    said = checker.points.values(cb)
+def _sign_or_constant(checker, a, b):
+    truth = checker.points.values(a)
+    said = checker.points.values(b)
     if _same(said, [None if t is None else -t for t in truth]):
         return "sign", {}
     ratios = [s / t for s, t in zip(said, truth) if s is not None and t is not None and t != 0]
@@ -150,9 +150,9 @@ def _candidates(checker, a, b, assign):
     return uniq[:MAX_CANDIDATES]
 
 
-def _factor(checker, a, b, ca, cb, assign):
-    truth = checker.points.values(ca)
-    said = checker.points.values(cb)
+def _factor(checker, a, b, assign):
+    truth = checker.points.values(a)
+    said = checker.points.values(b)
     for f in _candidates(checker, a, b, assign):
         fv = _vals(checker, f)
         if any(v is None for v in fv) or all(v == 1 for v in fv):
@@ -164,10 +164,10 @@ def _factor(checker, a, b, ca, cb, assign):
     return None
 
 
-def _term(checker, a, b, ca, cb):
+def _term(checker, a, b):
     """A term of the expected sum left out, or one too many (z = w a without + b)."""
-    truth = checker.points.values(ca)
-    said = checker.points.values(cb)
+    truth = checker.points.values(a)
+    said = checker.points.values(b)
     form = checker.expected(a, {}, b, "lhs", None) if not isinstance(a, sp.MatrixBase) else None
     terms = []
     for src in (form, a):
@@ -198,9 +198,9 @@ def _unit_functions(checker):
     return out
 
 
-def _activation_derivative(checker, b, ca, a=None):
-    ref_calls = list(sp.preorder_traversal(a)) if a is not None else []
-    truth = checker.points.values(ca)
+def _activation_derivative(checker, b, a):
+    ref_calls = list(sp.preorder_traversal(a))
+    truth = checker.points.values(a)
     units = _unit_functions(checker)
     named = {F.sigmoid_prime: "sigmoid", F.tanh_prime: "tanh", F.relu_prime: "relu"}
     for call in ref_calls:
@@ -379,12 +379,12 @@ def _other_model(checker, a, b):
             try:
                 alt_net = Network(net.widths, activation=acts, cost=(other if changed == "cost"
                                                                      else net.cost_name), bias=net.bias)
-                alt = Semantics(alt_net.graph)
+                alt = Points(alt_net, alt_net.graph, seed=checker.seed, envs=checker.points.envs)
             except Exception:  # noqa: BLE001, S112 - an invalid combination (softmax rules)
                 continue
             checker.__dict__.setdefault("_alt_models", {})[(changed, other, layer)] = alt
         # the student's formula holds in the other network: it is that network's formula
-        if _same(checker.points.values(alt.concrete(b)), checker.points.values(alt.concrete(a))):
+        if _same(alt.values(b), alt.values(a)):
             shown = checker.notation.display_layer("a", layer) if layer is not None else None
             return "wrong_model", {"changed": changed, "other": other, "actual": actual,
                                    "layer": shown, "output": layer == net.L}

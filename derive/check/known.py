@@ -33,8 +33,8 @@ def engine_form(checker, q, with_delta):
     lab = label(q)
     if lab is not None:
         node = g.by_symbol.get(q)
-        if lab[0] == "delta" and checker.sem.deltas.get(q) is not None:
-            z = checker.sem.deltas[q]
+        if lab[0] == "delta" and q in checker.points.deltas:
+            z = g.by_symbol[checker.points.deltas[q]]
             return (eng.delta(z) if with_delta else eng.expand(z)).result
         if node is not None and node.role in ("a", "z"):
             return node.expr

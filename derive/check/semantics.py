@@ -1,17 +1,23 @@
-"""What a scalar expression over network quantities is worth, independently.
+"""What an expression over network quantities is worth, independently of the engine.
 
-``Semantics.concrete`` writes an expression in the network's leaves (inputs,
-targets, weights, biases) and free symbols: node quantities become their
-composed definitions, ``Partial`` becomes ``sympy.diff`` of the composed
-graph (``Graph.true_partial`` and the same idea for written numerators),
-named δ become ∂C/∂z, activations their closed forms.  The engine is never
-consulted here, so checking a step against the engine's answer is a test of
-two independent things.
+``Points`` holds random values for the network's leaves (inputs, targets,
+weights, biases) and evaluates any expression a student may write at each of
+them, in high precision (mpmath), by walking the sympy tree (no eval, no
+lambdify):
 
-``Points`` evaluates concrete expressions at random points in high precision
-(mpmath), by walking the sympy tree (no eval, no lambdify).  The points put
-every ReLU unit on both sides of its kink, because a missing ReLU derivative
-only shows where z < 0.
+* a node quantity (a, z, C) is its value in a forward pass through the
+  graph's own definitions;
+* ``Partial(num, den)`` and a named δ (= ∂C/∂z) are central finite
+  differences: ``den`` is moved by ±h, everything downstream of it is
+  recomputed, ``num`` is evaluated again.  With 80 digits and h = 10⁻²⁵ the
+  error is far below the 10⁻³⁰ at which two values count as equal;
+* ∂ of an expression with respect to a sub-expression (∂(y − f)²/∂(y − f)) is
+  differentiated by sympy after substituting a fresh symbol;
+* free symbols (the z of σ'(z) = …, η) get their own values, of both signs.
+
+The engine is never consulted, so checking a step against the engine's answer
+compares two independent things.  The points put every ReLU unit on both sides
+of its kink, because a missing ReLU derivative only shows where z < 0.
 """
 import random
 
@@ -19,11 +25,11 @@ import mpmath
 import sympy as sp
 
 from .. import functions as F
-from ..functions import concrete as close_form
-from ..symbols import COST, Factors, Partial, Terms, label, plain
-from .limits import LIMITS, Unsupported
+from ..symbols import COST, Factors, Partial, Terms, plain
+from .limits import Unsupported
 
-DPS = 50
+DPS = 80
+STEP = mpmath.mpf(10) ** -25
 EQUAL_TOL = mpmath.mpf(10) ** -30
 DIFFERENT_TOL = mpmath.mpf(10) ** -12
 
@@ -32,105 +38,27 @@ class Undefined(Exception):
     """The expression has no real value at this point (log of a negative, 1/0)."""
 
 
-class Semantics:
-    """Concrete meaning of expressions on one network graph."""
-
-    def __init__(self, graph):
-        self.graph = graph
-        self.deltas = {n.delta: n for n in graph.nodes if n.delta is not None}
-        self._cache = {}
-        self._partials = {}
-        self._values = None
-
-    @property
-    def values(self):
-        if self._values is None:
-            comp = self.graph.composed()
-            self._values = {k: close_form(v) for k, v in comp.items()}
-        return self._values
-
-    def concrete(self, expr):
-        """``expr`` as a sympy expression in leaves and free symbols."""
-        if expr in self._cache:
-            return self._cache[expr]
-        out = self._c(plain(expr))
-        if sp.count_ops(out, visual=False) > 40 * LIMITS.max_ops:
-            raise Unsupported("too_complex")
-        self._cache[expr] = out
-        return out
-
-    def _c(self, e):
-        if isinstance(e, Partial):
-            return self.partial(e.num, e.den)
-        if isinstance(e, sp.Indexed):
-            if e in self.deltas:
-                return self.partial(COST, self.deltas[e].symbol)
-            if e in self.values:
-                return self.values[e]
-            raise Unsupported("not_in_graph", name=str(e))
-        if e == COST:
-            return self.values[COST]
-        if isinstance(e, (Factors, Terms)):
-            return self._c(plain(e))
-        if e.is_Atom:
-            return e
-        if isinstance(e, sp.Function) and type(e) in F.CONCRETE:
-            return close_form(type(e)(*[self._c(a) for a in e.args]))
-        if isinstance(e, sp.Function) and type(e).__name__ == "Delta":
-            raise Unsupported("increment_value")
-        return e.func(*[self._c(a) for a in e.args])
-
-    def partial(self, num, den):
-        key = (num, den)
-        if key not in self._partials:
-            self._partials[key] = self._partial(num, den)
-        return self._partials[key]
-
-    def _partial(self, num, den):
-        g = self.graph
-        if isinstance(den, sp.Indexed) and den in g.by_symbol:
-            if num == COST or num in g.by_symbol:
-                return close_form(g.true_partial(num, den))
-            if num.has(Partial) or any(d in self.deltas for d in num.atoms(sp.Indexed)):
-                raise Unsupported("nested_derivative")
-            held = g.composed(g.by_symbol[den])
-            body = plain(num).xreplace({s: held[s] for s in num.atoms(sp.Indexed, sp.Symbol)
-                                        if s in held and s != den})
-            d = sp.diff(close_form(body), den)
-            return close_form(d.xreplace({den: self.values[den]}))
-        if isinstance(den, sp.Symbol) and den != COST:
-            return sp.diff(self._c(num), den)
-        if isinstance(den, (sp.Add, sp.Mul)):
-            u = sp.Dummy("u")
-            swapped = plain(num).xreplace({den: u})
-            if not swapped.has(u):
-                swapped = plain(num).xreplace({-den: -u})
-            if not swapped.has(u):
-                raise Unsupported("derivative_wrt_expression")
-            return self._c(sp.diff(swapped, u).xreplace({u: den}))
-        raise Unsupported("derivative_wrt_expression")
-
-
 class Points:
-    """Random evaluation points for one network (leaf values), reproducible by seed."""
+    """Evaluation points for one network graph, reproducible by seed."""
 
-    def __init__(self, network, graph, semantics, seed=0, count=6, given=None):
+    def __init__(self, network, graph, seed=0, count=6, envs=None):
         self.network = network
         self.graph = graph
-        self.rng = random.Random(seed)
         self.seed = seed
-        self.given = given
-        if given is not None:
-            self.envs = [dict(given)]
-        else:
-            self.envs = self._make(count, semantics)
+        self.rng = random.Random(seed)
+        self.deltas = {n.delta: n.symbol for n in graph.nodes if n.delta is not None}
+        self.leaves = [n.symbol for n in graph.nodes if n.is_leaf]
+        self._order = [n for n in graph.nodes if not n.is_leaf]
+        self._forward = {}
+        self.envs = envs if envs is not None else self._make(count)
         self._free = [{} for _ in self.envs]
+
+    # -- choosing points ----------------------------------------------------------
 
     def _leaf_value(self, node):
         r = self.rng
         if node.role == "target":
-            cost = self.network.cost_name
-            if cost in ("cross-entropy", "log-likelihood"):
+            if self.network.cost_name in ("cross-entropy", "log-likelihood"):
                 return r.uniform(0.05, 0.95)
             return r.uniform(-1.0, 2.0)
         if node.role == "input":
@@ -138,10 +66,7 @@ class Points:
         return r.uniform(-1.5, 1.5)
 
     def _candidate(self):
-        env = {}
-        for n in self.graph.nodes:
-            if n.is_leaf:
-                env[n.symbol] = mpmath.mpf(self._leaf_value(n))
+        env = {n.symbol: mpmath.mpf(self._leaf_value(n)) for n in self.graph.nodes if n.is_leaf}
         if self.network.cost_name == "log-likelihood":
             # a probability vector (the engine uses Σ y = 1), exact to the working precision
             ys = [n.symbol for n in self.graph.nodes if n.role == "target"]
@@ -151,21 +76,18 @@ class Points:
                     env[y] = env[y] / total
         return env
 
-    def _make(self, count, semantics):
+    def _make(self, count):
+        envs = [self._candidate() for _ in range(count)]
         relu_zs = [n.parents[0].symbol for n in self.graph.nodes
                    if n.role == "a" and n.activation is not None and n.activation.name == "relu"]
-        envs = [self._candidate() for _ in range(count)]
         if not relu_zs:
             return envs
-        zvals = {z: semantics.values[z] for z in relu_zs}
         need = {(z, s) for z in relu_zs for s in (1, -1)}
 
         def signs(env):
-            out = set()
-            for z, val in zvals.items():
-                v = evaluate(val, env, {})
-                out.add((z, 1 if v > 0 else -1))
-            return out
+            with mpmath.workdps(DPS):
+                values = self._pass(env, ())
+            return {(z, 1 if values[z] > 0 else -1) for z in relu_zs}
 
         for env in envs:
             need -= signs(env)
@@ -180,8 +102,8 @@ class Points:
         return envs
 
     def free_value(self, i, sym):
-        """A value for a free symbol at point i: alternating signs so both
-        sides of 0 (ReLU's kink) are seen; learning rates stay positive."""
+        """A value for a free symbol at point i: alternating signs so both sides
+        of 0 (ReLU's kink) are seen; learning rates stay positive."""
         if sym not in self._free[i]:
             r = random.Random(f"{self.seed}:{i}:{sym}")
             v = r.uniform(0.1, 2.0)
@@ -190,50 +112,175 @@ class Points:
             self._free[i][sym] = mpmath.mpf(v)
         return self._free[i][sym]
 
+    # -- forward passes -------------------------------------------------------------
+
+    def _pass(self, env, moved):
+        """Every node's value, with the nodes in ``moved`` shifted by their amounts."""
+        shift = dict(moved)
+        values = {}
+        for s in self.leaves:
+            values[s] = env[s] + shift.get(s, 0) if s in env else None
+        for n in self._order:
+            parents = {p.symbol: values[p.symbol] for p in n.parents}
+            if any(v is None for v in parents.values()):
+                values[n.symbol] = None
+                continue
+            v = _eval(n.expr, parents.get, {})
+            values[n.symbol] = v + shift.get(n.symbol, 0)
+        return values
+
+    def node_values(self, i, moved=()):
+        key = (i, moved)
+        if key not in self._forward:
+            self._forward[key] = self._pass(self.envs[i], moved)
+        return self._forward[key]
+
+    # -- values of anything a student writes --------------------------------------------
+
     def values(self, expr, deadline=None):
-        """The value of a concrete expression at every point (None where undefined)."""
+        """The value of ``expr`` at every point (None where it is undefined)."""
+        expr = plain(expr)
         out = []
         with mpmath.workdps(DPS):
-            for i, env in enumerate(self.envs):
+            for i in range(len(self.envs)):
                 if deadline is not None:
                     deadline.check()
                 try:
-                    out.append(evaluate(expr, env, {}, lambda s, i=i: self.free_value(i, s)))
+                    out.append(self.value(expr, i, (), {}))
                 except (Undefined, ZeroDivisionError, OverflowError, ValueError):
                     out.append(None)
         return out
+
+    def value(self, expr, i, moved, free_moved):
+        nodes = self.node_values(i, moved)
+
+        def leaf(s):
+            if s in nodes:
+                v = nodes[s]
+                if v is None:
+                    raise Undefined(f"no value for {s}")
+                return v
+            if s in self.deltas:
+                return self.derivative(COST, self.deltas[s], i, moved, free_moved)
+            if isinstance(s, sp.Symbol) and s != COST:
+                return self.free_value(i, s) + free_moved.get(s, 0)
+            raise Unsupported("not_in_graph", name=str(s))
+
+        def partial(p):
+            return self.derivative(p.num, p.den, i, moved, free_moved)
+
+        return _eval(expr, leaf, {}, partial)
+
+    def derivative(self, num, den, i, moved, free_moved):
+        """∂num/∂den by a central difference, everything downstream recomputed."""
+        if den in self.graph.by_symbol:
+            up = self.value(num, i, _move(moved, den, STEP), free_moved)
+            down = self.value(num, i, _move(moved, den, -STEP), free_moved)
+            return (up - down) / (2 * STEP)
+        if isinstance(den, sp.Symbol) and den != COST:
+            up = self.value(num, i, moved, {**free_moved, den: free_moved.get(den, 0) + STEP})
+            down = self.value(num, i, moved, {**free_moved, den: free_moved.get(den, 0) - STEP})
+            return (up - down) / (2 * STEP)
+        if isinstance(den, (sp.Add, sp.Mul, sp.Pow)):
+            u = sp.Dummy("u")
+            body = plain(num)
+            swapped = body.xreplace({den: u})
+            if not swapped.has(u):
+                swapped = body.xreplace({-den: -u})
+            if not swapped.has(u):
+                raise Unsupported("derivative_wrt_expression")
+            return self.value(plain(sp.diff(swapped, u).xreplace({u: den})), i, moved, free_moved)
+        raise Unsupported("derivative_wrt_expression")
+
+    def support(self, *exprs):
+        """The leaves (and free symbols) these expressions depend on, for a witness."""
+        want = set()
+        for e in exprs:
+            e = plain(e)
+            if e.has(Partial, COST) or any(q in self.deltas for q in e.atoms(sp.Indexed)):
+                return list(self.leaves) + sorted(_free(e), key=str)
+            for q in e.atoms(sp.Indexed):
+                if q in self.graph.by_symbol:
+                    want |= _ancestors(self.graph.by_symbol[q])
+            want |= _free(e)
+        return [s for s in self.leaves if s in want] + sorted(want - set(self.leaves), key=str)
+
+
+def _move(moved, node, amount):
+    shift = dict(moved)
+    shift[node] = shift.get(node, 0) + amount
+    return tuple(sorted(shift.items(), key=lambda kv: str(kv[0])))
+
+
+def _free(e):
+    labels = {q.base.label for q in e.atoms(sp.Indexed)}
+    return {s for s in e.atoms(sp.Symbol) if s not in labels and s != COST}
+
+
+def _ancestors(node):
+    out, stack = set(), [node]
+    while stack:
+        n = stack.pop()
+        if n.is_leaf:
+            out.add(n.symbol)
+        stack.extend(n.parents)
+    return out
 
 
 def compare(xs, ys):
     """('equal' | 'different' | 'undecided', index of a witness point or None)."""
     with mpmath.workdps(DPS):
-        return _compare(xs, ys)
+        usable = 0
+        close_call = False
+        for i, (x, y) in enumerate(zip(xs, ys)):
+            if x is None or y is None:
+                continue
+            usable += 1
+            scale = max(mpmath.mpf(1), abs(x), abs(y))
+            diff = abs(x - y)
+            if diff > DIFFERENT_TOL * scale:
+                return "different", i
+            if diff > EQUAL_TOL * scale:
+                close_call = True
+        if usable < min(3, len(xs)) or close_call:
+            return "undecided", None
+        return "equal", None
 
 
-def _compare(xs, ys):
-    usable = 0
-    close_call = False
-    for i, (x, y) in enumerate(zip(xs, ys)):
-        if x is None or y is None:
-            continue
-        usable += 1
-        scale = max(mpmath.mpf(1), abs(x), abs(y))
-        diff = abs(x - y)
-        if diff > DIFFERENT_TOL * scale:
-            return "different", i
-        if diff > EQUAL_TOL * scale:
-            close_call = True
-    if usable < min(3, len(xs)) or close_call:
-        return "undecided", None
-    return "equal", None
+def evaluate(expr, env):
+    """The value of an expression in leaves and numbers only (a worked example)."""
+    def leaf(s):
+        if s in env:
+            return env[s]
+        raise Undefined(str(s))
+
+    with mpmath.workdps(DPS):
+        return _eval(plain(expr), leaf, {})
 
 
+# -- the tree walk ------------------------------------------------------------------------
+
+def _sigmoid(x):
+    if x < -10 ** 6:
+        return mpmath.mpf(0)
+    return 1 / (1 + mpmath.exp(-x))
+
+
+_FUNCTIONS = {
+    F.sigmoid: _sigmoid,
+    F.sigmoid_prime: lambda x: _sigmoid(x) * (1 - _sigmoid(x)),
+    F.relu: lambda x: x if x > 0 else mpmath.mpf(0),
+    F.relu_prime: lambda x: mpmath.mpf(1) if x > 0 else mpmath.mpf(0),
+    F.tanh_prime: lambda x: 1 - mpmath.tanh(x) ** 2,
+    F.linear: lambda x: x,
+    sp.tanh: mpmath.tanh,
+    sp.Abs: abs,
+}
 _REL = {sp.StrictGreaterThan: lambda a, b: a > b, sp.GreaterThan: lambda a, b: a >= b,
         sp.StrictLessThan: lambda a, b: a < b, sp.LessThan: lambda a, b: a <= b}
 
 
-def evaluate(e, env, memo, free=None):
-    """mpmath value of a sympy expression; leaves from ``env``, free symbols from ``free``."""
+def _eval(e, leaf, memo, partial=None):
     if e in memo:
         return memo[e]
     if e.is_Integer:
@@ -247,52 +294,49 @@ def evaluate(e, env, memo, free=None):
     elif e is sp.pi:
         v = mpmath.pi
     elif isinstance(e, (sp.Indexed, sp.Symbol)):
-        if e in env:
-            v = env[e]
-        elif free is not None and isinstance(e, sp.Symbol):
-            v = free(e)
-        else:
+        v = leaf(e)
+        if v is None:
             raise Undefined(str(e))
+    elif isinstance(e, Partial):
+        if partial is None:
+            raise Unsupported("nested_derivative")
+        v = partial(e)
     elif isinstance(e, sp.Add):
-        v = mpmath.fsum(evaluate(a, env, memo, free) for a in e.args)
+        v = mpmath.fsum(_eval(a, leaf, memo, partial) for a in e.args)
     elif isinstance(e, sp.Mul):
         v = mpmath.mpf(1)
         for a in e.args:
-            v *= evaluate(a, env, memo, free)
+            v *= _eval(a, leaf, memo, partial)
     elif isinstance(e, sp.Pow):
-        b = evaluate(e.base, env, memo, free)
-        x = evaluate(e.exp, env, memo, free)
-        if b == 0 and x < 0:
-            raise Undefined("division by zero")
-        if b < 0 and x != int(x):
-            raise Undefined("root of a negative")
-        if abs(x) > 10 ** 6:
-            raise Undefined("huge power")
-        v = mpmath.power(b, x)
+        v = _power(_eval(e.base, leaf, memo, partial), _eval(e.exp, leaf, memo, partial))
     elif isinstance(e, sp.exp):
-        x = evaluate(e.args[0], env, memo, free)
+        x = _eval(e.args[0], leaf, memo, partial)
         if x > 10 ** 6:
             raise Undefined("overflow")
         v = mpmath.exp(x)
     elif isinstance(e, sp.log):
-        x = evaluate(e.args[0], env, memo, free)
+        x = _eval(e.args[0], leaf, memo, partial)
         if x <= 0:
             raise Undefined("log of a non-positive number")
         v = mpmath.log(x)
-    elif isinstance(e, sp.tanh):
-        v = mpmath.tanh(evaluate(e.args[0], env, memo, free))
-    elif isinstance(e, sp.Abs):
-        v = abs(evaluate(e.args[0], env, memo, free))
+    elif type(e) in _FUNCTIONS:
+        v = _FUNCTIONS[type(e)](_eval(e.args[0], leaf, memo, partial))
+    elif isinstance(e, F.softmax):
+        i = int(e.args[0])
+        zs = [_eval(a, leaf, memo, partial) for a in e.args[1:]]
+        top = max(zs)
+        exps = [mpmath.exp(z - top) for z in zs]
+        v = exps[i] / mpmath.fsum(exps)
     elif isinstance(e, sp.Piecewise):
         v = None
         for val, cond in e.args:
-            if _truth(cond, env, memo, free):
-                v = evaluate(val, env, memo, free)
+            if _truth(cond, leaf, memo, partial):
+                v = _eval(val, leaf, memo, partial)
                 break
         if v is None:
             raise Undefined("no piece applies")
-    elif isinstance(e, sp.Function) and type(e) in F.CONCRETE:
-        v = evaluate(close_form(e), env, memo, free)
+    elif isinstance(e, (Factors, Terms)):
+        v = _eval(plain(e), leaf, memo, partial)
     else:
         raise Unsupported("cannot_evaluate", what=type(e).__name__)
     if not mpmath.isfinite(v):
@@ -301,29 +345,34 @@ def evaluate(e, env, memo, free=None):
     return v
 
 
-def _truth(cond, env, memo, free):
-    if cond is sp.true or cond == True:
+def _power(b, x):
+    if b == 0 and x < 0:
+        raise Undefined("division by zero")
+    if b < 0 and x != int(x):
+        raise Undefined("root of a negative")
+    if abs(x) > 10 ** 6:
+        raise Undefined("huge power")
+    return mpmath.power(b, x)
+
+
+def _truth(cond, leaf, memo, partial):
+    if cond is sp.true or cond == True:  # noqa: E712 - sympy's true
         return True
     if cond is sp.false:
         return False
     if isinstance(cond, sp.And):
-        return all(_truth(c, env, memo, free) for c in cond.args)
+        return all(_truth(c, leaf, memo, partial) for c in cond.args)
     if isinstance(cond, sp.Or):
-        return any(_truth(c, env, memo, free) for c in cond.args)
+        return any(_truth(c, leaf, memo, partial) for c in cond.args)
     if isinstance(cond, sp.Not):
-        return not _truth(cond.args[0], env, memo, free)
+        return not _truth(cond.args[0], leaf, memo, partial)
     if isinstance(cond, sp.ITE):  # nested ReLUs: (if c then p else q)
         c, p, q = cond.args
-        return _truth(p if _truth(c, env, memo, free) else q, env, memo, free)
+        return _truth(p if _truth(c, leaf, memo, partial) else q, leaf, memo, partial)
     if isinstance(cond, (sp.Eq, sp.Ne)):
-        same = evaluate(cond.lhs, env, memo, free) == evaluate(cond.rhs, env, memo, free)
+        same = _eval(cond.lhs, leaf, memo, partial) == _eval(cond.rhs, leaf, memo, partial)
         return same if isinstance(cond, sp.Eq) else not same
     op = _REL.get(type(cond))
     if op is None:
         raise Unsupported("cannot_evaluate", what=type(cond).__name__)
-    return op(evaluate(cond.lhs, env, memo, free), evaluate(cond.rhs, env, memo, free))
-
-
-def is_quantity(e, kinds=None):
-    lab = label(e)
-    return lab is not None and (kinds is None or lab[0] in kinds)
+    return op(_eval(cond.lhs, leaf, memo, partial), _eval(cond.rhs, leaf, memo, partial))

@@ -25,7 +25,7 @@ from .forms import Increment
 from .limits import LIMITS, ParseLimit, StepTimeout, Unsupported, time_limit
 from .names import Context
 from .parse import ParseFailure, parse_side
-from .semantics import DPS, Points, Semantics, Undefined, compare, evaluate
+from .semantics import DPS, Points, Undefined, compare
 from .shapes import Instantiator, Missing, ShapeMismatch, shape
 
 LEAF_KINDS = ("x", "y", "w", "b")
@@ -77,8 +77,7 @@ class Checker:
         self.notation = notation
         self.graph = network.graph
         self.engine = Engine(self.graph)
-        self.sem = Semantics(self.graph)
-        self.points = Points(network, self.graph, self.sem, seed=seed)
+        self.points = Points(network, self.graph, seed=seed)
         self.inst = Instantiator(network, notation)
         self.seed = seed
         self.step_seconds = step_seconds or LIMITS.step_seconds
@@ -250,15 +249,12 @@ class Checker:
             if a == b:
                 continue
             out.exact = False
-            ca, cb = self.sem.concrete(a), self.sem.concrete(b)
-            if ca == cb:
-                continue
-            xs = self.points.values(ca, deadline)
-            ys = self.points.values(cb, deadline)
+            xs = self.points.values(a, deadline)
+            ys = self.points.values(b, deadline)
             state, i = compare(ys, xs)
             if state == "different":
                 if out.witness is None:
-                    out.witness = (assign, i, n, ys[i], xs[i], a, b, ca, cb)
+                    out.witness = (assign, i, n, ys[i], xs[i], a, b)
                 return "different"
             if state == "undecided":
                 worst = "undecided"
@@ -304,9 +300,9 @@ class Checker:
                 found = diagnose(self, ref, rhs, assign, None, deadline, structural=err,
                                  assigns=self._same_layers(outcome, assign))
             else:
-                assign, i, _, sv, rv_, _, _, ca, cb = outcome.witness
+                assign, i, _, sv, rv_, a, b = outcome.witness
                 v.params.update(instance=_instance(assign), student_value=sv, expected_value=rv_,
-                                witness=self._witness(i, ca, cb))
+                                witness=self._witness(i, a, b))
                 v.code = "wrong"
                 found = diagnose(self, ref, rhs, assign, outcome.witness, deadline, kind=kind,
                                  assigns=self._same_layers(outcome, assign))
@@ -334,10 +330,13 @@ class Checker:
             value = self.inst.value(ref, {})
             if isinstance(value, sp.MatrixBase) or not self.givens:
                 raise Unsupported("numeric_claim")
-            env = {k: mpmath.mpf(str(sp.N(val, 40))) for k, val in self.givens.items()}
+            env = {k: mpmath.mpf(sp.Rational(val).p) / sp.Rational(val).q
+                   for k, val in self.givens.items()}
+            example = Points(self.network, self.graph, seed=self.seed, envs=[env])
+            got, said = example.values(value)[0], example.values(rhs)[0]
+            if got is None or said is None:
+                raise Undefined("not every number of the example is given")
             with mpmath.workdps(DPS):
-                got = evaluate(self.sem.concrete(value), env, {})
-                said = evaluate(rhs, env, {})
                 ok = abs(got - said) <= self._tolerance
         except (Unsupported, Missing, ShapeMismatch, Undefined):
             v.status, v.code = "unknown", "numeric_claim"
@@ -363,14 +362,11 @@ class Checker:
         return good and all(all(val == out_value for val in g.values()) for g in good) and all(
             any(val != out_value for val in b.values()) for b in bad)
 
-    def _witness(self, i, ca, cb):
+    def _witness(self, i, a, b):
+        """The point at which the two sides differ: its leaves (and free symbols)."""
         env = self.points.envs[i]
-        indexed = ca.atoms(sp.Indexed) | cb.atoms(sp.Indexed)
-        labels = {q.base.label for q in indexed}
-        free = {s for s in ca.atoms(sp.Symbol) | cb.atoms(sp.Symbol) if s not in labels}
-        syms = sorted(indexed | free, key=str)
         out = []
-        for s in syms:
+        for s in self.points.support(a, b):
             if s in env:
                 out.append((s, env[s]))
             elif isinstance(s, sp.Symbol):
@@ -409,8 +405,8 @@ class Checker:
         if form is None:
             return None
         try:  # shown only if it agrees with the independent semantics
-            xs = self.points.values(self.sem.concrete(form))
-            ys = self.points.values(self.sem.concrete(q))
+            xs = self.points.values(form)
+            ys = self.points.values(q)
         except (Unsupported, StepTimeout):
             return None
         return form if compare(xs, ys)[0] == "equal" else None
