@@ -20,8 +20,9 @@ from .forms import AUTO, Increment, index_symbol, product
 from .limits import LIMITS, ParseLimit, Unsupported
 
 LAYERED = ("a", "z", "w", "b", "delta")
-_KEY = re.compile(r"^(w|W|theta|b|a|z)_?([0-9]{1,3})$")
-_KEY_KIND = {"w": "w", "W": "w", "theta": "w", "b": "b", "a": "a", "z": "z"}
+_SHOWN = {"out": "ŷ"}  # how a name the student wrote is quoted back in a reading
+_KEY = re.compile(r"^(w|W|theta|b|a|z|delta)_?([0-9]{1,3})$")
+_KEY_KIND = {"w": "w", "W": "w", "theta": "w", "b": "b", "a": "a", "z": "z", "delta": "delta"}
 
 
 class Context:
@@ -174,14 +175,14 @@ class Context:
             powers = []
             for s in sups:
                 if isinstance(s, sp.Symbol) and s.name in ("i", "n", "m"):
-                    self.note("sample_index", name=name)
+                    self.note("sample_index", name=_SHOWN.get(name, name))
                 elif isinstance(s, sp.Integer):
                     powers.append(s)
                 else:
                     raise Unsupported("superscript_on", name=name)
             idx = self._indices("x", subs)
             if name == "out" or (name == "y" and self.notation.target_name == "t"):
-                self.note("output_alias", written=name)
+                self.note("output_alias", written=_SHOWN.get(name, name))
                 q = self.output_unit(idx) if idx else self.output
             elif name in ("y", "t"):
                 if name != self.notation.target_name:

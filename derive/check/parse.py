@@ -201,7 +201,7 @@ def parse_side(t, language, ctx):
 
 def is_math_word(word):
     """Whether an ASCII word can be part of math (for telling prose from formulas)."""
-    if len(word) == 1 or word in ASCII_WORDS or re.fullmatch(r"(w|W|theta|b|a|z)_?[0-9]{1,3}", word):
+    if len(word) == 1 or word in ASCII_WORDS or re.fullmatch(r"(w|W|theta|b|a|z|delta)_?[0-9]{1,3}", word):
         return True
     for prefix in ("partial", "d"):
         if word.startswith(prefix) and is_math_word(word[len(prefix):]) or word in ("dC", "dJ"):

@@ -29,6 +29,7 @@ from .semantics import DPS, Points, Undefined, compare
 from .shapes import Instantiator, Missing, ShapeMismatch, shape
 
 LEAF_KINDS = ("x", "y", "w", "b")
+MAX_WITNESS = 40  # values listed for a witness point (all of them in any network one checks by hand)
 
 
 @dataclass
@@ -371,7 +372,7 @@ class Checker:
                 out.append((s, env[s]))
             elif isinstance(s, sp.Symbol):
                 out.append((s, self.points.free_value(i, s)))
-        return out[:10]
+        return out[:MAX_WITNESS]
 
     # -- the engine's answer ------------------------------------------------------------
 
