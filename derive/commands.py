@@ -52,7 +52,7 @@ def build(*, layers, activation, cost, no_bias, notation, expand, graph=None, va
                   notation=notation, expand=expand, **numbers)
 
 
-def run_derivation(*, fmt, standalone, output, force, echo, warn=None, **options):
+def run_derivation(*, fmt, output, force, echo, warn=None, **options):
     """The main job: derive, render, write.  Returns the exit status."""
     fmt = output_format(fmt, output)
     derivation = build(**options)
@@ -61,8 +61,8 @@ def run_derivation(*, fmt, standalone, output, force, echo, warn=None, **options
             warn(line if "warning:" in line else f"warning: {line}")
     from .render import render
 
-    emit(render(derivation, fmt, standalone=standalone,
-                template_dir=_template_dir(options.get("template_dir"))), output, force, echo)
+    emit(render(derivation, fmt, template_dir=_template_dir(options.get("template_dir"))),
+         output, force, echo)
     return 0
 
 

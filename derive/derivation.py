@@ -75,9 +75,14 @@ class Derivation:
         return {**self.network.describe(), "notation": self.notation.name}
 
     def render(self, fmt="latex", standalone=False):
+        """LaTeX, Markdown or JSON; ``standalone`` gives the complete handout."""
+        if standalone and fmt != "json":
+            from .handout import render_handout
+
+            return render_handout(self, fmt)
         from .render import render
 
-        return render(self, fmt, standalone=standalone)
+        return render(self, fmt)
 
     def to_dict(self):
         from .render import to_dict

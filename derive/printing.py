@@ -184,7 +184,7 @@ class DeriveLatexPrinter(LatexPrinter):
 
     def _print_Iverson(self, expr):
         i, j = expr.args
-        return r"\mathbb{1}_{[%s = %s]}" % (self._print(i), self._print(j))
+        return r"\mathbf{1}_{[%s = %s]}" % (self._print(i), self._print(j))
 
     def _print_Transpose(self, expr):
         return r"\left(%s\right)^{T}" % self._print(expr.args[0])

@@ -122,11 +122,12 @@ def printers(notation, widths):
     }
 
 
-def render(derivation, fmt="latex", standalone=False, template_dir=None):
+def render(derivation, fmt="latex", template_dir=None):
+    """The derivation as a LaTeX fragment, Markdown or JSON (handouts: derive.handout)."""
     if fmt == "json":
         return json.dumps(to_dict(derivation), indent=2, ensure_ascii=False) + "\n"
     env = environment(template_dir)
-    name = "standalone.tex.j2" if (fmt == "latex" and standalone) else FORMATS[fmt]
+    name = FORMATS[fmt]
     return env.get_template(name).render(
         d=derivation, network=derivation.network, notation=derivation.notation,
         printers=printers(derivation.notation, derivation.widths))
