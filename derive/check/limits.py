@@ -26,7 +26,7 @@ class Limits:
     max_steps: int = 2_000
     step_seconds: float = 2.0
     file_seconds: float = 120.0
-    max_instances: int = 12
+    max_instances: int = 40  # index values tried per statement; beyond, a reproducible sample
     max_ops: int = 4_000  # sympy operations in a composed expression before giving up
 
 

@@ -70,6 +70,7 @@ class Instantiator:
         self.widths = network.widths
         self.L = network.L
         self.zoff = notation.offsets.get("z", 0)
+        self.total = 0  # index assignments of the last statement, before any sampling
 
     # -- layers -----------------------------------------------------------
 
@@ -207,6 +208,7 @@ class Instantiator:
                 a = dict(c)
                 a.update({s: v for s, v in zip(idx_syms, values)})
                 out.append(a)
+        self.total = len(out)
         if len(out) > LIMITS.max_instances:
             rng = random.Random(seed)
             keep = [out[0], out[-1]] + rng.sample(out[1:-1], LIMITS.max_instances - 2)

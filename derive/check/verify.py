@@ -64,6 +64,7 @@ class Outcome:
         self.structural = None  # Missing | ShapeMismatch
         self.exact = True
         self.assigns = []
+        self.sampled = None  # (checked, all) when there were too many index values to try all
 
     @property
     def states(self):
@@ -220,6 +221,7 @@ class Checker:
             if not assigns:
                 raise Unsupported("no_valid_layer", names=", ".join(lnames))
         out.assigns = assigns
+        out.sampled = (len(assigns), self.inst.total) if self.inst.total > len(assigns) else None
         for a in assigns:
             deadline.check()
             key = tuple(sorted((k, v) for k, v in a.items() if isinstance(k, str)))
@@ -279,6 +281,8 @@ class Checker:
             v.params.pop("layers", None)
             v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
         if states == {"equal"}:
+            if outcome.sampled:
+                v.params["sampled"] = outcome.sampled
             if kind == "link":
                 v.code = "follows"
             elif outcome.exact:
@@ -354,7 +358,7 @@ class Checker:
     @staticmethod
     def _same_layers(outcome, assign):
         """The compared assignments (a diagnosis must explain all of them)."""
-        return outcome.assigns[:LIMITS.max_instances] or [assign]
+        return outcome.assigns[:12] or [assign]
 
     def _only_output(self, outcome):
         out_value = self.network.L + self.inst.zoff
