@@ -75,6 +75,9 @@ class Args(tuple):
 
 
 class Marker:
+    """An operator waiting for its operand: ∂ (dmark), ∇ (nabla), Δ (inc), Σ (summark),
+    a transpose or prime superscript, or q(args) that may be function notation (funcnote)."""
+
     def __init__(self, kind, data=None):
         self.kind, self.data = kind, data
 
