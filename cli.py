@@ -85,6 +85,12 @@ class OneLineErrors(click.Command):
               help="With --exercise: write the solutions to FILE (.tex, .md or .pdf) instead.")
 @click.option("--variants", type=int, default=None, metavar="K",
               help="With --exercise: K versions from seeds N, N+1, ... (1 to 26).")
+@click.option("--check", "check_path", type=click.Path(dir_okay=False, allow_dash=True),
+              default=None, metavar="FILE",
+              help="Check the hand derivation in FILE (.tex, .md, .txt, or - for stdin) line by "
+                   "line against this network; exit 1 if any step is wrong.")
+@click.option("--strict", is_flag=True,
+              help="With --check, unknown or unparsed steps also make the exit status 1.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Write to FILE (atomically) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")

@@ -72,11 +72,53 @@ def _template_dir(path):
     return check_template_dir(path)
 
 
+CHECK_SUFFIXES = {".tex": "marked", ".pdf": "marked-pdf", ".json": "json", ".txt": "text"}
+
+
+def run_check(*, check_path, strict, fmt, output, force, echo, layers, activation, cost,
+              no_bias, notation, graph=None, **_):
+    """--check: the report on stdout (text, or JSON with --format json); with -o, the
+    marked-up derivation (.tex, .pdf) or the report (.json, .txt).  The exit status
+    is the verdict: 0 all decided steps correct, 1 a step wrong, 2 unreadable input."""
+    from .check import check_file
+    from .errors import SpecError
+    from .network import Network
+
+    if graph is not None:
+        raise SpecError("--check works on --layers networks; checking against a --graph "
+                        "file is not supported yet")
+    if fmt not in (None, "json", "latex"):
+        raise OutputError(f"--check writes a text or JSON report, not {fmt}")
+    network = Network(layers or "1-1-1", activation, cost, not no_bias)
+    report = check_file(check_path, network, notation, strict=strict)
+    text = report.to_json() if fmt == "json" else report.render_text()
+    if output is None or output == "-":
+        echo(text if text.endswith("\n") else text + "\n")
+    else:
+        suffix = "." + output.rsplit(".", 1)[-1].lower() if "." in output else ""
+        kind = CHECK_SUFFIXES.get(suffix)
+        if kind is None:
+            raise OutputError(f"--check -o takes a .tex or .pdf (the marked derivation) or a "
+                              f".json or .txt (the report), not {output!r}")
+        if kind == "marked-pdf":
+            from .pdf import build_pdf
+
+            build_pdf(report.render_marked_tex(), output, force=force)
+        else:
+            body = {"marked": report.render_marked_tex, "json": report.to_json,
+                    "text": report.render_text}[kind]()
+            emit(body, output, force, echo)
+        echo(report.render_text() if kind != "text" else "")
+    return report.exit_code(strict)
+
+
 def run(**options):
     """Dispatch on the options given; returns the exit status."""
     from .documents import run_document, user_template_errors, wants_document
 
     with user_template_errors(options.get("template_dir")):
+        if options.get("check_path") is not None:
+            return run_check(**options)
         if wants_document(options):  # handouts, exercise sheets, PDFs
             return run_document(**options)
         return run_derivation(**options)
