@@ -64,6 +64,16 @@ class Derivation:
         n = self.notation
         return [n.key(g.kind, g.layer) for g in self.network.param_groups]
 
+    @property
+    def generic_activation(self):
+        """True where the general equations write f' (not every layer is a sigmoid)."""
+        return self.network is not None and any(a != "sigmoid" for a in self.network.activations)
+
+    @property
+    def first_layer(self):
+        """How the notation numbers the first layer after the input."""
+        return self.notation.display_layer("z", 1)
+
     def describe(self):
         """What was derived: the network's spec, or the graph's declarations."""
         if self.mode == "graph":
@@ -203,7 +213,7 @@ def build(network, notation, expand=False):
                                   name=quantity("delta", layer, IF.J), layer=layer))
         d.restated = d.gradients
         d.vectorised = EQ.vectorised(network, _output_delta(network))
-    d.bp_general = EQ.general()
+    d.bp_general = EQ.general(network)
     d.bp_network = EQ.for_network(network, _output_delta(network))
     return d
 

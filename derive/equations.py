@@ -25,17 +25,21 @@ def _prime(network, layer, arg):
     return act.prime(arg) if act.prime is not None else sp.S.One
 
 
-def general():
-    """BP1–BP4 for any network, element-wise and vectorised (σ standing for the activation)."""
-    from .functions import sigmoid_prime
+def general(network=None):
+    """BP1–BP4 for any layered network: σ' where every layer is a sigmoid,
+    otherwise f', the derivative of whatever activation the layer has."""
+    from .functions import activation_prime, sigmoid_prime
+
+    generic = network is not None and any(a != "sigmoid" for a in network.activations)
+    prime = activation_prime if generic else sigmoid_prime
 
     dl = lambda lay, *i: quantity("delta", lay, *i)
     return [
         Equation("BP1", base("delta", "L"),
-                 Hadamard(Partial(COST, base("a", "L")), sigmoid_prime(base("z", "L")))),
+                 Hadamard(Partial(COST, base("a", "L")), prime(base("z", "L")))),
         Equation("BP2", base("delta", "l"),
                  Hadamard(MatMul(Transpose(base("w", "l+1")), base("delta", "l+1")),
-                          sigmoid_prime(base("z", "l")))),
+                          prime(base("z", "l")))),
         Equation("BP3", Partial(COST, quantity("b", "l", J)), dl("l", J)),
         Equation("BP4", Partial(COST, quantity("w", "l", J, K)),
                  Factors(dl("l", J), quantity("a", "l-1", K))),

@@ -48,6 +48,13 @@ class tanh_prime(sp.Function):
         return -2 * t * (1 - t**2)
 
 
+class activation_prime(sp.Function):
+    """f'(z): the derivative of whatever activation a layer has, for equations
+    stated for every layer at once (printed f')."""
+
+    nargs = 1
+
+
 class linear(sp.Function):
     """The identity activation g(z) = z, kept as g so the document can name it."""
 

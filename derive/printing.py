@@ -241,6 +241,9 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_tanh_prime(self, expr, exp=None):
         return self._fn(r"\tanh", expr, prime=True, exp=exp)
 
+    def _print_activation_prime(self, expr, exp=None):
+        return self._fn("f", expr, prime=True, exp=exp)
+
     def _print_linear(self, expr, exp=None):
         return self._fn("g", expr, exp=exp)
 
