@@ -66,7 +66,7 @@ def check_title(title):
 def applicable(d, name):
     """Whether section ``name`` has anything to show for derivation ``d``."""
     if name == "diagram":
-        return d.network is not None
+        return d.network is not None or _graph_diagram(d) is not None
     if name == "vectorised":
         return bool(d.vectorised)
     if name == "equations":
@@ -84,6 +84,12 @@ def choose(d, sections=None):
         raise SpecError("the worked section needs numbers: give --values or --random-values "
                         "(or leave 'worked' out of --sections)")
     return [s for s in sections if applicable(d, s)]
+
+
+def _graph_diagram(d):
+    from .graph_diagram import graph_layout
+
+    return graph_layout(d.graph) if d.mode == "graph" else None
 
 
 def update_rules(d):
@@ -172,7 +178,7 @@ def context(d, sections=None, title=None):
         printers=printers(d.notation, d.widths),
         sections=choose(d, sections),
         title=check_title(title),
-        diagram=layout(d.network, d.notation) if d.network is not None else None,
+        diagram=layout(d.network, d.notation) if d.network is not None else _graph_diagram(d),
         updates=update_rules(d),
         glossary=glossary(d),
         in_handout=True,  # lets included templates (worked.*.j2) adapt their headings

@@ -213,7 +213,8 @@ class DeriveLatexPrinter(LatexPrinter):
         (var, count), = expr.variable_count
         body = self._print(expr.expr)
         sym = r"\partial" if isinstance(var, sp.Indexed) else "d"
-        if isinstance(expr.expr, (sp.Indexed, sp.Symbol, sp.Function)):
+        if isinstance(expr.expr, (sp.Indexed, sp.Symbol, sp.Function)) \
+                and not isinstance(expr.expr, sp.Piecewise):
             return r"\frac{%s %s}{%s %s}" % (sym, body, sym, self._print(var))
         if isinstance(expr.expr, (sp.Add, sp.Mul, sp.Pow)) or len(body) > 12:
             body = r"\left(%s\right)" % body

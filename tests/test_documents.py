@@ -57,3 +57,16 @@ def test_output_gallery_is_up_to_date(tmp_path):
              if not (root / name).exists()
              or (root / name).read_text(encoding="utf-8") != gallery.render(args, Path(name).suffix)]
     assert not stale, f"stale in output/: {stale}; run python -m derive.gallery"
+
+
+def test_graph_handout_draws_the_graph(tmp_path):
+    """--graph handouts carry a diagram of the file's quantities (TikZ; Mermaid in Markdown)."""
+    graph = str(Path(__file__).resolve().parent.parent / "examples" / "graphs" / "residual.graph")
+    d = derive(graph=graph)
+    tex = d.render("latex", standalone=True)
+    assert r"\begin{tikzpicture}" in tex and r"{$h_{1}$}" in tex
+    md = d.render("markdown", standalone=True)
+    assert "```mermaid" in md and "flowchart LR" in md and r"\begin{tikzpicture}" not in md
+    require_latexmk()
+    code, log, pdf = compile_tex(tex, tmp_path)
+    assert code == 0 and pdf.exists(), [line for line in log.splitlines() if line.startswith("!")]
