@@ -106,6 +106,11 @@ class Derivation:
         return self.render("markdown")
 
 
+def _activation_derivations(names):
+    """(name, derivation of its derivative) for each activation used, once, in order of use."""
+    return [(name, derivative_derivation(name)) for name in dict.fromkeys(names)]
+
+
 def _prev(layer):
     return quantity("x", 0, 0) if layer == 1 else quantity("a", layer - 1, 0)
 
@@ -172,11 +177,7 @@ def build(network, notation, expand=False):
         j = sp.Integer(0) if network.widths[0] == 1 else IF.J
         d.forward.insert(0, Equation("input", quantity("a", 0, j), quantity("x", 0, j), 0))
     d.cost = _cost_equation(network)
-    seen = []
-    for name in network.activations:
-        if name not in seen:
-            seen.append(name)
-            d.activation_derivatives.append((name, derivative_derivation(name)))
+    d.activation_derivatives = _activation_derivations(network.activations)
 
     if chain or expand:
         if not chain and network.n_params > EXPAND_LIMIT:
@@ -231,12 +232,8 @@ def build_graph(graph, notation):
     d.forward = [Equation("def", n.symbol, n.expr) for n in graph.nodes
                  if not n.is_leaf and n.role != "cost"]
     d.cost = Equation("C", COST, graph.cost.expr)
-    seen = []
-    for n in graph.nodes:
-        act = n.activation
-        if act is not None and act.name not in seen:
-            seen.append(act.name)
-            d.activation_derivatives.append((act.name, derivative_derivation(act.name)))
+    d.activation_derivatives = _activation_derivations(
+        [n.activation.name for n in graph.nodes if n.activation is not None])
     engine = Engine(graph)
     d.full_expansion = len(graph.nodes) <= GRAPH_FULL_EXPANSION_NODES
     params = graph.params
