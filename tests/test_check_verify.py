@@ -129,7 +129,7 @@ def test_single_path_mistakes():
     no_internal_errors(r)
     v = one(r, 8)  # σ' = 1 − σ
     assert (v.diagnosis, v.params["should"]) == (
-        "activation_derivative", Factors(F.sigmoid(quantity("x", 0, 0)), 1 - F.sigmoid(quantity("x", 0, 0))))
+        "activation_derivative", Factors(F.sigmoid(sp.Symbol("x")), 1 - F.sigmoid(sp.Symbol("x"))))
     v = one(r, 9)
     assert (v.diagnosis, v.params["factor"]) == ("missing_factor", quantity("w", 3, 0, 0))
     v = one(r, 10)  # θ^{(2)} where θ^{(3)} belongs

@@ -167,7 +167,7 @@ class Builder(Transformer_NonRecursive):
             operand = self._differential(num)
             if operand is None:
                 raise Unsupported("odd_derivative")
-            return Partial(operand, var)
+            return self.ctx.partial(operand, var)
         return _divide(self.ex(num), self.ex(den))
 
     def _differential(self, x):
@@ -243,10 +243,10 @@ class Builder(Transformer_NonRecursive):
         a, b = c
         var = self._differential(b)
         if var is not None and self._differential(a) is not None:
-            return Partial(self._differential(a), var)
+            return self.ctx.partial(self._differential(a), var)
         if var is not None and isinstance(a, Juxt) and self._is_differential(a[-1]):
             rest = Juxt(a[:-1]) if len(a) > 2 else a[0]
-            return product([self.ex(rest), Partial(self._differential(a[-1]), var)])
+            return product([self.ex(rest), self.ctx.partial(self._differential(a[-1]), var)])
         return _divide(self.ex(a), self.ex(b))
 
     def hadamard(self, c):
@@ -331,7 +331,7 @@ class Builder(Transformer_NonRecursive):
             if isinstance(x, POp):
                 if not rest:
                     raise Unsupported("stray_operator")
-                factors.append(Partial(self._juxt_product(rest), x.den))
+                factors.append(self.ctx.partial(self._juxt_product(rest), x.den))
                 break
             if isinstance(x, Marker) and x.kind == "dmark":
                 raise Unsupported("stray_operator")

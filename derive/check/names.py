@@ -23,16 +23,26 @@ LAYERED = ("a", "z", "w", "b", "delta")
 _SHOWN = {"out": "ŷ"}  # how a name the student wrote is quoted back in a reading
 _KEY = re.compile(r"^(w|W|theta|b|a|z|delta)_?([0-9]{1,3})$")
 _KEY_KIND = {"w": "w", "W": "w", "theta": "w", "b": "b", "a": "a", "z": "z", "delta": "delta"}
+X = sp.Symbol("x")  # the variable of an activation's own derivation (σ'(x) = …)
+Z = sp.Symbol("z")  # z without a layer, as in σ'(z) = σ(z)(1 − σ(z))
+L_SYM = sp.Symbol("l")
+
+
+def _network_valued(expr):
+    return expr.has(COST) or bool(expr.atoms(sp.Indexed, sp.IndexedBase))
 
 
 class Context:
     """Resolves names for ``network`` written in ``notation``."""
 
-    def __init__(self, network, notation):
+    def __init__(self, network, notation, free=(), functions=None):
         self.network = network
         self.notation = notation
         self.zoff = notation.offsets.get("z", 0)
         self.notes = []
+        self.free = set(free)  # letters read as free scalar variables (the x of σ'(x))
+        self.functions = functions or {}  # g -> (variable, body): g(x) = x defined in the file
+        self.seen = set()  # what kinds of quantity were named (to decide the reading of x)
 
     # -- bookkeeping ----------------------------------------------------------
 
@@ -110,15 +120,6 @@ class Context:
     def output(self):
         return self._make("a", self.network.L, ())
 
-    def _unique_layer(self, kind):
-        layers = self.layers_of(kind)
-        if kind == "a":
-            layers = layers[1:]
-        if len(layers) == 1:
-            self.note("only_layer", kind=kind, layer=layers[0])
-            return layers[0]
-        raise Unsupported("no_layer", kind=kind)
-
     # -- names with scripts -----------------------------------------------------
 
     def resolve(self, head, scripts, builder):
@@ -171,6 +172,14 @@ class Context:
             if subs or len(pw) < len(sups):
                 self.note("cost_decorated")
             return self._powers(COST, pw)
+        if name == "x" and not subs:
+            self.seen.add("x_bare")
+            if "x" in self.free:
+                if not all(isinstance(p, sp.Integer) for p in sups):
+                    raise Unsupported("superscript_on", name=name)
+                return self._powers(X, sups)
+        else:
+            self.seen.add("x_indexed" if name == "x" else name)
         if name in ("x", "y", "t", "out"):
             powers = []
             for s in sups:
@@ -212,10 +221,32 @@ class Context:
             idx = self._indices(name, subs[1:])
         else:
             if name == "z" and not subs:
-                return sp.Symbol("z")
-            layer = self._unique_layer(name)
-            idx = self._indices(name, subs)
+                return Z
+            return self.layerless(name, self._indices(name, subs))
         return self._make(name, layer, idx)
+
+    def layerless(self, kind, idx=()):
+        """A quantity written without its layer: the only such layer, or else a
+        general layer l (a reading that can confirm a step but never refute it)."""
+        layers = self.layers_of(kind)
+        if kind == "a":
+            layers = layers[1:]
+        if len(layers) == 1:
+            self.note("only_layer", kind=kind, layer=layers[0])
+            return self._make(kind, layers[0], idx)
+        if not layers:
+            raise Unsupported("no_layer", kind=kind)
+        self.note("general_layer", kind=kind)
+        return self._make(kind, self.layer_label(kind, L_SYM), idx)
+
+    def partial(self, num, den):
+        """∂num/∂den; a bare z next to network quantities (∂C/∂z) is the weighted
+        input of a layer, not the free variable of σ'(z)."""
+        if den == Z and _network_valued(num):
+            den = self.layerless("z")
+        elif num == Z and _network_valued(den):
+            num = self.layerless("z")
+        return Partial(num, den)
 
     def _indices(self, kind, subs):
         """0-based unit indices from subscript token lists."""
@@ -277,7 +308,7 @@ class Context:
         elif isinstance(atom, Head) and atom.kind == "sym" and atom.name not in ("d",):
             raise Unsupported("unknown_function", name=atom.name)
         elif isinstance(atom, POp) and not scripts and len(args) == 1:
-            return Partial(self.apply_post(args[0], post, builder), atom.den)
+            return self.partial(self.apply_post(args[0], post, builder), atom.den)
         else:
             # not a function: a product, and scripts after the bracket belong to it
             if len(args) != 1:

@@ -76,8 +76,22 @@ class Points:
                     env[y] = env[y] / total
         return env
 
+    def _defined(self, env):
+        """Whether the cost has a value at ``env`` (a ReLU output fed to a log may not)."""
+        with mpmath.workdps(DPS):
+            return self._pass(env, ()).get(self.graph.cost.symbol) is not None
+
+    def _fresh(self):
+        """A candidate point at which the cost is defined, if one is found soon."""
+        env = self._candidate()
+        for _ in range(40):
+            if self._defined(env):
+                break
+            env = self._candidate()
+        return env
+
     def _make(self, count):
-        envs = [self._candidate() for _ in range(count)]
+        envs = [self._fresh() for _ in range(count)]
         relu_zs = [n.parents[0].symbol for n in self.graph.nodes
                    if n.role == "a" and n.activation is not None and n.activation.name == "relu"]
         if not relu_zs:
@@ -87,7 +101,7 @@ class Points:
         def signs(env):
             with mpmath.workdps(DPS):
                 values = self._pass(env, ())
-            return {(z, 1 if values[z] > 0 else -1) for z in relu_zs}
+            return {(z, 1 if values[z] > 0 else -1) for z in relu_zs if values[z] is not None}
 
         for env in envs:
             need -= signs(env)
@@ -96,7 +110,7 @@ class Points:
             tries += 1
             env = self._candidate()
             got = signs(env) & need
-            if got:
+            if got and self._defined(env):
                 envs.append(env)
                 need -= got
         return envs
@@ -125,7 +139,11 @@ class Points:
             if any(v is None for v in parents.values()):
                 values[n.symbol] = None
                 continue
-            v = _eval(n.expr, parents.get, {})
+            try:
+                v = _eval(n.expr, parents.get, {})
+            except (Undefined, ZeroDivisionError, OverflowError, ValueError):
+                values[n.symbol] = None  # log of a ReLU output that is 0: no value here
+                continue
             values[n.symbol] = v + shift.get(n.symbol, 0)
         return values
 

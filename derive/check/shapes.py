@@ -161,6 +161,23 @@ class Instantiator:
                 if m and m.group(1) == name:
                     yield q
 
+    def missing_concrete(self, exprs):
+        """A ``Missing`` for the first quantity with a fixed layer (a number or L)
+        that the network lacks, or None."""
+        for e in exprs:
+            for q in self.quantities(e):
+                kind, layer, idx = self._parts(q)
+                m = _LABEL.match(str(layer))
+                if m and m.group(1) not in ("L", "out"):
+                    continue
+                try:
+                    self._q(kind, layer, (), {})
+                except Missing as err:
+                    return err
+                except Unsupported:
+                    continue
+        return None
+
     def free_indices(self, expr):
         bound = {s.index for s in expr.atoms(IndexSum)}
         return {s for s in expr.free_symbols if is_index_symbol(s)} - bound
@@ -194,8 +211,6 @@ class Instantiator:
         combos = [{}]
         for name in lnames:
             vals = self.layer_values(name, sides)
-            if not vals and lhs is not None:
-                vals = self.layer_values(name, [lhs]) or []
             combos = [dict(c, **{name: v}) for c in combos for v in vals]
         out = []
         for c in combos:

@@ -53,6 +53,7 @@ class Side:
     expr: object = None
     error: object = None  # ParseFailure | ParseLimit | Unsupported
     notes: list = field(default_factory=list)
+    seen: set = field(default_factory=set)  # kinds of quantity named (names.Context.seen)
 
 
 class Outcome:
@@ -88,19 +89,41 @@ class Checker:
         self._notes = []
         self._tolerance = None
         self.macros_with_arguments = set()
+        self.functions = {}
 
     # -- parsing ----------------------------------------------------------------
 
-    def parse(self, text, language):
-        ctx = Context(self.network, self.notation)
+    def parse(self, text, language, free=()):
+        ctx = Context(self.network, self.notation, free=free, functions=self.functions)
         try:
-            return Side(parse_side(text, language, ctx), notes=list(ctx.notes))
+            return Side(parse_side(text, language, ctx), notes=list(ctx.notes), seen=ctx.seen)
         except (ParseFailure, ParseLimit, Unsupported) as e:
-            return Side(error=e, notes=list(ctx.notes))
+            return Side(error=e, notes=list(ctx.notes), seen=ctx.seen)
         except (RecursionError, MemoryError):
             return Side(error=ParseLimit("an expression too deeply nested"))
         except Exception as e:  # noqa: BLE001 - a bug, reported on the step, not as a traceback
             return Side(error=Unsupported("internal_error", error=type(e).__name__))
+
+    def parse_chain(self, chain):
+        """(lhs Side or None, [rhs Side]).  A chain that names no quantity of the
+        network but a bare x (σ'(x) = d/dx (1/(1 + e^{-x})) = …) is an identity in
+        a free scalar variable x, whatever the network calls its input."""
+        def all_sides(free):
+            lhs = self.parse(chain.lhs, chain.language, free) if chain.lhs is not None else None
+            return lhs, [self.parse(link.rhs, chain.language, free) for link in chain.links]
+
+        lhs, sides = all_sides(())
+        parsed = ([lhs] if lhs is not None else []) + sides
+        seen = set().union(*(s.seen for s in parsed))
+        if seen == {"x_bare"} and not self._is_given(lhs, sides):
+            lhs, sides = all_sides(("x",))
+        return lhs, sides
+
+    @staticmethod
+    def _is_given(lhs, sides):
+        last = sides[-1] if sides else None
+        return lhs is None or last is None or last.error is not None or last.expr is None or (
+            last.expr.is_number if isinstance(last.expr, sp.Basic) else False)
 
     # -- chains -------------------------------------------------------------------
 
@@ -108,8 +131,7 @@ class Checker:
         """Verdicts for the steps of one chain (givens produce none)."""
         if chain.lhs is not None and chain.lhs.s.strip() in ("l", "L", "j", "k", "i", "m", "n"):
             return []  # l = {1, 2}: the range of an index, not a claim
-        lhs = self.parse(chain.lhs, chain.language) if chain.lhs is not None else None
-        sides = [self.parse(link.rhs, chain.language) for link in chain.links]
+        lhs, sides = self.parse_chain(chain)
         if self._record_givens(lhs, sides):
             return []
         out = []
@@ -131,6 +153,11 @@ class Checker:
                 except Exception as e:  # noqa: BLE001 - never a traceback for a user's file
                     v = Verdict(line, col, text, "unknown", "internal_error",
                                 {"error": type(e).__name__})
+            if v.status == "wrong" and any(n[0] == "general_layer" for n in v.notes):
+                # read with one layer l for every quantity written without one; the
+                # writer may have meant different layers, so this reading cannot refute
+                v = Verdict(line, col, text, "unknown", "layerless", lhs=v.lhs, rhs=v.rhs,
+                            notes=v.notes)
             v.line, v.source = line, text
             v.column = v.params.get("at_column", col) if v.params.get("at_line") == line else col
             out.append(v)
@@ -215,11 +242,17 @@ class Checker:
         assigns, lnames = self.inst.assignments(lhs_generic if lhs_generic is not None else ref, rhs,
                                                 self.seed)
         if not assigns:
-            # no layer value makes every symbol exist: find one that is missing
-            assigns = [{}] if not lnames else [{n: v for n in lnames}
-                                               for v in self.inst.layer_values(lnames[0], [ref])[:1]]
-            if not assigns:
-                raise Unsupported("no_valid_layer", names=", ".join(lnames))
+            if lnames:
+                # a general statement about layers this network does not have (BP2 in
+                # a network without hidden layers): nothing to instantiate, so no
+                # verdict, unless a quantity named with a number is missing anyway
+                missing = self.inst.missing_concrete([ref, rhs])
+                if missing is None:
+                    raise Unsupported("no_valid_layer", names=", ".join(lnames))
+                out.structural = (missing, {})
+                out.by_layer[()] = "different"
+                return out
+            assigns = [{}]
         out.assigns = assigns
         out.sampled = (len(assigns), self.inst.total) if self.inst.total > len(assigns) else None
         for a in assigns:
