@@ -19,8 +19,8 @@ from fractions import Fraction
 import sympy as sp
 from lark import Token, Transformer_NonRecursive
 
-from ..symbols import Hadamard, MatMul, Partial
-from .forms import Increment, is_vectorish, product
+from ..symbols import Hadamard, Iverson, MatMul
+from .forms import Increment, MatrixLiteral, index_symbol, is_vectorish, product
 from .limits import LIMITS, ParseLimit, Unsupported
 
 GREEK = {"sigma": "sigma", "delta": "delta", "theta": "w", "Theta": "w", "eta": "rate", "alpha": "rate",
@@ -30,12 +30,14 @@ GREEK = {"sigma": "sigma", "delta": "delta", "theta": "w", "Theta": "w", "eta": 
          "pi": "pi"}
 QUANTITY_LETTERS = {"a": "a", "z": "z", "w": "w", "W": "w", "b": "b", "x": "x", "y": "y", "t": "t",
                     "C": "C", "J": "C"}
-FUNCTIONS = {"sigma", "sigmoid", "exp", "ln", "log", "relu", "max", "tanh", "softmax", "f", "g", "h"}
+FUNCTIONS = {"sigma", "sigmoid", "exp", "ln", "log", "relu", "max", "tanh", "sinh", "cosh", "softmax",
+             "f", "g", "h"}
 ASCII_WORDS = {"delta": ("q", "delta"), "theta": ("q", "w"), "eta": ("rate", "eta"),
                "alpha": ("rate", "alpha"), "lr": ("rate", "eta"), "sigma": ("func", "sigma"),
                "sigmoid": ("func", "sigma"), "exp": ("func", "exp"), "ln": ("func", "ln"),
                "log": ("func", "ln"), "relu": ("func", "relu"), "ReLU": ("func", "relu"),
                "Relu": ("func", "relu"), "max": ("func", "max"), "tanh": ("func", "tanh"),
+               "sinh": ("func", "sinh"), "cosh": ("func", "cosh"),
                "softmax": ("func", "softmax"), "yhat": ("q", "out"), "partial": ("dmark", None),
                "sum": ("summark", None), "Delta": ("inc", None)}
 
@@ -96,7 +98,14 @@ class Builder(Transformer_NonRecursive):
         if len(text) > LIMITS.max_digits:
             raise ParseLimit(f"a number with more than {LIMITS.max_digits} digits")
         f = Fraction(text)
-        return sp.Rational(f.numerator, f.denominator)
+        value = sp.Rational(f.numerator, f.denominator)
+        if self.ctx.literals is not None and "." in text:
+            # a rounded number of a worked example: a symbol, so that how far the
+            # line may be off through rounding can be worked out (examples.py)
+            sym = sp.Symbol(f"_lit{len(self.ctx.literals)}", real=True)
+            self.ctx.literals[sym] = (value, sp.Rational(1, 10 ** len(text.split(".")[1])))
+            return sym
+        return value
 
     def letter(self, c):
         ch = str(c[0])
@@ -195,6 +204,63 @@ class Builder(Transformer_NonRecursive):
     def sumop(self, c):
         scripts = [s for s in c[1:-1]]
         return self.ctx.index_sum(self.ex(c[-1]), scripts)
+
+    def piecewise(self, c):
+        return c[1]
+
+    def cases(self, c):
+        pieces = [x for x in c if isinstance(x, tuple)]
+        if not pieces:
+            raise Unsupported("cases")
+        if pieces[-1][1] is not sp.true:
+            pieces.append((sp.nan, sp.true))  # no piece applies: no value there
+        try:
+            return sp.Piecewise(*pieces)
+        except (TypeError, ValueError):
+            raise Unsupported("cases") from None
+
+    def case(self, c):
+        parts = [x for x in c if not isinstance(x, Token)]
+        value = self.ex(parts[0])
+        if is_vectorish(value):
+            raise Unsupported("cases")
+        return (value, parts[1] if len(parts) > 1 else sp.true)
+
+    def condition(self, c):
+        a, op, b = self.ex(c[0]), str(c[1]), self.ex(c[2])
+        if is_vectorish(a) or is_vectorish(b):
+            raise Unsupported("cases")
+        rel = {">": sp.Gt, "<": sp.Lt, "\\geq": sp.Ge, "\\ge": sp.Ge, "\\geqslant": sp.Ge,
+               "\\leq": sp.Le, "\\le": sp.Le, "\\leqslant": sp.Le}[op]
+        try:
+            return rel(a, b)
+        except TypeError:
+            raise Unsupported("cases") from None
+
+    def matrix(self, c):
+        rows = [x for x in c if isinstance(x, list)]
+        if len({len(r) for r in rows}) != 1:
+            raise Unsupported("ragged_matrix")
+        if any(is_vectorish(e) for r in rows for e in r):
+            raise Unsupported("nested_matrix")
+        if len(rows) * len(rows[0]) > LIMITS.max_factors:
+            raise ParseLimit("a matrix with too many entries")
+        return MatrixLiteral.of(rows)
+
+    def matrow(self, c):
+        return [self.ex(x) for x in c if not isinstance(x, Token)]
+
+    def iverson(self, c):
+        """1[i = j] (``\\mathbf{1}_{[i = j]}``): unit indices, written 1-based."""
+        out = []
+        for x in c[1:]:
+            if isinstance(x, Head) and x.kind == "sym" and len(x.name) == 1:
+                out.append(index_symbol(x.name))
+            elif isinstance(x, sp.Integer) and x >= 1:
+                out.append(x - 1)
+            else:
+                raise Unsupported("odd_subscript")
+        return Iverson(*out)
 
     def abs(self, c):
         return sp.Abs(self.ex(c[1] if len(c) == 3 else c[0]), evaluate=False)
@@ -320,6 +386,8 @@ class Builder(Transformer_NonRecursive):
             return self.ctx.resolve(x, [], self)
         if isinstance(x, Marker) and x.kind == "funcnote":
             return product([x.data[0], *x.data[1]])
+        if isinstance(x, Marker) and x.kind == "funcpow":
+            raise Unsupported("function_without_argument", name=x.data[0].name)
         raise Unsupported("stray_operator")
 
     def _juxt_product(self, items):
@@ -343,13 +411,15 @@ class Builder(Transformer_NonRecursive):
             if isinstance(x, Marker) and x.kind == "summark":
                 factors.append(self.ctx.index_sum(self._juxt_product(rest), [("sub", x.data)]))
                 break
-            if isinstance(x, Marker) and x.kind in ("nabla", "inc") or (
+            if isinstance(x, Marker) and x.kind in ("nabla", "inc", "funcpow") or (
                     isinstance(x, Head) and x.kind == "func"):
                 if not rest:
                     raise Unsupported("stray_operator")
                 operand = self.ex(rest[0])
                 if isinstance(x, Head):
                     factors.append(self.ctx.apply_call(x, [], (operand,), self))
+                elif x.kind == "funcpow":
+                    factors.append(self.ctx.apply_call(x.data[0], x.data[1], (operand,), self))
                 elif x.kind == "nabla":
                     factors.append(self.ctx.nabla(x.data, operand))
                 else:

@@ -172,6 +172,16 @@ def _top_level(s):
     depth, flags, i = 0, [True] * len(s), 0
     while i < len(s):
         c = s[i]
+        if c == "\\" and s.startswith(("\\begin", "\\end"), i):
+            # cases, matrix, array: their rows and columns are not the document's
+            opening = s.startswith("\\begin", i)
+            if not opening:
+                depth = max(depth - 1, 0)
+            flags[i] = depth == 0
+            if opening:
+                depth += 1
+            i += 6 if opening else 4
+            continue
         if c == "\\" and i + 1 < len(s):
             flags[i] = depth == 0
             if s[i + 1] in "{}[]()|":
@@ -227,7 +237,9 @@ def clean_row(t):
             continue
         spans.append((m.start(), end, r" \qquad "))
     for m in re.finditer(r"\\(nonumber|notag|displaystyle|textstyle|limits|nolimits|middle)\b"
-                         r"|\\[,;:! ]|&|\\(?:left|right)\.|~", s):
+                         r"|\\\\|\\[,;:! ]|&|\\(?:left|right)\.|~", s):
+        if m.group(0) == "\\\\" or m.group(0) == "&" and not top[m.start()]:
+            continue  # a row or a column of cases or a matrix
         spans.append((m.start(), m.end(), " "))
     return t.replace_spans(spans)
 
@@ -266,13 +278,28 @@ def _strip_punct(t):
     return t
 
 
+_CONTINUES = re.compile(r"\s*(?:[-+*/]|\\(?:cdot|times|odot|circ)(?![A-Za-z]))")
+
+
 def chains_from_rows(rows, language="latex"):
     """Turn rows (Text) into chains; a row starting with a relation continues
     the previous chain."""
     chains = []
     current = None
     for row in rows:
-        for st in statements(row) if language == "latex" else [row]:
+        for n, st in enumerate(statements(row) if language == "latex" else [row]):
+            if n == 0 and current is not None and current.links and _CONTINUES.match(st.s):
+                # a long right-hand side broken across rows: "\\ &\qquad + 0.2 = …"
+                parts = relations(st)
+                last = current.links[-1]
+                last.rhs = _strip_punct(last.rhs + Text(" ", [last.rhs.origin(len(last.rhs))])
+                                        + parts[0][0])
+                current.links.extend(Link(EQUALITIES.get(parts[i][1], "="),
+                                          _strip_punct(parts[i + 1][0]))
+                                     for i in range(len(parts) - 1) if parts[i][1] in EQUALITIES)
+                if any(rel and rel not in EQUALITIES for _, rel in parts):
+                    current = None
+                continue
             parts = relations(st)
             if len(parts) < 2:
                 current = None

@@ -24,6 +24,31 @@ def is_index_symbol(s):
     return isinstance(s, sp.Symbol) and _INDEX.get(s.name) is s
 
 
+class MatrixLiteral(sp.Expr):
+    """A matrix written out entry by entry (``\\begin{bmatrix} … \\end{bmatrix}``), kept
+    as one unevaluated expression so sympy's own matrix algebra never runs on it;
+    ``shapes`` turns it into a Matrix of its (instantiated) entries."""
+
+    @classmethod
+    def of(cls, rows):
+        return cls(sp.Integer(len(rows)), sp.Integer(len(rows[0])), *[e for r in rows for e in r])
+
+    @property
+    def dims(self):
+        return int(self.args[0]), int(self.args[1])
+
+    @property
+    def entries(self):
+        return self.args[2:]
+
+
+class LayerActivation(sp.Function):
+    """f(z^{(l)}) (second argument 0) or f'(z^{(l)}) (1) for a general layer l of a
+    network whose activations differ: ``shapes`` applies each layer's own."""
+
+    nargs = 2
+
+
 def bare_bases(expr):
     """IndexedBase objects used on their own (a whole layer), not under an index."""
     out = set()
@@ -41,9 +66,9 @@ def bare_bases(expr):
 
 def is_vectorish(expr):
     """Whether ``expr`` may stand for a vector or matrix (so factor order matters)."""
-    if isinstance(expr, (Transpose, Hadamard, MatMul, Shaped)):
+    if isinstance(expr, (Transpose, Hadamard, MatMul, Shaped, MatrixLiteral)):
         return True
-    if expr.has(Transpose, Hadamard, MatMul, Shaped):
+    if expr.has(Transpose, Hadamard, MatMul, Shaped, MatrixLiteral):
         return True
     return bool(bare_bases(expr))
 
@@ -64,6 +89,8 @@ def product(factors):
 __all__ = [
     "AUTO",
     "Increment",
+    "LayerActivation",
+    "MatrixLiteral",
     "Partial",
     "bare_bases",
     "index_symbol",

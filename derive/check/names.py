@@ -16,7 +16,7 @@ import sympy as sp
 from .. import functions as F
 from ..activations import ACTIVATIONS
 from ..symbols import COST, ETA, IndexSum, Partial, Shaped, Transpose, base, quantity
-from .forms import AUTO, Increment, index_symbol, product
+from .forms import AUTO, Increment, LayerActivation, index_symbol, product
 from .limits import LIMITS, ParseLimit, Unsupported
 
 LAYERED = ("a", "z", "w", "b", "delta")
@@ -43,6 +43,7 @@ class Context:
         self.free = set(free)  # letters read as free scalar variables (the x of σ'(x))
         self.functions = functions or {}  # g -> (variable, body): g(x) = x defined in the file
         self.seen = set()  # what kinds of quantity were named (to decide the reading of x)
+        self.literals = {} if "literals" in self.free else None  # symbol -> (value, last digit)
 
     # -- bookkeeping ----------------------------------------------------------
 
@@ -154,6 +155,12 @@ class Context:
 
             return Marker("summark", subs[0] if subs else None)
         elif kind == "func":
+            from .build import Marker
+
+            if "functions" in self.free and head.name not in ("max", "softmax"):
+                return self.apply_call(head, scripts, (X,), builder)
+            if scripts and all(s[0] in ("sup", "prime") for s in scripts):
+                return Marker("funcpow", (head, scripts))  # \tanh^{2}{(x)}: waits for its argument
             raise Unsupported("function_without_argument", name=head.name)
         else:
             raise Unsupported("stray_operator")
@@ -292,9 +299,15 @@ class Context:
             return Diff(self.apply_post(args[0], post, builder))
         if isinstance(atom, Head) and atom.kind == "func":
             primes = sum(1 for s in scripts if s[0] == "prime")
-            if any(s[0] == "sup" for s in scripts):
-                raise Unsupported("power_of_function")
+            sups = [s[1] for s in scripts if s[0] == "sup"]
+            if sups and (atom.name in ("f", "g", "h") or len(sups) > 1 or not (
+                    isinstance(sups[0], sp.Integer) and sups[0] > 0)):
+                raise Unsupported("power_of_function")  # f^2 may be f∘f, σ^{-1} the inverse
+            if "functions" in self.free and args != (X,):
+                # σ(1 − σ) among bare function names: a product or σ∘(1 − σ)?
+                raise Unsupported("function_or_product", name=atom.name)
             out = self._function(atom.name, primes, args)
+            out = self._powers(out, sups)
         elif isinstance(atom, Head) and atom.kind == "q" and atom.name == "C":
             self.note("cost_arguments")
             out = self.resolve(atom, scripts, builder)
@@ -341,6 +354,7 @@ class Context:
         table = {"sigma": (F.sigmoid, F.sigmoid_prime), "sigmoid": (F.sigmoid, F.sigmoid_prime),
                  "relu": (F.relu, F.relu_prime), "tanh": (sp.tanh, F.tanh_prime),
                  "exp": (sp.exp, sp.exp), "ln": (sp.log, lambda u: 1 / u),
+                 "sinh": (sp.sinh, sp.cosh), "cosh": (sp.cosh, sp.sinh),
                  "log": (sp.log, lambda u: 1 / u)}
         if name not in table:
             raise Unsupported("unknown_function", name=name)
@@ -352,20 +366,27 @@ class Context:
             kind, _, layer = label.partition(":")
             if kind == "z":
                 act = self._activation_at(layer)
+                if act is None:  # a general layer whose activation varies: per layer, later
+                    self.note("activation_function", name=name, activation="each layer's")
+                    return LayerActivation(arg, sp.Integer(primes))
                 self.note("activation_function", name=name, activation=act.name)
-                return act.derivative(arg) if primes else act.apply(arg)
+                return activation_value(act, arg, primes, self.network)
             if kind == "x" and name in ("f", "h") and not primes:
                 self.note("output_alias", written=name + "(x)")
                 return self.output
+        if name in self.functions and not isinstance(arg, (sp.Indexed, sp.IndexedBase)):
+            var, body = self.functions[name]  # g(x) = x, defined earlier in the file
+            out = sp.diff(body, var) if primes else body
+            return out.xreplace({var: arg})
         z = self._weighted_input(arg)
         if z is not None:
             return self._generic_function(name, primes, z)
-        if isinstance(arg, sp.Symbol) and name in ("f", "g"):
+        if name in ("f", "g") and not _network_valued(arg):
             names = set(self.network.activations)
             if len(names) == 1:
                 act = ACTIVATIONS[names.pop()]
                 self.note("activation_function", name=name, activation=act.name)
-                return act.derivative(arg) if primes else act.apply(arg)
+                return activation_value(act, arg, primes, self.network)
         raise Unsupported("unknown_function", name=name)
 
     def _weighted_input(self, expr):
@@ -388,6 +409,11 @@ class Context:
         return None
 
     def _activation_at(self, layer):
+        """The activation of a layer label, or None for a general layer l where the
+        activation varies (it is then taken layer by layer when l is given values)."""
+        m = re.fullmatch(r"L([+-][0-9]+)?", layer)
+        if m:
+            layer = str(self.network.L + int(m.group(1) or 0))
         if layer.lstrip("-").isdigit():
             i = int(layer)
             if 1 <= i <= self.network.L:
@@ -396,7 +422,7 @@ class Context:
         names = set(self.network.activations)
         if len(names) == 1:
             return ACTIVATIONS[names.pop()]
-        raise Unsupported("activation_varies")
+        return None
 
     # -- scripts on groups, sums, gradients ---------------------------------------------
 
@@ -445,6 +471,21 @@ class Context:
             raise Unsupported("nabla")
         self.note("nabla")
         return Partial(COST, self.output)
+
+
+def activation_value(act, z, primes, network):
+    """f(z) or f'(z) for activation ``act``; softmax has no element-wise derivative
+    (its Jacobian is not diagonal), and its value needs the whole layer."""
+    if act.name != "softmax":
+        return act.derivative(z) if primes else act.apply(z)
+    if primes:
+        raise Unsupported("softmax_prime")
+    if isinstance(z, sp.Indexed) and isinstance(z.indices[0], sp.Integer):
+        layer = str(z.base.label).partition(":")[2]
+        if layer.isdigit():
+            n = network.widths[int(layer)]
+            return F.softmax(z.indices[0], *[quantity("z", int(layer), k) for k in range(n)])
+    raise Unsupported("softmax_value")
 
 
 def power(base_, exponent):

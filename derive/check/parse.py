@@ -63,8 +63,12 @@ _FONTS = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathrm|mathsf|operatornam
                     r"mathnormal|vec|mathbfit)\s*(?=\{)")
 _WORDS = re.compile(r"(?<![\\A-Za-z])(ReLU|Relu|relu|softmax|sigmoid)(?![A-Za-z])|\\(ReLU|Relu|sigmoid)"
                     r"(?![A-Za-z])")
+# the indicator 1[i = j]: \mathbf{1}_{[i = j]}, 1_{i=j}, or an Iverson bracket [i = j]
+_INDICATOR = re.compile(r"(?:\\(?:mathbf|mathbb|mathds|mathbbm|boldsymbol|bm)\s*\{\s*1\s*\}|(?<![0-9.])1)\s*"
+                        r"_\s*\{\s*\[?\s*([A-Za-z0-9])\s*=\s*([A-Za-z0-9])\s*\]?\s*\}"
+                        r"|(?<![_^])\[\s*([ijkmn])\s*=\s*([ijkmn])\s*\]")
 _FRAC_DIGITS = re.compile(r"\\([dtc]?frac)\s*([0-9])\s*([0-9])")
-_SPACES = re.compile(r"\\[,;:! ]|\\(?:quad|qquad|displaystyle|textstyle|limits|nolimits)(?![A-Za-z])|~"
+_SPACES = re.compile(r"\\\\|\\[,;:! ]|\\(?:quad|qquad|displaystyle|textstyle|limits|nolimits)(?![A-Za-z])|~"
                      r"|\\(?:left|right)\.")
 
 
@@ -72,8 +76,12 @@ def normalise_latex(t):
     """``t`` (a Text) made ready for the LaTeX grammar, offsets kept."""
     spans = [(i, i + 1, r) for i, c in enumerate(t.s) if (r := _UNICODE.get(c)) is not None]
     t = t.replace_spans(spans)
-    t = t.replace_spans([(m.start(), m.end(), " ") for m in _SPACES.finditer(t.s)])
+    t = t.replace_spans([(m.start(), m.end(), " ") for m in _SPACES.finditer(t.s)
+                         if m.group(0) != "\\\\"])  # a row of cases or a matrix stays
     t = t.replace_spans([(m.start(), m.end(), " ") for m in _SIZERS.finditer(t.s)])
+    t = t.replace_spans([(m.start(), m.end(), "\\iverson{%s}{%s} " % ((m.group(1), m.group(2))
+                                                                     if m.group(1) else m.group(3, 4)))
+                         for m in _INDICATOR.finditer(t.s)])
     spans = []
     for m in _FONTS.finditer(t.s):
         end = matching_brace(t.s, m.end())
@@ -153,7 +161,10 @@ _NAMES = {"RPAR": ")", "LPAR": "(", "RSQB": "]", "LSQB": "[", "RBRACE": "}", "LB
           "GREEK": "a Greek letter", "FUNC": "a function", "MULOP": "a product sign",
           "HADAMARD": "⊙", "FRAC": "\\frac", "PRIME": "'", "ABS_L": "|", "ABS_R": "|",
           "NORM_L": "‖", "NORM_R": "‖", "SUM": "\\sum", "PARTIAL": "\\partial", "NABLA": "\\nabla", "HAT": "\\hat",
-          "TOP": "\\top", "OVER": "\\over", "POW": "**", "$END": "the end"}
+          "TOP": "\\top", "OVER": "\\over", "POW": "**", "$END": "the end", "ROWSEP": "\\\\",
+          "COLSEP": "&", "RELOP": "a comparison", "CASES_END": "\\end{cases}",
+          "MAT_END": "\\end{matrix}", "CASES_BEGIN": "\\begin{cases}",
+          "MAT_BEGIN": "\\begin{matrix}", "IVERSON": "1[i = j]"}
 
 
 def _expected(names):

@@ -292,6 +292,8 @@ _FUNCTIONS = {
     F.tanh_prime: lambda x: 1 - mpmath.tanh(x) ** 2,
     F.linear: lambda x: x,
     sp.tanh: mpmath.tanh,
+    sp.sinh: mpmath.sinh,
+    sp.cosh: mpmath.cosh,
     sp.Abs: abs,
 }
 _REL = {sp.StrictGreaterThan: lambda a, b: a > b, sp.GreaterThan: lambda a, b: a >= b,
@@ -374,7 +376,7 @@ def _power(b, x):
 
 
 def _truth(cond, leaf, memo, partial):
-    if cond is sp.true or cond == True:  # noqa: E712 - sympy's true
+    if cond is sp.true or cond == True:
         return True
     if cond is sp.false:
         return False

@@ -28,12 +28,12 @@ from ..symbols import (
     label,
     quantity,
 )
-from .forms import AUTO, Increment, is_index_symbol
+from .forms import AUTO, Increment, LayerActivation, MatrixLiteral, is_index_symbol
 from .limits import LIMITS, Unsupported
 
 _LABEL = re.compile(r"^([A-Za-z]+)([+-][0-9]+)?$")
 _ELEMENTWISE = (F.sigmoid, F.sigmoid_prime, F.relu, F.relu_prime, F.tanh_prime, F.linear, sp.exp,
-                sp.log, sp.tanh)
+                sp.log, sp.tanh, sp.sinh, sp.cosh)
 
 
 class Missing(Exception):
@@ -166,7 +166,7 @@ class Instantiator:
         that the network lacks, or None."""
         for e in exprs:
             for q in self.quantities(e):
-                kind, layer, idx = self._parts(q)
+                kind, layer, _ = self._parts(q)
                 m = _LABEL.match(str(layer))
                 if m and m.group(1) not in ("L", "out"):
                     continue
@@ -278,9 +278,30 @@ class Instantiator:
         if isinstance(e, Transpose):
             v = self._v(e.args[0], assign)
             return v.T if isinstance(v, sp.MatrixBase) else v
+        if isinstance(e, LayerActivation):
+            from .names import activation_value
+
+            v, primes = self._v(e.args[0], assign), int(e.args[1])
+
+            def own(q):
+                lab = label(q)
+                if lab is None or lab[0] != "z" or not str(lab[1]).isdigit():
+                    raise Unsupported("activation_varies")
+                return activation_value(self.network.activation(int(lab[1])), q, primes,
+                                        self.network)
+
+            return v.applyfunc(own) if isinstance(v, sp.MatrixBase) else own(v)
+        if isinstance(e, MatrixLiteral):
+            rows, cols = e.dims
+            items = [as_scalar(self._v(x, assign)) for x in e.entries]
+            if any(isinstance(x, sp.MatrixBase) for x in items):
+                raise Unsupported("nested_matrix")
+            return _scalar_or(sp.Matrix(rows, cols, items))
         if isinstance(e, Shaped):
             v = self._v(e.args[0], assign)
             want = (int(e.args[1]), int(e.args[2]))
+            if not isinstance(v, sp.MatrixBase) and v.is_number:
+                v = _scalar_or(sp.Matrix(*want, lambda r, c: v))  # [1]_{2×1}: a vector of ones
             if shape(v) != want:
                 raise ShapeMismatch("annotation", shape(v), want, (e.args[0],))
             return v
@@ -353,6 +374,12 @@ class Instantiator:
         mats = [a for a in args if isinstance(a, sp.MatrixBase)]
         if not mats:
             return sp.Add(*args)
+        if mats[0].shape[1] == 1 and all(m.shape == mats[0].shape for m in mats) and all(
+                isinstance(a, sp.MatrixBase) or a.is_number for a in args):
+            # 1 − a for a vector a: the number is added to every entry (as derive writes it)
+            rows = mats[0].shape[0]
+            args = [a if isinstance(a, sp.MatrixBase) else sp.Matrix([a] * rows) for a in args]
+            mats = args
         if len(mats) < len(args) or any(m.shape != mats[0].shape for m in mats):
             shapes = [shape(a) for a in args]
             odd = next(s for s in shapes if s != shapes[0])

@@ -51,6 +51,9 @@ class Text:
     def __getitem__(self, sl):
         return Text(self.s[sl], self.pos[sl])
 
+    def __add__(self, other):
+        return Text(self.s + other.s, self.pos + other.pos)
+
     def origin(self, i=0):
         """Source offset of character ``i`` (the end maps just past the last one)."""
         if not self.pos:
