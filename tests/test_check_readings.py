@@ -245,3 +245,22 @@ def test_points_where_the_cost_has_a_value():
     got, _ = verdicts(r"$$\frac{\partial C}{\partial b^{(3)}_1} = \delta^{(3)}_1$$", "2-2-2",
                       activation="relu", cost="cross-entropy")
     assert got[0][0] == "correct"
+
+
+def test_sum_bounds_and_rows_continued_without_an_operator():
+    text = r"""
+$$
+\begin{aligned}
+\frac{\partial C}{\partial z^{(4)}} &= \sum_{i=1}^{1} \frac{\partial C}{\partial a^{(4)}} \frac{\partial a^{(4)}}{\partial z^{(4)}} \\
+z^{(3)}_j &= \sum_{k=1}^{2} w^{(3)}_{jk} a^{(2)}_k \\ &\qquad + b^{(3)}_j \\
+\text{where } a^{(3)}_j &= \tanh(z^{(3)}_j) \\
+y &= 0.5 \\
+z^{(3)}_j &= \sum_{k=1}^{3} w^{(3)}_{jk} a^{(2)}_k + b^{(3)}_j
+\end{aligned}
+$$
+"""
+    got, r = verdicts(text, "3-2-2-1", activation="tanh")
+    assert got[:3] == [("correct", "correct_exact"), ("correct", "correct"), ("correct", "correct")] or [
+        s for s, _ in got[:3]] == ["correct"] * 3
+    assert got[3] == ("wrong", "missing")  # a^{(2)}_3: the bound written is used
+    assert list(r.givens.values()) == [sp.Rational(1, 2)]  # y of a one-unit output is a number

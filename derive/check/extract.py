@@ -278,17 +278,21 @@ def _strip_punct(t):
     return t
 
 
+_INDENTED = re.compile(r"\s*&?\s*\\q?quad(?![A-Za-z])")  # "\\ &\qquad …": the row above goes on
 _CONTINUES = re.compile(r"\s*(?:[-+*/]|\\(?:cdot|times|odot|circ)(?![A-Za-z]))")
 
 
 def chains_from_rows(rows, language="latex"):
-    """Turn rows (Text) into chains; a row starting with a relation continues
-    the previous chain."""
+    """Turn rows (Text, or (Text, indented)) into chains; a row starting with a
+    relation continues the previous chain, and a row starting with an operator
+    or indented with ``\\qquad`` continues the previous right-hand side."""
     chains = []
     current = None
     for row in rows:
+        row, indented = row if isinstance(row, tuple) else (row, False)
         for n, st in enumerate(statements(row) if language == "latex" else [row]):
-            if n == 0 and current is not None and current.links and _CONTINUES.match(st.s):
+            if n == 0 and current is not None and current.links and (
+                    indented or _CONTINUES.match(st.s)):
                 # a long right-hand side broken across rows: "\\ &\qquad + 0.2 = …"
                 parts = relations(st)
                 last = current.links[-1]
@@ -340,7 +344,8 @@ def _rows_of(segment):
         end = matching_brace(seg.s, m.end() - 1)
         if end > 0:
             seg = seg.blank(end - 1, end).blank(m.start(), m.end())
-    return [clean_row(r) for r, _ in _split_at(seg, r"\\\\|\\cr(?![A-Za-z])")]
+    return [(clean_row(r), bool(_INDENTED.match(r.s)))
+            for r, _ in _split_at(seg, r"\\\\|\\cr(?![A-Za-z])")]
 
 
 def extract_latex(source, markdown=False):

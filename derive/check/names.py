@@ -105,12 +105,12 @@ class Context:
     def _is_scalar(self, kind, layer):
         """Whether a whole layer of ``kind`` is a single number (one-unit layers)."""
         widths = self.network.widths
+        if kind == "y" or layer == "out":
+            return widths[-1] == 1
         if not isinstance(layer, int):
             return all(w == 1 for w in widths)
         if kind in ("x",):
             return widths[0] == 1
-        if kind == "y" or layer == "out":
-            return widths[-1] == 1
         if not 0 <= layer <= self.network.L:
             return False
         if kind == "w":
@@ -464,7 +464,11 @@ class Context:
         toks = [t for t in subs[0] if t not in ("{", "}")]
         if not re.fullmatch(r"[a-zA-Z]", toks[0]):
             raise Unsupported("sum_without_index")
-        return IndexSum(body, index_symbol(toks[0]), AUTO)
+        count = AUTO
+        sups = [s[1] for s in scripts if s[0] == "sup"]
+        if toks[1:] == ["=", "1"] and sups and isinstance(sups[0], sp.Integer) and sups[0] > 0:
+            count = sups[0]  # \sum_{i=1}^{3}: the bound written, even where the body has no i
+        return IndexSum(body, index_symbol(toks[0]), count)
 
     def nabla(self, sub, operand):
         if operand != COST or not sub or [t for t in sub if t not in "{}"] != ["a"]:

@@ -24,7 +24,7 @@ from .examples import is_leaf as _is_leaf
 from .examples import numeric_claim, record_givens
 from .forms import Increment
 from .limits import LIMITS, ParseLimit, StepTimeout, Unsupported, time_limit
-from .names import X, Z, Context, _network_valued
+from .names import Context, X, Z, _network_valued
 from .parse import ParseFailure, parse_side
 from .semantics import Points, compare
 from .shapes import Instantiator, Missing, ShapeMismatch, shape
