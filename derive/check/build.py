@@ -99,11 +99,17 @@ class Builder(Transformer_NonRecursive):
             raise ParseLimit(f"a number with more than {LIMITS.max_digits} digits")
         f = Fraction(text)
         value = sp.Rational(f.numerator, f.denominator)
-        if self.ctx.literals is not None and "." in text:
+        if self.ctx.literals is not None and value != 0:
             # a rounded number of a worked example: a symbol, so that how far the
-            # line may be off through rounding can be worked out (examples.py)
+            # line may be off through rounding can be worked out (examples.py).
+            # One unit of the last decimal written; an integer may be a value
+            # rounded to four significant digits (-5 for -5.0004)
+            if "." in text:
+                unit = sp.Rational(1, 10 ** len(text.split(".")[1]))
+            else:
+                unit = sp.Rational(10) ** (len(text.lstrip("0")) - 4)
             sym = sp.Symbol(f"_lit{len(self.ctx.literals)}", real=True)
-            self.ctx.literals[sym] = (value, sp.Rational(1, 10 ** len(text.split(".")[1])))
+            self.ctx.literals[sym] = (value, unit)
             return sym
         return value
 
@@ -333,6 +339,8 @@ class Builder(Transformer_NonRecursive):
 
     def sup(self, c):
         x = c[-1]  # ASCII keeps the ** token in front
+        if self.ctx.literals and x in self.ctx.literals:
+            x = self.ctx.literals.pop(x)[0]  # an exponent is exact
         if isinstance(x, Marker) and x.kind in ("top", "prime"):
             return (x.kind,)
         if isinstance(x, Head) and x.kind == "sym" and x.name == "T":

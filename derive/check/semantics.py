@@ -50,6 +50,19 @@ class Points:
         self.leaves = [n.symbol for n in graph.nodes if n.is_leaf]
         self._order = [n for n in graph.nodes if not n.is_leaf]
         self._forward = {}
+        self._syms = [n.symbol for n in graph.nodes]
+        self._position = {n.symbol: k for k, n in enumerate(graph.nodes)}
+        self._delta_keys = {d: d for d in self.deltas}
+        self._own = {}
+        # for each node: id of each parent object in its definition -> the parent's symbol
+        self._parent_ids = {}
+        for n in self._order:
+            mine = {p.symbol: p.symbol for p in n.parents}
+            self._parent_ids[n.symbol] = {id(q): mine[q] for q in n.expr.atoms(sp.Indexed, sp.Symbol)
+                                          if q in mine}
+        if envs is not None:  # given numbers: keyed by the graph's own objects
+            envs = [{self.graph.by_symbol[k].symbol if k in self.graph.by_symbol else k: v
+                     for k, v in env.items()} for env in envs]
         self.envs = envs if envs is not None else self._make(count)
         self._free = [{} for _ in self.envs]
 
@@ -129,18 +142,19 @@ class Points:
     # -- forward passes -------------------------------------------------------------
 
     def _pass(self, env, moved):
-        """Every node's value, with the nodes in ``moved`` shifted by their amounts."""
-        shift = dict(moved)
+        """Every node's value, with the nodes in ``moved`` (pairs of a node's position
+        in the graph and an amount) shifted by their amounts."""
+        shift = {self._syms[k]: amount for k, amount in moved}
         values = {}
         for s in self.leaves:
             values[s] = env[s] + shift.get(s, 0) if s in env else None
         for n in self._order:
-            parents = {p.symbol: values[p.symbol] for p in n.parents}
+            parents = {k: values[p] for k, p in self._parent_ids[n.symbol].items()}
             if any(v is None for v in parents.values()):
                 values[n.symbol] = None
                 continue
             try:
-                v = _eval(n.expr, parents.get, {})
+                v = _eval(n.expr, lambda q, parents=parents: parents.get(id(q)), {})
             except (Undefined, ZeroDivisionError, OverflowError, ValueError):
                 values[n.symbol] = None  # log of a ReLU output that is 0: no value here
                 continue
@@ -158,6 +172,7 @@ class Points:
     def values(self, expr, deadline=None):
         """The value of ``expr`` at every point (None where it is undefined)."""
         expr = plain(expr)
+        self._own = self._owners(expr)
         out = []
         with mpmath.workdps(DPS):
             for i in range(len(self.envs)):
@@ -169,10 +184,24 @@ class Points:
                     out.append(None)
         return out
 
+    def _owners(self, expr):
+        """id of each quantity object in ``expr`` -> the graph's own equal object.
+        The many look-ups at every point then find quantities by identity: comparing
+        two equal sympy objects field by field is what made evaluation slow (and
+        sympy's cache hands back the old objects, so they cannot just be replaced)."""
+        own = {}
+        for q in expr.atoms(sp.Indexed):
+            node = self.graph.by_symbol.get(q)
+            mine = node.symbol if node is not None else self._delta_keys.get(q)
+            if mine is not None:
+                own[id(q)] = mine
+        return own
+
     def value(self, expr, i, moved, free_moved):
         nodes = self.node_values(i, moved)
 
         def leaf(s):
+            s = self._own.get(id(s), s)  # the expression is alive, so its ids are its own
             if s in nodes:
                 v = nodes[s]
                 if v is None:
@@ -191,9 +220,11 @@ class Points:
 
     def derivative(self, num, den, i, moved, free_moved):
         """∂num/∂den by a central difference, everything downstream recomputed."""
+        den = self._own.get(id(den), den)
         if den in self.graph.by_symbol:
-            up = self.value(num, i, _move(moved, den, STEP), free_moved)
-            down = self.value(num, i, _move(moved, den, -STEP), free_moved)
+            k = self._position[den]
+            up = self.value(num, i, _move(moved, k, STEP), free_moved)
+            down = self.value(num, i, _move(moved, k, -STEP), free_moved)
             return (up - down) / (2 * STEP)
         if isinstance(den, sp.Symbol) and den != COST:
             up = self.value(num, i, moved, {**free_moved, den: free_moved.get(den, 0) + STEP})
@@ -224,10 +255,10 @@ class Points:
         return [s for s in self.leaves if s in want] + sorted(want - set(self.leaves), key=str)
 
 
-def _move(moved, node, amount):
+def _move(moved, k, amount):
     shift = dict(moved)
-    shift[node] = shift.get(node, 0) + amount
-    return tuple(sorted(shift.items(), key=lambda kv: str(kv[0])))
+    shift[k] = shift.get(k, 0) + amount
+    return tuple(sorted(shift.items()))
 
 
 def _free(e):
