@@ -55,7 +55,7 @@ UNDECIDED = {
 
 def _document(net, notation, fmt, standalone, seed):
     layers, activation, cost, bias = net
-    numbers = dict(random_values=True, seed=seed) if seed is not None else {}
+    numbers = {"random_values": True, "seed": seed} if seed is not None else {}
     try:
         d = derive(layers=layers, activation=activation, cost=cost, bias=bias, notation=notation,
                    **numbers)
@@ -72,7 +72,7 @@ def _label(doc):
 
 @pytest.mark.parametrize("doc", DOCUMENTS, ids=[_label(d) for d in DOCUMENTS])
 def test_derive_documents_check_without_a_wrong_step(doc):
-    net, notation, fmt, standalone, seed = doc
+    net, notation, fmt, _, _ = doc
     text = _document(*doc)
     layers, activation, cost, bias = net
     report = check_text(text, Network(layers, activation, cost, bias), notation,
