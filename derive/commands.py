@@ -76,20 +76,28 @@ CHECK_SUFFIXES = {".tex": "marked", ".pdf": "marked-pdf", ".json": "json", ".txt
 
 
 def run_check(*, check_path, strict, fmt, output, force, echo, layers, activation, cost,
-              no_bias, notation, graph=None, **_):
+              no_bias, notation, graph=None, warn=None, **_):
     """--check: the report on stdout (text, or JSON with --format json); with -o, the
     marked-up derivation (.tex, .pdf) or the report (.json, .txt).  The exit status
-    is the verdict: 0 all decided steps correct, 1 a step wrong, 2 unreadable input."""
+    is the verdict: 0 all decided steps correct, 1 a step wrong, 2 unreadable input.
+    The derivation is checked against a --layers network or a --graph file."""
     from .check import check_file
     from .errors import SpecError
     from .network import Network
 
-    if graph is not None:
-        raise SpecError("--check works on --layers networks; checking against a --graph "
-                        "file is not supported yet")
     if fmt not in (None, "json", "latex"):
         raise OutputError(f"--check writes a text or JSON report, not {fmt}")
-    network = Network(layers or "1-1-1", activation, cost, not no_bias)
+    if graph is not None:
+        from .graphspec import load_graph
+
+        if layers is not None:
+            raise SpecError("--graph and --layers describe the network twice; give one of them")
+        network, warnings = load_graph(graph)
+        for line in warnings:
+            if warn is not None:
+                warn(line if "warning:" in line else f"warning: {line}")
+    else:
+        network = Network(layers or "1-1-1", activation, cost, not no_bias)
     report = check_file(check_path, network, notation, strict=strict)
     text = report.to_json() if fmt == "json" else report.render_text()
     if output is None or output == "-":

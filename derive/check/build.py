@@ -116,26 +116,33 @@ class Builder(Transformer_NonRecursive):
     def letter(self, c):
         ch = str(c[0])
         if ch in QUANTITY_LETTERS:
-            return Head("q", QUANTITY_LETTERS[ch])
-        if ch in "fgh":
-            return Head("func", ch)
-        if ch == "e":
-            return Head("e")
-        return Head("sym", ch)
+            head = Head("q", QUANTITY_LETTERS[ch])
+        elif ch in "fgh":
+            head = Head("func", ch)
+        elif ch == "e":
+            head = Head("e")
+        else:
+            head = Head("sym", ch)
+        return self.ctx.head(ch, head)
 
     def greek(self, c):
         name = str(c[0]).lstrip("\\")
         kind = GREEK.get(name, "sym")
         if kind == "sigma":
-            return Head("func", "sigma")
-        if kind in ("delta", "w"):
-            return Head("q", kind)
-        if kind == "rate":
-            return Head("rate", name)
-        return Head("sym", name)
+            head = Head("func", "sigma")
+        elif kind in ("delta", "w"):
+            head = Head("q", kind)
+        elif kind == "rate":
+            head = Head("rate", name)
+        else:
+            head = Head("sym", name)
+        return self.ctx.head(name, head)
 
     def name(self, c):
         word = str(c[0])
+        head = self.ctx.head(word, None)
+        if head is not None:
+            return head
         if word in ASCII_WORDS:
             kind, name = ASCII_WORDS[word]
             return {"q": lambda: Head("q", name), "rate": lambda: Head("rate", name),
@@ -149,7 +156,7 @@ class Builder(Transformer_NonRecursive):
         for prefix in ("partial", "d"):
             if word.startswith(prefix) and len(word) > len(prefix):
                 inner = self.name([Token("NAME", word[len(prefix):])])
-                if isinstance(inner, Head) and inner.kind in ("q", "key", "sym", "rate"):
+                if isinstance(inner, Head) and inner.kind in ("q", "key", "sym", "rate", "g"):
                     return Head("diff", inner)
         raise Unsupported("unknown_name", name=word)
 
@@ -199,7 +206,7 @@ class Builder(Transformer_NonRecursive):
 
     def hat(self, c):
         x = c[1]
-        if isinstance(x, Head) and x.kind == "q" and x.name in ("y", "t"):
+        if isinstance(x, Head) and x.kind in ("q", "g") and x.name in ("y", "t"):
             return Head("q", "out")
         raise Unsupported("hat")
 
@@ -360,7 +367,13 @@ class Builder(Transformer_NonRecursive):
         return Marker("prime")
 
     def subarg(self, c):
-        return ("sub", [str(t) for t in c])
+        return ("sub", _flat(c))
+
+    def subgroup(self, c):  # _{z_{2}}: braces inside a subscript only group
+        return _flat(c)
+
+    def gname(self, c):
+        return Head("g", _gname(str(c[0])))
 
     def subtok(self, c):
         return c[0]
@@ -437,6 +450,22 @@ class Builder(Transformer_NonRecursive):
             factors.append(self.ex(x))
             i += 1
         return product(factors)
+
+
+def _flat(items):
+    out = []
+    for t in items:
+        if isinstance(t, list):
+            out.extend(t)
+        elif str(t).startswith("\\gname{"):
+            out.append(_gname(str(t)))
+        else:
+            out.append(str(t))
+    return out
+
+
+def _gname(token):
+    return token[len("\\gname{"):-1]
 
 
 def _is_letter(x, ch):

@@ -1,6 +1,6 @@
 """Checking a whole file: read it, find the claims, decide every step.
 
-``check_file(path_or_dash, network, notation)`` is what the CLI calls.  A file
+``check_file(path_or_dash, network_or_graph, notation)`` is what the CLI calls.  A file
 that cannot be read at all (missing, larger than 1 MB, not UTF-8 text, no
 equations) raises ``CheckInputError`` (exit status 2); otherwise a ``Report``
 comes back, whatever the steps say.
@@ -8,8 +8,10 @@ comes back, whatever the steps say.
 import sys
 from pathlib import Path
 
+from ..graph import Graph
 from ..notation import Notation, get_notation
 from .extract import extract
+from .graphnames import GraphModel
 from .limits import LIMITS, CheckInputError, Deadline
 from .parse import is_math_word
 from .report import Report
@@ -52,11 +54,17 @@ def read_input(path_or_dash):
 
 def check_text(text, network, notation, kind="md", name="<input>", strict=False, seed=0,
                step_seconds=None):
-    """A Report for derivation ``text`` of kind 'tex', 'md' or 'txt'."""
+    """A Report for derivation ``text`` of kind 'tex', 'md' or 'txt'; ``network`` is a
+    layered ``Network`` or a ``Graph``."""
     if not isinstance(notation, Notation):
         notation = get_notation(notation or "nielsen")
+    if isinstance(network, Graph):
+        network = GraphModel(network)
     source = Source(text, name)
-    chains, macro_args = extract(source, kind, is_math_word)
+    def words(w):  # which words of a plain-text file are math, not prose
+        return is_math_word(w) or isinstance(network, GraphModel) and network.is_word(w)
+
+    chains, macro_args = extract(source, kind, words)
     if not chains:
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
@@ -72,6 +80,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
 
 
 def check_file(path_or_dash, network, notation, strict=False, seed=0):
-    """Check the derivation in ``path_or_dash`` ('-' for stdin) on ``network``."""
+    """Check the derivation in ``path_or_dash`` ('-' for stdin) on ``network``: a
+    layered ``Network`` or the ``Graph`` of a --graph file (graphspec.load_graph)."""
     text, name, kind = read_input(path_or_dash)
     return check_text(text, network, notation, kind=kind, name=name, strict=strict, seed=seed)

@@ -87,6 +87,8 @@ def _update(checker, a, b):
     """w + η ∂C/∂w written for w − η ∂C/∂w: the step goes up the gradient."""
     params = [q for q in a.atoms(sp.Indexed) if not q.has(COST) and q in b.atoms(sp.Indexed)
               and label(q)[0] in ("w", "b")]
+    params += [q for q in a.atoms(sp.Symbol) if q in b.atoms(sp.Symbol) and q in checker.graph.by_symbol
+               and checker.graph.by_symbol[q].role == "param"]  # a --graph file's parameter
     for p in params:
         step_true = a - p
         step_said = b - p

@@ -35,19 +35,23 @@ def record_givens(checker, lhs, sides):
         return _record_matrix(checker, names, value)
     if not (isinstance(value, sp.Number) or (-value).is_Number):
         return False
-    if not all(is_leaf(n) for n in names):
+    if not all(is_leaf(checker, n) for n in names):
         return False
     for n in names:
-        if not isinstance(n.indices[0], sp.Symbol):
+        if not (isinstance(n, sp.Indexed) and isinstance(n.indices[0], sp.Symbol)):
             checker.givens[n] = value
     return True
 
 
-def is_leaf(e):
+def is_leaf(checker, e):
+    """Whether ``e`` is an input, target, weight or bias (a number a worked example gives)."""
     from ..symbols import label
 
     lab = label(e)
-    return lab is not None and lab[0] in LEAF_KINDS
+    if lab is not None:
+        return lab[0] in LEAF_KINDS
+    node = checker.graph.by_symbol.get(e) if isinstance(e, sp.Symbol) else None
+    return node is not None and node.is_leaf  # a --graph file's input, target or parameter
 
 
 def _record_matrix(checker, names, value):
@@ -89,18 +93,24 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         env = {k: mpmath.mpf(sp.Rational(val).p) / sp.Rational(val).q
                for k, val in checker.givens.items()}
         example = Points(checker.network, checker.graph, seed=checker.seed, envs=[env])
-        worst = None
-        for n, (q, said) in enumerate(zip(got_items, said_items)):
-            got = example.values(q)[0]
-            centre, allowed = _with_rounding(example, said, side.literals)
-            if got is None or centre is None:
-                raise Undefined("not every number of the example is given")
-            with mpmath.workdps(DPS):
-                off = abs(got - centre)
-                bad = off > allowed * SLACK + mpmath.mpf(10) ** -30 * max(1, abs(got))
-            if worst is None or bad and not worst[0]:
-                worst = (bad, n, got, allowed)
-    except (Unsupported, Missing, ShapeMismatch, Undefined):
+        kinks = _on_kink(example)
+        if kinks and any(_through(example, q, kinks) for q in got_items):
+            # ReLU'(0) is a convention: the claim may take the derivative from either side
+            sides = []
+            for direction in (-1, 1):
+                example.side = direction
+                example._forward.clear()
+                sides.append(_compare(example, got_items, said_items, side.literals))
+            worst = next((w for w in sides if not w[0]), None)
+            if worst is None:
+                raise Unsupported("on_kink")
+            v.notes = v.notes + [("on_kink", (("side", "right" if worst is sides[1] else "left"),))]
+        else:
+            worst = _compare(example, got_items, said_items, side.literals)
+    except Unsupported as e:
+        v.status, v.code = "unknown", "on_kink" if e.code == "on_kink" else "numeric_claim"
+        return v
+    except (Missing, ShapeMismatch, Undefined):
         v.status, v.code = "unknown", "numeric_claim"
         return v
     bad, n, got, allowed = worst
@@ -116,6 +126,52 @@ def numeric_claim(checker, v, ref, rhs_text, language):
     v.expected = sp.Matrix(value.shape[0], value.shape[1], floats) if isinstance(
         value, sp.MatrixBase) else floats[0]
     return v
+
+
+def _compare(example, got_items, said_items, literals):
+    """(off, entry, value, allowed) for the entry furthest off (the first one off)."""
+    worst = None
+    for n, (q, said) in enumerate(zip(got_items, said_items)):
+        got = example.values(q)[0]
+        centre, allowed = _with_rounding(example, said, literals)
+        if got is None or centre is None:
+            raise Undefined("not every number of the example is given")
+        with mpmath.workdps(DPS):
+            bad = abs(got - centre) > allowed * SLACK + mpmath.mpf(10) ** -30 * max(1, abs(got))
+        if worst is None or bad and not worst[0]:
+            worst = (bad, n, got, allowed)
+    return worst
+
+
+def _on_kink(example):
+    """The nodes whose ReLU the example puts exactly at 0."""
+    from .semantics import _eval
+
+    values = example.node_values(0)
+    out = []
+    with mpmath.workdps(DPS):
+        for node, arg in example._kinks():
+            try:
+                at = _eval(arg, values.get, {})
+            except (Undefined, Unsupported, ZeroDivisionError, OverflowError, ValueError, TypeError):
+                at = None  # a quantity without a value decides nothing here
+            if at == 0:
+                out.append(node)
+    return out
+
+
+def _through(example, q, kinks):
+    """Whether evaluating ``q`` differentiates through one of the ``kinks`` (by a
+    quantity upstream of it, with ∂ or an error term δ)."""
+    from ..symbols import Partial, plain
+    from .graphnames import reaches
+
+    q = plain(q)
+    g = example.graph
+    dens = [g.by_symbol.get(p.den) for p in q.atoms(Partial)]
+    dens += [g.by_symbol.get(example.deltas[s]) for s in q.atoms(sp.Indexed, sp.Symbol)
+             if s in example.deltas]
+    return any(d is None or any(d is not k and reaches(d, k) for k in kinks) for d in dens)
 
 
 def _with_rounding(example, expr, literals):

@@ -25,11 +25,16 @@ def engine_form(checker, q, with_delta):
         node = g.by_symbol[q.den]
         if node.role == "param":
             return (eng.restated(node) if with_delta else eng.gradient(node)).result
-        if node.role == "z":
+        if node.role in ("z", "var"):  # a --graph file's quantities are all 'var'
             return (eng.delta(node) if with_delta else eng.expand(node)).result
         if node.role == "a":
             return eng.expand(node).result
         return None
+    if isinstance(q, sp.Symbol) and q in checker.points.deltas:  # δ_{z2} of a --graph file
+        z = g.by_symbol[checker.points.deltas[q]]
+        return (eng.delta(z) if with_delta else eng.expand(z)).result
+    if isinstance(q, sp.Symbol) and q in g.by_symbol and g.by_symbol[q].role == "var":
+        return g.by_symbol[q].expr
     lab = label(q)
     if lab is not None:
         node = g.by_symbol.get(q)

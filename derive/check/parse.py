@@ -186,7 +186,7 @@ def parse_side(t, language, ctx):
     """The sympy meaning of one side (a Text) of an equation."""
     if language == "latex":
         t = normalise_latex(t)
-    t = t.strip()
+    t = ctx.prepare(t, language).strip()
     _check_size(t)
     if not t.s:
         raise ParseFailure(t.origin(0), ["an expression"])

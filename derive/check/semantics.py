@@ -25,7 +25,7 @@ import mpmath
 import sympy as sp
 
 from .. import functions as F
-from ..symbols import COST, Factors, Partial, Terms, plain
+from ..symbols import COST, DirectPartial, Factors, Partial, Terms, plain
 from .limits import Unsupported
 
 DPS = 80
@@ -50,6 +50,7 @@ class Points:
         self.leaves = [n.symbol for n in graph.nodes if n.is_leaf]
         self._order = [n for n in graph.nodes if not n.is_leaf]
         self._forward = {}
+        self.side = 0  # 0: central differences; -1/+1: from the left/right (examples.py)
         self._syms = [n.symbol for n in graph.nodes]
         self._position = {n.symbol: k for k, n in enumerate(graph.nodes)}
         self._delta_keys = {d: d for d in self.deltas}
@@ -71,8 +72,8 @@ class Points:
     def _leaf_value(self, node):
         r = self.rng
         if node.role == "target":
-            if self.network.cost_name in ("cross-entropy", "log-likelihood"):
-                return r.uniform(0.05, 0.95)
+            if self.network.cost_name in ("cross-entropy", "log-likelihood", "graph"):
+                return r.uniform(0.05, 0.95)  # a probability wherever a log cost may need one
             return r.uniform(-1.0, 2.0)
         if node.role == "input":
             return r.uniform(-2.0, 2.0)
@@ -103,18 +104,28 @@ class Points:
             env = self._candidate()
         return env
 
+    def _kinks(self):
+        """(node, argument) of every ReLU in the graph's definitions."""
+        return [(n, r.args[0]) for n in self._order for r in n.expr.atoms(F.relu)]
+
     def _make(self, count):
         envs = [self._fresh() for _ in range(count)]
-        relu_zs = [n.parents[0].symbol for n in self.graph.nodes
-                   if n.role == "a" and n.activation is not None and n.activation.name == "relu"]
-        if not relu_zs:
+        kinks = self._kinks()
+        if not kinks:
             return envs
-        need = {(z, s) for z in relu_zs for s in (1, -1)}
+        need = {(k, s) for k in range(len(kinks)) for s in (1, -1)}
 
         def signs(env):
             with mpmath.workdps(DPS):
                 values = self._pass(env, ())
-            return {(z, 1 if values[z] > 0 else -1) for z in relu_zs if values[z] is not None}
+            out = set()
+            for k, (n, arg) in enumerate(kinks):
+                try:
+                    v = _eval(arg, values.get, {})
+                except (Undefined, ZeroDivisionError, OverflowError, ValueError, TypeError):
+                    continue
+                out.add((k, 1 if v > 0 else -1))
+            return out
 
         for env in envs:
             need -= signs(env)
@@ -214,15 +225,38 @@ class Points:
             raise Unsupported("not_in_graph", name=str(s))
 
         def partial(p):
+            if isinstance(p, DirectPartial):
+                return self.direct(p, i, moved)
             return self.derivative(p.num, p.den, i, moved, free_moved)
 
         return _eval(expr, leaf, {}, partial)
+
+    def direct(self, p, i, moved):
+        """∂num/∂den through num's own definition, its other inputs held fixed."""
+        node = self.graph.by_symbol.get(p.num)
+        den = self.graph.by_symbol.get(p.den)
+        if node is None or node.is_leaf or den is None:
+            raise Unsupported("derivative_wrt_expression")
+        values = self.node_values(i, moved)
+        ids = self._parent_ids[node.symbol]
+
+        def at(step):
+            parents = {k: values[q] + (step if q is den.symbol else 0) for k, q in ids.items()}
+            if any(v is None for v in parents.values()):
+                raise Undefined("no value for an input")
+            return _eval(node.expr, lambda q: parents.get(id(q)), {})
+
+        return (at(STEP) - at(-STEP)) / (2 * STEP)
 
     def derivative(self, num, den, i, moved, free_moved):
         """∂num/∂den by a central difference, everything downstream recomputed."""
         den = self._own.get(id(den), den)
         if den in self.graph.by_symbol:
             k = self._position[den]
+            if self.side:  # one-sided: the derivative from one side of a ReLU's kink
+                here = self.value(num, i, moved, free_moved)
+                there = self.value(num, i, _move(moved, k, self.side * STEP), free_moved)
+                return (there - here) / (self.side * STEP)
             up = self.value(num, i, _move(moved, k, STEP), free_moved)
             down = self.value(num, i, _move(moved, k, -STEP), free_moved)
             return (up - down) / (2 * STEP)
@@ -246,12 +280,14 @@ class Points:
         want = set()
         for e in exprs:
             e = plain(e)
-            if e.has(Partial, COST) or any(q in self.deltas for q in e.atoms(sp.Indexed)):
-                return list(self.leaves) + sorted(_free(e), key=str)
-            for q in e.atoms(sp.Indexed):
+            quantities = e.atoms(sp.Indexed, sp.Symbol)
+            free = {s for s in _free(e) if s not in self.graph.by_symbol and s not in self.deltas}
+            if e.has(Partial, COST) or any(q in self.deltas for q in quantities):
+                return list(self.leaves) + sorted(free, key=str)
+            for q in quantities:
                 if q in self.graph.by_symbol:
                     want |= _ancestors(self.graph.by_symbol[q])
-            want |= _free(e)
+            want |= free
         return [s for s in self.leaves if s in want] + sorted(want - set(self.leaves), key=str)
 
 

@@ -18,6 +18,7 @@ import sympy as sp
 from .. import functions as F
 from ..symbols import (
     COST,
+    DirectPartial,
     Hadamard,
     IndexSum,
     MatMul,
@@ -273,13 +274,15 @@ class Instantiator:
             return e
         if isinstance(e, IndexSum):
             return self._sum(e, assign)
+        if isinstance(e, DirectPartial):
+            return e  # an edge of a --graph file: numbers only
         if isinstance(e, Partial):
             return self._partial(self._v(e.num, assign), self._v(e.den, assign))
         if isinstance(e, Transpose):
             v = self._v(e.args[0], assign)
             return v.T if isinstance(v, sp.MatrixBase) else v
         if isinstance(e, LayerActivation):
-            from .names import activation_value
+            from .funcnames import activation_value
 
             v, primes = self._v(e.args[0], assign), int(e.args[1])
 

@@ -20,16 +20,15 @@ import sympy as sp
 
 from ..engine import Engine
 from ..symbols import COST, ETA, Partial, label
-from .examples import is_leaf as _is_leaf
-from .examples import numeric_claim, record_givens
+from .examples import numeric_claim
 from .forms import Increment
 from .limits import LIMITS, ParseLimit, StepTimeout, Unsupported, time_limit
-from .names import Context, X, Z, _network_valued
-from .parse import ParseFailure, parse_side
+from .names import Context
+from .parse import ParseFailure
+from .readings import Readings
 from .semantics import Points, compare
 from .shapes import Instantiator, Missing, ShapeMismatch, shape
 
-LEAF_KINDS = ("x", "y", "w", "b")
 MAX_WITNESS = 40  # values listed for a witness point (all of them in any network one checks by hand)
 
 
@@ -49,15 +48,6 @@ class Verdict:
     diagnosis: str = None
 
 
-@dataclass
-class Side:
-    expr: object = None
-    error: object = None  # ParseFailure | ParseLimit | Unsupported
-    notes: list = field(default_factory=list)
-    seen: set = field(default_factory=set)  # kinds of quantity named (names.Context.seen)
-    literals: dict = None  # rounded numbers read as symbols (examples.py)
-
-
 class Outcome:
     """The comparison of two generic expressions over all index values."""
 
@@ -74,10 +64,14 @@ class Outcome:
         return set(self.by_layer.values())
 
 
-class Checker:
+class Checker(Readings):
     """Checks chains of one file against one network and notation."""
 
     def __init__(self, network, notation, seed=0, step_seconds=None):
+        from .graphnames import GraphContext, GraphModel
+
+        self.graph_mode = isinstance(network, GraphModel)
+        self.context_class = GraphContext if self.graph_mode else Context
         self.network = network
         self.notation = notation
         self.graph = network.graph
@@ -92,46 +86,6 @@ class Checker:
         self._rhs_source = None
         self.macros_with_arguments = set()
         self.functions = {}
-
-    # -- parsing ----------------------------------------------------------------
-
-    def parse(self, text, language, free=()):
-        ctx = Context(self.network, self.notation, free=free, functions=self.functions)
-        try:
-            return Side(parse_side(text, language, ctx), notes=list(ctx.notes), seen=ctx.seen,
-                        literals=ctx.literals)
-        except (ParseFailure, ParseLimit, Unsupported) as e:
-            return Side(error=e, notes=list(ctx.notes), seen=ctx.seen)
-        except (RecursionError, MemoryError):
-            return Side(error=ParseLimit("an expression too deeply nested"))
-        except Exception as e:  # noqa: BLE001 - a bug, reported on the step, not as a traceback
-            return Side(error=Unsupported("internal_error", error=type(e).__name__))
-
-    def parse_chain(self, chain):
-        """(lhs Side or None, [rhs Side]).  A chain that names no quantity of the
-        network but a bare x (σ'(x) = d/dx (1/(1 + e^{-x})) = …) is an identity in
-        a free scalar variable x, whatever the network calls its input."""
-        def all_sides(free):
-            lhs = self.parse(chain.lhs, chain.language, free) if chain.lhs is not None else None
-            return lhs, [self.parse(link.rhs, chain.language, free) for link in chain.links]
-
-        lhs, sides = all_sides(())
-        parsed = ([lhs] if lhs is not None else []) + sides
-        seen = set().union(*(s.seen for s in parsed))
-        if seen == {"x_bare"} and not self._is_given(lhs, sides):
-            lhs, sides = all_sides(("x",))
-        elif not seen and any(getattr(s.error, "code", None) == "function_without_argument"
-                              for s in parsed):
-            # σ' = σ(1 − σ), tanh = sinh/cosh: an identity between functions, read at x
-            lhs, sides = all_sides(("x", "functions"))
-        return lhs, sides
-
-    @staticmethod
-    def _is_given(lhs, sides):
-        """``x = 3``: x names the input there."""
-        e = lhs.expr if lhs is not None else None
-        return lhs is None or e is not None and (_is_leaf(e) or isinstance(e, sp.IndexedBase)
-                                                 and str(e.label).startswith("x:"))
 
     # -- chains -------------------------------------------------------------------
 
@@ -172,26 +126,6 @@ class Checker:
             prev = (rhs, line, v)
         return out
 
-    def _record_function(self, chain, lhs, sides):
-        """``g(x) = x``: the definition of a function name the network does not fix
-        (its activations differ), used for g wherever it comes later."""
-        err = lhs.error if lhs is not None else None
-        if not (isinstance(err, Unsupported) and err.code == "unknown_function"
-                and len(sides) == 1 and sides[0].error is None):
-            return False
-        m = _DEFINITION.fullmatch(chain.lhs.s)
-        body = sides[0].expr
-        if not m or m.group(1) != err.params.get("name") or _network_valued(body):
-            return False
-        var = {"x": X, "z": Z}.get(m.group(2), sp.Symbol(m.group(2)))
-        if body.free_symbols - {var}:
-            return False
-        self.functions[m.group(1)] = (var, body)
-        return True
-
-    def _record_givens(self, lhs, sides):
-        return record_givens(self, lhs, sides)
-
     # -- one step -------------------------------------------------------------------
 
     def check_step(self, chain, lhs, rhs, link, prev, source, deadline):
@@ -216,18 +150,14 @@ class Checker:
         lhs_expr = lhs.expr if lhs is not None else None
         if ref is not None:
             try:
-                outcome = self.compare(ref, rhs.expr, deadline, lhs_generic=lhs_expr)
-                return self.verdict(outcome, ref, rhs.expr, lhs_expr, kind, rate, prev, notes,
-                                    deadline)
+                return self._decide(ref, rhs.expr, lhs_expr, kind, rate, prev, notes, deadline)
             except Unsupported as e:
                 reason = e
         else:
             reason = Unsupported("no_lhs")
         if prev is not None and prev[0].error is None and prev[2].status != "unparsed":
             try:
-                outcome = self.compare(prev[0].expr, rhs.expr, deadline)
-                v = self.verdict(outcome, prev[0].expr, rhs.expr, None, "link", None, prev, notes,
-                                 deadline)
+                v = self._decide(prev[0].expr, rhs.expr, None, "link", None, prev, notes, deadline)
                 v.params.setdefault("previous_line", prev[1])
                 return v
             except Unsupported as e:
@@ -235,19 +165,43 @@ class Checker:
         return Verdict(0, 0, "", "unknown", reason.code, dict(reason.params), lhs=lhs_expr,
                        rhs=rhs.expr, notes=notes)
 
+    def _decide(self, ref, rhs, lhs, kind, rate, prev, notes, deadline):
+        outcome = self.compare(ref, rhs, deadline, lhs_generic=lhs)
+        v = self.verdict(outcome, ref, rhs, lhs, kind, rate, prev, notes, deadline)
+        if v.status != "correct" and self.graph_mode:
+            # ∂h2/∂h1 where h1 also reaches h2 through r: the total derivative, or the
+            # one along the edge alone (r held fixed) that the chain rule multiplies?
+            from .graphnames import along_edges
+
+            ref2, rhs2 = along_edges(self.graph, ref), along_edges(self.graph, rhs)
+            if (ref2, rhs2) != (ref, rhs):
+                again = self.compare(ref2, rhs2, deadline)
+                if again.states == {"equal"}:
+                    v = Verdict(0, 0, "", "correct", "follows" if kind == "link" else "correct",
+                                lhs=lhs, rhs=rhs, notes=notes + [("along_edge", ())])
+        return v
+
     def reference(self, chain, lhs, rhs, relation):
         """(reference expression, kind, rate): what the right side must equal."""
         if isinstance(lhs, sp.Function) and lhs.func is Increment:
             p = lhs.args[0]
             rate = _rate(rhs)
             return -rate * Partial(COST, p), "increment", rate
-        is_param = _is_param(lhs)
+        is_param = self._is_param(lhs)
         if is_param and (chain.prefix or relation in ("<-", ":=")
                          or (_contains(rhs, lhs) and _rate(rhs, None) is not None)):
             rate = _rate(rhs)
             self._notes.append(("update", ()))
             return lhs - rate * Partial(COST, lhs), "update", rate
         return lhs, "lhs", None
+
+    def _is_param(self, e):
+        if isinstance(e, sp.Indexed):
+            return label(e)[0] in ("w", "b")
+        if isinstance(e, sp.IndexedBase):
+            return str(e.label).split(":")[0] in ("w", "b")
+        node = self.graph.by_symbol.get(e) if isinstance(e, sp.Symbol) else None
+        return node is not None and node.role == "param"  # a --graph file's parameter
 
     def compare(self, ref, rhs, deadline, lhs_generic=None):
         """Outcome of ref == rhs over every valid index assignment."""
@@ -437,9 +391,6 @@ class Checker:
 
 # -- helpers ---------------------------------------------------------------------------
 
-_DEFINITION = re.compile(r"\s*([fgh])\s*(?:\\left)?\s*\(\s*([xzuvst])\s*(?:\\right)?\s*\)\s*")
-
-
 def _mentions_L(*exprs):
     """Whether the output layer L is written out (then l means the other layers)."""
     for e in exprs:
@@ -450,12 +401,6 @@ def _mentions_L(*exprs):
     return False
 
 
-def _is_param(e):
-    if isinstance(e, sp.Indexed):
-        return label(e)[0] in ("w", "b")
-    if isinstance(e, sp.IndexedBase):
-        return str(e.label).split(":")[0] in ("w", "b")
-    return False
 
 
 def _contains(expr, q):
