@@ -264,3 +264,12 @@ $$
         s for s, _ in got[:3]] == ["correct"] * 3
     assert got[3] == ("wrong", "missing")  # a^{(2)}_3: the bound written is used
     assert list(r.givens.values()) == [sp.Rational(1, 2)]  # y of a one-unit output is a number
+
+
+def test_x_of_a_worked_example_stays_the_input():
+    text = "$$x = 3, \\quad w^{(2)} = 1, \\quad b^{(2)} = 0, \\quad w^{(3)} = 1, \\quad b^{(3)} = 0, \\quad y = 0$$\n"
+    got, _ = verdicts(text + "$$x^2 = 9$$\n$$\\sigma(x) = 0.9526$$\n$$\\sigma(x) = 0.5$$", "1-1-1")
+    assert got == [("correct", "numeric_ok"), ("correct", "numeric_ok"), ("wrong", "numeric_wrong")]
+    # a number claimed for something that is not given stays undecided
+    got, _ = verdicts(text + "$$\\eta \\cdot x = 0.3$$", "1-1-1")
+    assert got == [("unknown", "numeric_claim")]

@@ -381,7 +381,8 @@ def _other_model(checker, a, b):
             try:
                 alt_net = Network(net.widths, activation=acts, cost=(other if changed == "cost"
                                                                      else net.cost_name), bias=net.bias)
-                alt = Points(alt_net, alt_net.graph, seed=checker.seed, envs=checker.points.envs)
+                alt = Points(alt_net, alt_net.graph, seed=checker.seed, envs=checker.points.envs,
+                             free_symbols=True)
             except Exception:  # noqa: BLE001, S112 - an invalid combination (softmax rules)
                 continue
             checker.__dict__.setdefault("_alt_models", {})[(changed, other, layer)] = alt

@@ -291,7 +291,7 @@ def chains_from_rows(rows, language="latex"):
     for row in rows:
         row, indented = row if isinstance(row, tuple) else (row, False)
         for n, st in enumerate(statements(row) if language == "latex" else [row]):
-            if n == 0 and current is not None and current.links and (
+            if n == 0 and current is not None and current.links and language == "latex" and (
                     indented or _CONTINUES.match(st.s)):
                 # a long right-hand side broken across rows: "\\ &\qquad + 0.2 = …"
                 parts = relations(st)

@@ -63,7 +63,8 @@ class Readings:
     def _reread(self, lhs, sides, all_sides):
         parsed = ([lhs] if lhs is not None else []) + sides
         seen = set().union(*(s.seen for s in parsed))
-        if seen == {"x_bare"} and not self._is_given(lhs, sides):
+        x_given = any(str(k).startswith("x") for k in self.givens)
+        if seen == {"x_bare"} and not x_given and not self._is_given(lhs, sides):
             lhs, sides = all_sides(("x",))
         elif not seen and any(getattr(s.error, "code", None) == "function_without_argument"
                               for s in parsed):

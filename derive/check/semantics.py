@@ -41,7 +41,7 @@ class Undefined(Exception):
 class Points:
     """Evaluation points for one network graph, reproducible by seed."""
 
-    def __init__(self, network, graph, seed=0, count=6, envs=None):
+    def __init__(self, network, graph, seed=0, count=6, envs=None, free_symbols=None):
         self.network = network
         self.graph = graph
         self.seed = seed
@@ -51,6 +51,8 @@ class Points:
         self._order = [n for n in graph.nodes if not n.is_leaf]
         self._forward = {}
         self.side = 0  # 0: central differences; -1/+1: from the left/right (examples.py)
+        # random values for free symbols (η, the x of σ'(x)), but not in a worked example
+        self.free_symbols = envs is None if free_symbols is None else free_symbols
         self._syms = [n.symbol for n in graph.nodes]
         self._position = {n.symbol: k for k, n in enumerate(graph.nodes)}
         self._delta_keys = {d: d for d in self.deltas}
@@ -185,14 +187,17 @@ class Points:
         expr = plain(expr)
         self._own = self._owners(expr)
         out = []
-        with mpmath.workdps(DPS):
-            for i in range(len(self.envs)):
-                if deadline is not None:
-                    deadline.check()
-                try:
-                    out.append(self.value(expr, i, (), {}))
-                except (Undefined, ZeroDivisionError, OverflowError, ValueError):
-                    out.append(None)
+        try:
+            with mpmath.workdps(DPS):
+                for i in range(len(self.envs)):
+                    if deadline is not None:
+                        deadline.check()
+                    try:
+                        out.append(self.value(expr, i, (), {}))
+                    except (Undefined, ZeroDivisionError, OverflowError, ValueError):
+                        out.append(None)
+        finally:
+            self._own = {}  # ids are only the expression's own while it is alive
         return out
 
     def _owners(self, expr):
@@ -221,6 +226,8 @@ class Points:
             if s in self.deltas:
                 return self.derivative(COST, self.deltas[s], i, moved, free_moved)
             if isinstance(s, sp.Symbol) and s != COST:
+                if not self.free_symbols:
+                    raise Undefined(f"no number is given for {s}")
                 return self.free_value(i, s) + free_moved.get(s, 0)
             raise Unsupported("not_in_graph", name=str(s))
 
