@@ -273,3 +273,16 @@ def test_x_of_a_worked_example_stays_the_input():
     # a number claimed for something that is not given stays undecided
     got, _ = verdicts(text + "$$\\eta \\cdot x = 0.3$$", "1-1-1")
     assert got == [("unknown", "numeric_claim")]
+
+
+def test_worked_softmax_with_rounded_exponents():
+    given = (r"$$x_{1} = 0.4, \quad x_{2} = 0.7, \quad w^{(2)}_{11} = 0.4, \quad w^{(2)}_{12} = 0.4, "
+             r"\quad w^{(2)}_{21} = 0.6, \quad w^{(2)}_{22} = 0.8, \quad b^{(2)}_{1} = -0.2, "
+             r"\quad b^{(2)}_{2} = -0.3, \quad y_1 = 0, \quad y_2 = 1$$" "\n")
+    text = given + "\n".join([
+        r"$$a^{(2)}_{1} = \frac{e^{z^{(2)}_{1}}}{e^{z^{(2)}_{1}} + e^{z^{(2)}_{2}}} = \frac{e^{0.24}}{e^{0.24} + e^{0.5}} = 0.4354$$",
+        r"$$a^{(2)}_{2} = \frac{e^{0.5}}{e^{0.24} + e^{0.5}} = 0.5646$$",
+        r"$$a^{(2)}_{2} = \frac{e^{0.24}}{e^{0.24} + e^{0.5}}$$",  # a_1 written for a_2
+    ])
+    got, _ = verdicts(text, "2-2", activation="softmax", cost="log-likelihood")
+    assert [s for s, _ in got] == ["correct"] * 5 + ["wrong"]

@@ -108,7 +108,7 @@ class Builder(Transformer_NonRecursive):
                 unit = sp.Rational(1, 10 ** len(text.split(".")[1]))
             else:
                 unit = sp.Rational(10) ** (len(text.lstrip("0")) - 4)
-            sym = sp.Symbol(f"_lit{len(self.ctx.literals)}", real=True)
+            sym = sp.Dummy("lit", real=True)
             self.ctx.literals[sym] = (value, unit)
             return sym
         return value
@@ -346,8 +346,8 @@ class Builder(Transformer_NonRecursive):
 
     def sup(self, c):
         x = c[-1]  # ASCII keeps the ** token in front
-        if self.ctx.literals and x in self.ctx.literals:
-            x = self.ctx.literals.pop(x)[0]  # an exponent is exact
+        if self.ctx.literals and x in self.ctx.literals and self.ctx.literals[x][0].is_Integer:
+            x = self.ctx.literals.pop(x)[0]  # a whole-number exponent (a square) is exact
         if isinstance(x, Marker) and x.kind in ("top", "prime"):
             return (x.kind,)
         if isinstance(x, Head) and x.kind == "sym" and x.name == "T":

@@ -90,8 +90,9 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         if len(got_items) != len(said_items) or (isinstance(value, sp.MatrixBase) and (
                 not isinstance(claimed, sp.MatrixBase) or value.shape != claimed.shape)):
             raise Unsupported("numeric_claim")
-        env = {k: mpmath.mpf(sp.Rational(val).p) / sp.Rational(val).q
-               for k, val in checker.givens.items()}
+        with mpmath.workdps(DPS):  # the given numbers exactly, to the working precision
+            env = {k: mpmath.mpf(sp.Rational(val).p) / sp.Rational(val).q
+                   for k, val in checker.givens.items()}
         example = Points(checker.network, checker.graph, seed=checker.seed, envs=[env])
         kinks = _on_kink(example)
         if kinks and any(_through(example, q, kinks) for q in got_items):
