@@ -28,6 +28,7 @@ NETWORKS = [
     ("2-3-3", "relu,softmax", "log-likelihood", True),
     ("1-1-1-1", "sigmoid,sigmoid,linear", "quadratic", False),
     ("1-2-2-1", "relu,tanh,sigmoid", "cross-entropy", True),
+    ("2-2", "softmax", "log-likelihood", True),
 ] + [("2-2-1" if n % 2 else "1-2-2", act, cost, True) for n, (act, cost) in enumerate(
     itertools.product(("sigmoid", "relu", "tanh", "linear"),
                       ("quadratic", "squared-error", "cross-entropy", "log-likelihood")))]
@@ -42,6 +43,11 @@ for n, net in enumerate(NETWORKS):
     if n % 3 == 0:
         DOCUMENTS.append((net, NOTATIONS[(n + 2) % 3], "latex" if n % 2 else "markdown", True, n + 7))
 
+# --expand writes every gradient out in full, chain by chain
+DOCUMENTS += [(NETWORKS[3], "matrix", "latex", False, None, True),
+              (NETWORKS[6], "nielsen", "markdown", False, 21, True)]
+DOCUMENTS = [d if len(d) == 6 else d + (False,) for d in DOCUMENTS]
+
 # Steps that may stay undecided, and why (each was looked at):
 UNDECIDED = {
     "softmax_prime",  # BP1 written with f'(z^L) for a softmax output has no element-wise meaning
@@ -53,26 +59,28 @@ UNDECIDED = {
 }
 
 
-def _document(net, notation, fmt, standalone, seed):
+def _document(net, notation, fmt, standalone, seed, expand):
     layers, activation, cost, bias = net
+    spec = {"layers": layers, "activation": activation, "cost": cost, "bias": bias,
+            "notation": notation, "expand": expand}
     numbers = {"random_values": True, "seed": seed} if seed is not None else {}
     try:
-        d = derive(layers=layers, activation=activation, cost=cost, bias=bias, notation=notation,
-                   **numbers)
+        d = derive(**spec, **numbers)
     except DomainError:  # no worked example: log 0 at these numbers (a ReLU output)
-        d = derive(layers=layers, activation=activation, cost=cost, bias=bias, notation=notation)
+        d = derive(**spec)
     return d.render(fmt, standalone=standalone)
 
 
 def _label(doc):
-    (layers, activation, cost, bias), notation, fmt, standalone, seed = doc
+    (layers, activation, cost, bias), notation, fmt, standalone, seed, expand = doc
     return (f"{layers}-{activation}-{cost}{'' if bias else '-nobias'}-{notation}-{fmt}"
-            f"{'-handout' if standalone else ''}{'' if seed is None else '-values'}")
+            f"{'-handout' if standalone else ''}{'' if seed is None else '-values'}"
+            f"{'-expand' if expand else ''}")
 
 
 @pytest.mark.parametrize("doc", DOCUMENTS, ids=[_label(d) for d in DOCUMENTS])
 def test_derive_documents_check_without_a_wrong_step(doc):
-    net, notation, fmt, _, _ = doc
+    net, notation, fmt = doc[:3]
     text = _document(*doc)
     layers, activation, cost, bias = net
     report = check_text(text, Network(layers, activation, cost, bias), notation,
@@ -89,7 +97,7 @@ def test_derive_documents_check_without_a_wrong_step(doc):
     assert not odd, odd
     degenerate = activation.endswith(("relu", "linear", "tanh")) and "entropy" in cost or (
         cost == "log-likelihood" and "softmax" not in activation)
-    if not degenerate:
+    if not degenerate:  # (a log of a ReLU, tanh or linear output may have no value)
         assert counts["unknown"] <= 3, [(v.line, v.code) for v in report.verdicts
                                         if v.status == "unknown"]
-    assert counts["correct"] >= 0.9 * len(report.verdicts)
+        assert counts["correct"] >= 0.9 * len(report.verdicts)
