@@ -7,7 +7,6 @@ builds the Jinja environment, so it can be switched to the shared one.
 """
 import json
 from functools import cache
-from pathlib import Path
 
 import jinja2
 import mpmath
@@ -15,22 +14,9 @@ import mpmath
 STATUSES = ("correct", "wrong", "unknown", "unparsed")
 
 
-def templates_dir():
-    """derive.templates when installed, else the checkout's templates/ folder."""
-    try:
-        from importlib.resources import files
-
-        path = Path(str(files("derive.templates")))
-        if (path / "check_report.txt.j2").exists():
-            return path
-    except (ImportError, ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent.parent / "templates"
-
-
 @cache
 def _environment():
-    from ..render import DELIMITERS, escape_tex
+    from ..render import DELIMITERS, escape_tex, templates_dir
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
                              undefined=jinja2.StrictUndefined, **DELIMITERS)
