@@ -34,9 +34,14 @@ def general(network=None):
     prime = activation_prime if generic else sigmoid_prime
 
     dl = lambda lay, *i: quantity("delta", lay, *i)
-    return [
-        Equation("BP1", base("delta", "L"),
-                 Hadamard(Partial(COST, base("a", "L")), prime(base("z", "L")))),
+    a_L, z_L = base("a", "L"), base("z", "L")
+    if network is not None and network.activations[-1] == "softmax":
+        # softmax mixes its units: the Jacobian replaces the element-wise product
+        bp1 = MatMul(Transpose(Partial(a_L, z_L)), Partial(COST, a_L))
+    else:
+        bp1 = Hadamard(Partial(COST, a_L), prime(z_L))
+    eqs = [
+        Equation("BP1", base("delta", "L"), bp1),
         Equation("BP2", base("delta", "l"),
                  Hadamard(MatMul(Transpose(base("w", "l+1")), base("delta", "l+1")),
                           prime(base("z", "l")))),
@@ -44,6 +49,9 @@ def general(network=None):
         Equation("BP4", Partial(COST, quantity("w", "l", J, K)),
                  Factors(dl("l", J), quantity("a", "l-1", K))),
     ]
+    if network is not None and not network.bias:
+        eqs = [q for q in eqs if q.name != "BP3"]
+    return eqs
 
 
 def _prev_vector(layer):
