@@ -106,8 +106,7 @@ class DeriveLatexPrinter(LatexPrinter):
         return self._quantity(kind, layer, idx)
 
     def _print_IndexedBase(self, expr):
-        kind, _, layer = str(expr.label).partition(":")
-        return self._quantity(kind, layer, ())
+        return self._quantity(*label(expr))
 
     def _print_Symbol(self, expr, style="plain"):
         if expr.name == "C":

@@ -26,7 +26,10 @@ def quantity(kind, layer, *idx):
 
 
 def label(expr):
-    """(kind, layer, indices) of an Indexed quantity, or None for anything else."""
+    """(kind, layer, indices) of a quantity (an IndexedBase has no indices), or None."""
+    if isinstance(expr, sp.IndexedBase):
+        kind, _, layer = str(expr.label).partition(":")
+        return kind, layer, ()
     if not isinstance(expr, sp.Indexed):
         return None
     kind, _, layer = str(expr.base.label).partition(":")

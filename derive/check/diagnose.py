@@ -260,11 +260,7 @@ def _shift(q, d):
 
 
 def _parts(q):
-    if isinstance(q, sp.Indexed):
-        kind, layer, idx = label(q)
-    else:
-        kind, _, layer = str(q.label).partition(":")
-        idx = ()
+    kind, layer, idx = label(q)
     if kind == "x":
         kind, layer = "a", "0"
     return kind, layer, idx

@@ -124,12 +124,7 @@ class Instantiator:
 
     @staticmethod
     def _parts(q):
-        if isinstance(q, sp.Indexed):
-            kind, layer, idx = label(q)
-        else:
-            kind, _, layer = str(q.label).partition(":")
-            idx = ()
-        return kind, layer, idx
+        return label(q)
 
     def generic_layers(self, exprs):
         names = set()
