@@ -41,6 +41,7 @@ class Derivation:
     forward: list = field(default_factory=list)
     cost: Equation = None
     activation_derivatives: list = field(default_factory=list)  # (name, Derived)
+    formula_derivatives: list = field(default_factory=list)  # (quantity, Derived), --graph only
     gradients: list = field(default_factory=list)  # Entry per key, full chain rule
     deltas: list = field(default_factory=list)  # Entry per δ, output first
     restated: list = field(default_factory=list)  # Entry per key, with δ
@@ -234,6 +235,10 @@ def build_graph(graph, notation):
     d.cost = Equation("C", COST, graph.cost.expr)
     d.activation_derivatives = _activation_derivations(
         [n.activation.name for n in graph.nodes if n.activation is not None])
+    from .diffsteps import differentiate, formula_nodes
+
+    d.formula_derivatives = [(n.symbol, differentiate(n.expr, n.parents[0].symbol))
+                             for n in formula_nodes(graph)]
     engine = Engine(graph)
     d.full_expansion = len(graph.nodes) <= GRAPH_FULL_EXPANSION_NODES
     params = graph.params

@@ -164,6 +164,8 @@ def to_dict(d):
         + [{"latex": p.doprint(d.cost.lhs) + " = " + p.doprint(d.cost.rhs)}],
         "activation_derivatives": {name: {"lhs": p.doprint(der.lhs), "steps": _steps(der, p)}
                                    for name, der in d.activation_derivatives},
+        "formula_derivatives": {str(q): {"lhs": p.doprint(der.lhs), "steps": _steps(der, p)}
+                                for q, der in d.formula_derivatives},
     }
     if d.vectorised:
         out["vectorised"] = [{"name": q.name, "latex": p.doprint(q.lhs) + " = " + p.doprint(q.rhs)}

@@ -20,6 +20,8 @@ NETWORKS = [
     dict(graph=str(Path(__file__).resolve().parent.parent / "examples" / "graphs" / "residual.graph")),
     dict(graph=str(Path(__file__).resolve().parent.parent / "examples" / "graphs" / "seed004.graph"),
          notation="ng", values="x=3, t=1, w1=0.01, w2=-5, b=-1", gradcheck=True, lr="0.5", steps=3),
+    dict(graph=str(Path(__file__).resolve().parent.parent / "examples" / "graphs" / "softplus.graph"),
+         random_values=True),
     dict(layers="1-1-1", activation="relu,sigmoid", values="x=3, y=1, w2=0.01, b2=0, w3=-5, b3=-1",
          gradcheck=True, lr="0.1", steps=4),
     dict(layers="1-1", cost="squared-error", values="x=62.5, w2=0.8, b2=0, y=0"),
