@@ -4,7 +4,7 @@ parameters' ASCII keys are called; it never changes the mathematics.
 Names are plain words in sympy's symbol-naming convention ('theta', 'yhat');
 the printer turns them into LaTeX.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .errors import SpecError
 
@@ -18,7 +18,6 @@ class Notation:
     parens: bool  # layer superscripts in parentheses, so they never read as powers
     input_as_activation: bool = False  # the input prints as a^0 rather than x
     output_alias: str = None  # the network output prints as this name
-    description: dict = field(default_factory=dict)
 
     def display_layer(self, kind, layer):
         return layer + self.offsets.get(kind, 0)

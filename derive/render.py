@@ -28,7 +28,6 @@ DELIMITERS = dict(
 )
 
 FORMATS = {"latex": "derivation.tex.j2", "markdown": "derivation.md.j2"}
-SUFFIXES = {".tex": "latex", ".md": "markdown", ".json": "json"}
 
 _TEX_SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",

@@ -13,7 +13,6 @@ import sympy as sp
 
 COST = sp.Symbol("C")
 ETA = sp.Symbol("eta", positive=True)
-INDEX_J, INDEX_K, INDEX_I = sp.symbols("j k i", integer=True, positive=True)
 
 
 def base(kind, layer):

@@ -336,17 +336,6 @@ def _mutations(checker, ref, rhs, assign, assigns=None):
     return None
 
 
-def _inside_indexed(expr, b):
-    return any(isinstance(q, sp.Indexed) and q.base == b for q in expr.atoms(sp.Indexed)) and \
-        b not in _bare(expr)
-
-
-def _bare(expr):
-    from .forms import bare_bases
-
-    return bare_bases(expr)
-
-
 # -- another activation or cost ----------------------------------------------------------------
 
 def _variants(network):

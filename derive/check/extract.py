@@ -26,10 +26,6 @@ INNER_WRAPPERS = re.compile(r"\\(?:begin|end)\{(?:" + "|".join(re.escape(e) for 
 EQUALITIES = {"=": "=", ":=": ":=", r"\equiv": "equiv", r"\coloneqq": ":=", r"\leftarrow": "<-",
               r"\gets": "<-", r"\approx": "approx", r"\neq": "neq", r"\ne": "neq", "<-": "<-",
               r"\triangleq": ":=", r"\stackrel{\text{def}}{=}": ":="}
-OTHER_RELATIONS = (r"\leq", r"\geq", r"\le", r"\ge", r"\in", r"\to", r"\rightarrow", r"\mapsto",
-                   r"\sim", r"\propto", r"\subset", r"\notin", "<", ">")
-SEPARATORS = (r"\qquad", r"\quad", r"\Rightarrow", r"\implies", r"\iff", r"\Longrightarrow",
-              r"\therefore", r"\text", ";")
 FUNCTION_WORDS = {"relu", "softmax", "sigmoid", "max", "exp", "tanh", "ln", "log", "diag", "sign"}
 MAX_MACRO_ROUNDS = 20
 MAX_EXPANDED = 200_000
