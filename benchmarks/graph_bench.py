@@ -8,21 +8,17 @@ The counts grow linearly; the time follows them.
 
     python benchmarks/graph_bench.py
 """
+import sys
 import time
+from pathlib import Path
 
 from derive import engine as engine_module
 from derive.engine import Engine
 from derive.graphspec import parse_graph
 
-
-def chain(n, skip=False):
-    lines = ["input: x", "target: t"] + [f"params: w{i}" for i in range(1, n + 1)]
-    prev, before = "x", "x"
-    for i in range(1, n + 1):
-        lines += [f"z{i} = w{i}*{prev}" + (f" + {before}" if skip else ""), f"h{i} = tanh(z{i})"]
-        prev, before = f"h{i}", prev
-    lines.append(f"C = ({prev} - t)^2/2")
-    return "\n".join(lines)
+# the graphs whose linear growth tests/test_graphspec.py proves; this script prints the table
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from test_graphspec import chain_text as chain  # noqa: E402
 
 
 def measure(text):
