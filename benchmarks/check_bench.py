@@ -91,7 +91,7 @@ def document():
 
 def main():
     from derive.check.checker import check_text
-    from derive.network import Network
+    from derive.model.network import Network
 
     text = document()
     t = time.perf_counter()
@@ -102,7 +102,7 @@ def main():
         t = time.perf_counter()
         check_text(text, Network("1-1-1", cost="squared-error"), "nielsen", kind="md")
         warm.append(time.perf_counter() - t)
-    floor = [sys.executable, "-c", "import derive.check.checker, derive.network"]
+    floor = [sys.executable, "-c", "import derive.check.checker, derive.model.network"]
     subprocess.run(floor, cwd=ROOT, capture_output=True, check=True)  # warm the file cache
     t = time.perf_counter()
     subprocess.run(floor, cwd=ROOT, capture_output=True, check=True)

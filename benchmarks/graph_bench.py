@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from derive import engine as engine_module
-from derive.engine import Engine
-from derive.graphspec import parse_graph
+from derive.engine.chain import Engine
+from derive.model.graphspec import parse_graph
 
 # the graphs whose linear growth tests/test_graphspec.py proves; this script prints the table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))

@@ -7,9 +7,9 @@ returns.  Names are imported on first use so that ``import derive`` stays cheap
 __all__ = ["Network", "Derivation", "derive", "DeriveError"]
 
 _HOME = {
-    "Network": "derive.network",
-    "Derivation": "derive.derivation",
-    "derive": "derive.api",
+    "Network": "derive.model.network",
+    "Derivation": "derive.documents.derivation",
+    "derive": "derive.documents.api",
     "DeriveError": "derive.errors",
 }
 

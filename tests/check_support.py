@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from derive.check.checker import check_text
-from derive.network import Network
+from derive.model.network import Network
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 

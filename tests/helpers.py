@@ -56,7 +56,7 @@ class Numeric:
     (Graph.true_partial), then any step expression is a number."""
 
     def __init__(self, graph, point):
-        from derive.functions import concrete
+        from derive.model.functions import concrete
 
         self.graph, self.point = graph, point
         self.vals = {}
@@ -75,8 +75,8 @@ class Numeric:
         return self._partials[(num, den)]
 
     def __call__(self, expr):
-        from derive.functions import concrete
-        from derive.symbols import COST, Partial, plain
+        from derive.model.functions import concrete
+        from derive.model.symbols import COST, Partial, plain
 
         expr = plain(expr)
         if expr.has(sp.Derivative):

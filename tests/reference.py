@@ -4,15 +4,15 @@
 ``Network.graph`` with sympy (``Graph.true_partial``) and evaluates it at the
 exact rational values; ``fd_reference`` is a naive forward pass written here
 from the textbook formulas (no stable forms, no shared code with
-``derive.numeric``) at 80 digits, differentiated by central differences.
+``derive.numbers.numeric``) at 80 digits, differentiated by central differences.
 """
 from decimal import Decimal
 
 import mpmath
 import sympy as sp
 
-from derive.functions import concrete
-from derive.symbols import COST, quantity
+from derive.model.functions import concrete
+from derive.model.symbols import COST, quantity
 
 FD_DPS = 80
 

@@ -1,8 +1,8 @@
 """Finding the claims in a file: math environments, macros, chains, justifications
 and the source line of every step."""
-from derive.check.extract import expand_macros, extract, find_macros
-from derive.check.parse import is_math_word
-from derive.check.text import Source
+from derive.check.read.extract import expand_macros, extract, find_macros
+from derive.check.read.parse import is_math_word
+from derive.check.read.text import Source
 
 
 def chains(text, kind="md"):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from derive.check.checker import check_text
 from derive.check.limits import LIMITS, CheckInputError
-from derive.network import Network
+from derive.model.network import Network
 
 NET = Network("2-2-1", activation="relu,sigmoid")
 STEP_SECONDS = 0.5
@@ -76,10 +76,10 @@ EXPR = st.recursive(st.sampled_from(ATOMS), lambda ch: st.one_of(
 def test_an_expression_equals_its_reprint(text, expand):
     import sympy as sp
 
-    from derive.check.text import Source
-    from derive.check.verify import Checker
-    from derive.notation import get_notation
-    from derive.printing import tex
+    from derive.check.read.text import Source
+    from derive.check.judge.verify import Checker
+    from derive.model.notation import get_notation
+    from derive.render.printing import tex
 
     net, nt = Network("1-1-1", activation="relu,sigmoid"), get_notation("nielsen")
     side = Checker(net, nt).parse(Source(text).whole(), "latex")

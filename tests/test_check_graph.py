@@ -13,10 +13,10 @@ import sympy as sp
 from check_support import FIXTURES, no_internal_errors, one
 from click.testing import CliRunner
 
-from cli import cli
-from derive.api import derive
+from derive.command.cli import cli
+from derive.documents.api import derive
 from derive.check.checker import check_file, check_text
-from derive.graphspec import load_graph, parse_graph
+from derive.model.graphspec import load_graph, parse_graph
 
 GRAPHS = Path(__file__).parent.parent / "examples" / "graphs"
 

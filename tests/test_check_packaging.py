@@ -13,7 +13,7 @@ def test_wheel_contains_the_checker(tmp_path):
     assert proc.returncode == 0, proc.stderr
     wheel, = tmp_path.glob("derive-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for part in ("check/__init__.py", "check/grammar.lark", "check/ascii.lark", "check/verify.py",
+    for part in ("check/__init__.py", "check/read/grammar.lark", "check/read/ascii.lark", "check/judge/verify.py",
                  "templates/check_messages.j2", "templates/check_report.txt.j2",
                  "templates/check_marked.tex.j2"):
         assert f"derive/{part}" in names, part

@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from derive import functions as F
+from derive.model import functions as F
 from derive.check.limits import ParseLimit, Unsupported
-from derive.check.names import Context
-from derive.check.parse import ParseFailure, parse_side
-from derive.check.text import Source
-from derive.network import Network
-from derive.notation import get_notation
-from derive.symbols import COST, ETA, IndexSum, Partial, Transpose, base, quantity
+from derive.check.read.names import Context
+from derive.check.read.parse import ParseFailure, parse_side
+from derive.check.read.text import Source
+from derive.model.network import Network
+from derive.model.notation import get_notation
+from derive.model.symbols import COST, ETA, IndexSum, Partial, Transpose, base, quantity
 
 
 def read(text, layers="1-1-1", notation="nielsen", language="latex", **net):

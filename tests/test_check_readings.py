@@ -235,8 +235,8 @@ def test_rounded_numbers_add_up_and_are_allowed_their_rounding():
 def test_points_where_the_cost_has_a_value():
     """ReLU outputs under a cross-entropy cost: ln 0 must not stop the checker, and
     every evaluation point is one where the cost is defined."""
-    from derive.check.semantics import Points
-    from derive.network import Network
+    from derive.check.judge.semantics import Points
+    from derive.model.network import Network
 
     net = Network("2-2-2", "relu", "cross-entropy")
     points = Points(net, net.graph, seed=1)

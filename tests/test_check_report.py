@@ -11,7 +11,7 @@ from tools import compile_tex, require_latexmk
 from derive.check import CheckInputError, check_file
 from derive.check.limits import LIMITS
 from derive.errors import DeriveError
-from derive.network import Network
+from derive.model.network import Network
 
 TINY = Network("1-1-1", cost="squared-error")
 

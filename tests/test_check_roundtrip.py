@@ -14,10 +14,10 @@ import itertools
 import pytest
 from check_support import no_internal_errors
 
-from derive.api import derive
+from derive.documents.api import derive
 from derive.check.checker import check_text
 from derive.errors import DomainError
-from derive.network import Network
+from derive.model.network import Network
 
 NOTATIONS = ("nielsen", "ng", "matrix")
 NETWORKS = [

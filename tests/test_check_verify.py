@@ -5,14 +5,14 @@ import pytest
 import sympy as sp
 from check_support import no_internal_errors, one, run, statuses
 
-from derive import functions as F
+from derive.model import functions as F
 from derive.check.checker import check_text
 from derive.check.limits import LIMITS
-from derive.engine import Engine
-from derive.network import Network
-from derive.notation import get_notation
-from derive.printing import tex
-from derive.symbols import Factors, Transpose, base, quantity
+from derive.engine.chain import Engine
+from derive.model.network import Network
+from derive.model.notation import get_notation
+from derive.render.printing import tex
+from derive.model.symbols import Factors, Transpose, base, quantity
 
 # -- seed 000 style: a Q&A post, $$…$$ and align*, \newcommand\d, f(x) as the output ----------
 
@@ -270,7 +270,7 @@ def test_a_step_out_of_time_is_unknown(monkeypatch):
 
 
 def test_relu_points_cover_both_sides_of_every_kink():
-    from derive.check.verify import Checker
+    from derive.check.judge.verify import Checker
 
     c = Checker(Network("2-3-2", activation="relu,relu"), get_notation("nielsen"))
     for z in [n.symbol for n in c.graph.nodes if n.role == "z"]:
@@ -286,8 +286,8 @@ def test_finite_differences_agree_with_sympy_diff_of_the_composed_cost(layers, a
     Graph.true_partial, which differentiates the fully composed cost."""
     import mpmath
 
-    from derive.check.semantics import DPS, Points
-    from derive.symbols import COST, Partial
+    from derive.check.judge.semantics import DPS, Points
+    from derive.model.symbols import COST, Partial
 
     net = Network(layers, activation=act, cost=cost)
     g = net.graph

@@ -4,7 +4,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from derive.command.cli import cli
 
 
 def run(*args):

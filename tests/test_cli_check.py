@@ -4,7 +4,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cli import cli
+from derive.command.cli import cli
 from derive import derive
 
 from tools import require_latexmk

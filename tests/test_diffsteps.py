@@ -2,10 +2,10 @@
 import pytest
 import sympy as sp
 
-from derive.diffsteps import differentiate, formula_nodes
-from derive.functions import concrete, relu, sigmoid
-from derive.graphspec import parse_graph
-from derive import rules as R
+from derive.engine.diffsteps import differentiate, formula_nodes
+from derive.model.functions import concrete, relu, sigmoid
+from derive.model.graphspec import parse_graph
+from derive.engine import rules as R
 
 Z = sp.Symbol("z")
 FORMULAS = [

@@ -6,9 +6,9 @@ import zlib
 
 import pytest
 
-from derive.engine import Engine
-from derive.network import Network
-from derive import rules as R
+from derive.engine.chain import Engine
+from derive.model.network import Network
+from derive.engine import rules as R
 
 from helpers import Numeric, check_derived, check_numeric, random_point
 
@@ -83,7 +83,7 @@ def test_deep_chain_expansion_anchors_at_delta():
 
 def test_pairings_collapse_to_a_minus_y():
     import sympy as sp
-    from derive.symbols import quantity
+    from derive.model.symbols import quantity
 
     for spec in [("1-1-1", "sigmoid", "cross-entropy"), ("2-3-3", "sigmoid,softmax", "log-likelihood")]:
         g = Network(*spec).graph
@@ -108,7 +108,7 @@ def test_engine_never_differentiates_the_composed_cost(monkeypatch):
         sizes.append(sp.count_ops(expr))
         return real(expr, *args, **kw)
 
-    monkeypatch.setattr("derive.graph.sp.diff", spy)
+    monkeypatch.setattr("derive.model.graph.sp.diff", spy)
     engine = Engine(g)
     for p in g.params:
         engine.gradient(p)

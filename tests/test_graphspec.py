@@ -13,12 +13,12 @@ import mpmath
 import pytest
 import sympy as sp
 
-from derive import functions as F
-from derive import engine as engine_module
-from derive.engine import Engine
-from derive.graphspec import parse_graph, load_graph
-from derive.network import Network
-from derive.symbols import COST, DirectPartial, Partial, plain, quantity
+from derive.model import functions as F
+from derive.engine import chain as engine_module
+from derive.engine.chain import Engine
+from derive.model.graphspec import parse_graph, load_graph
+from derive.model.network import Network
+from derive.model.symbols import COST, DirectPartial, Partial, plain, quantity
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "graphs"
 DIGITS = 40
@@ -368,8 +368,8 @@ def test_a_quantity_used_by_the_cost_directly_and_through_others():
 
 
 def test_graph_quantities_print_in_our_notation():
-    from derive.notation import PRESETS
-    from derive.printing import tex
+    from derive.model.notation import PRESETS
+    from derive.render.printing import tex
 
     n = PRESETS["nielsen"]
     S = sp.Symbol

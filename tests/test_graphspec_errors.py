@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derive import errors as E
-from derive import functions as F
-from derive.graphspec import MAX_BYTES, load_graph, parse_graph
+from derive.model import functions as F
+from derive.model.graphspec import MAX_BYTES, load_graph, parse_graph
 
 HEAD = "params: w, b\ninput: x\ntarget: t\n"  # lines 1-3
 
@@ -114,7 +114,7 @@ def test_bad_input_gives_exit_status_2_and_no_traceback(tmp_path):
     """Through a tiny driver, as a CLI would call it: one line on stderr, status 2."""
     path = tmp_path / "bad.graph"
     path.write_text("params: w\ninput: x\nC = w*h\n")
-    driver = ("import sys\nfrom derive.errors import DeriveError\nfrom derive.graphspec import load_graph\n"
+    driver = ("import sys\nfrom derive.errors import DeriveError\nfrom derive.model.graphspec import load_graph\n"
               "try:\n    load_graph(sys.argv[1])\nexcept DeriveError as e:\n"
               "    print(e, file=sys.stderr); sys.exit(e.exit_code)\n")
     done = subprocess.run([sys.executable, "-c", driver, str(path)], capture_output=True, text=True)

@@ -7,13 +7,13 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from derive.command.cli import cli
 from derive import derive
-from derive.diagram import layout
-from derive.handout import DEFAULT, render_handout
-from derive.network import Network
-from derive.notation import PRESETS
-from derive.printing import DeriveLatexPrinter
+from derive.render.diagram import layout
+from derive.documents.handout import DEFAULT, render_handout
+from derive.model.network import Network
+from derive.model.notation import PRESETS
+from derive.render.printing import DeriveLatexPrinter
 
 
 def run(*args):
@@ -126,7 +126,7 @@ def _printers(d, width):
 def test_long_chains_break_without_losing_anything():
     d = derive(layers="1-1-1-1-1", bias=False)  # seed 002 style, one path of 4 weights
     plain, broken = _printers(d, 22)
-    from derive.linebreak import width
+    from derive.render.linebreak import width
 
     breaks = 0
     for e in d.gradients:
@@ -154,7 +154,7 @@ def test_short_lines_are_untouched_and_nested_products_never_break():
 
 
 def test_width_estimate_is_sensible():
-    from derive.linebreak import fill, width
+    from derive.render.linebreak import fill, width
 
     assert width(r"\frac{\partial C}{\partial w^{(2)}}") < width(r"\partial C \partial w^{(2)}")
     assert width("a + b") > width("ab")

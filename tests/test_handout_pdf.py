@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from derive.command.cli import cli
 
 from tools import compile_tex, katex_check, require, require_katex, require_latexmk
 

@@ -6,11 +6,11 @@ import random
 import pytest
 import sympy as sp
 
-from derive import indexform as IF
-from derive.activations import derivative_derivation
-from derive.functions import concrete
-from derive.network import Network
-from derive.symbols import instantiate, plain
+from derive.engine import indexform as IF
+from derive.engine.activation_steps import derivative_derivation
+from derive.model.functions import concrete
+from derive.model.network import Network
+from derive.model.symbols import instantiate, plain
 
 from helpers import Numeric, close, random_point
 
@@ -53,7 +53,8 @@ def test_index_form_matches_sympy_diff(layers, activation, cost, bias):
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "linear"])
 def test_activation_derivative_steps(name):
     """σ' by the quotient rule, tanh', ReLU' piecewise, g': every line equals diff."""
-    from derive.activations import ACTIVATIONS, X
+    from derive.engine.activation_steps import X
+    from derive.model.activations import ACTIVATIONS
 
     truth = sp.diff(concrete(ACTIVATIONS[name].apply(X)), X)
     der = derivative_derivation(name)
@@ -70,7 +71,7 @@ def test_softmax_jacobian_steps():
     n = sp.Symbol("n", integer=True, positive=True)
     i, j = sp.symbols("i j", integer=True)
     zs = sp.symbols("z0:3")
-    from derive.symbols import quantity
+    from derive.model.symbols import quantity
 
     zmap = {quantity("z", "L", m): zs[m] for m in range(3)}
     amap = {quantity("a", "L", m): sp.exp(zs[m]) / sum(sp.exp(z) for z in zs) for m in range(3)}

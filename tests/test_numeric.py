@@ -1,5 +1,5 @@
 """The 50-digit forward pass, backpropagation, saturation warnings, gradient
-check and SGD of derive.numeric, against references that share no code with
+check and SGD of derive.numbers.numeric, against references that share no code with
 it (tests/reference.py): sympy.diff of the composed cost at exact rationals,
 and central differences of a naive forward pass at 80 digits."""
 import itertools
@@ -9,11 +9,12 @@ from decimal import Decimal
 import mpmath
 import pytest
 
-from derive import numeric
+from derive.numbers import numeric
 from derive.errors import DeriveError, DomainError, SizeLimitError, ValuesError
-from derive.network import Network
-from derive.notation import PRESETS
-from derive.values import Values, parse_values, random_values
+from derive.model.network import Network
+from derive.model.notation import PRESETS
+from derive.numbers.draw import random_values
+from derive.numbers.values import Values, parse_values
 from reference import fd_reference, flat, naive_loss, rel, sympy_reference
 
 NIELSEN = PRESETS["nielsen"]

@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
-from derive.pdf import PACKAGES, log_excerpt
+from derive.command.cli import cli
+from derive.render.pdf import PACKAGES, log_excerpt
 
 from tools import require, require_latexmk
 

@@ -7,12 +7,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derive import numeric
+from derive.numbers import numeric
 from derive.errors import (DeriveError, DomainError, DuplicateKeyError, MissingValuesError,
                            NumberError, ShapeError, SizeLimitError, UnknownKeyError, ValuesError)
-from derive.network import Network
-from derive.notation import PRESETS
-from derive.values import MAX_TEXT, parse_number, parse_values, random_values
+from derive.model.network import Network
+from derive.model.notation import PRESETS
+from derive.numbers.draw import random_values
+from derive.numbers.values import MAX_TEXT, parse_number, parse_values
 
 NIELSEN, NG, MATRIX = PRESETS["nielsen"], PRESETS["ng"], PRESETS["matrix"]
 D = Decimal

@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from derive.command.cli import cli
 
 SEED004 = "x=3, y=1, w2=0.01, b2=0, w3=-5, b3=-1"
 

@@ -10,15 +10,16 @@ import mpmath
 import pytest
 import sympy as sp
 
-from derive import numeric
+from derive.numbers import numeric
 from derive.errors import ValuesError
-from derive.functions import concrete
-from derive.network import Network
-from derive.notation import PRESETS
-from derive.printing import tex
-from derive.symbols import COST, Partial, label, plain, quantity
-from derive.values import parse_values, random_values
-from derive.worked import worked_example
+from derive.model.functions import concrete
+from derive.model.network import Network
+from derive.model.notation import PRESETS
+from derive.render.printing import tex
+from derive.model.symbols import COST, Partial, label, plain, quantity
+from derive.numbers.draw import random_values
+from derive.numbers.values import parse_values
+from derive.numbers.worked import worked_example
 from reference import fd_reference, flat, rel
 
 NIELSEN = PRESETS["nielsen"]

@@ -1,17 +1,12 @@
-"""Checking a hand derivation line by line against the engine.
+"""Stage 5, the checker: a hand derivation judged line by line (``read/`` finds and parses the math, ``judge/`` decides).
+Imports the model, engine, numbers and render stages, never ``derive.documents`` or ``derive.command``.
 
 ``check_file(path_or_dash, network_or_graph, notation, strict=False, seed=0)``
-reads a ``.tex``, ``.md`` or ``.txt`` derivation (or stdin for ``-``), finds
-every claimed equality, and returns a ``Report`` whose steps are *correct*,
-*wrong* (with the expected expression, a witness point and a diagnosis),
-*unknown* (with the reason) or *unparsed* (with line, column and what was
-expected).  ``network_or_graph`` is a layered ``Network`` or the ``Graph`` of a
---graph file.  Modules: ``extract`` (finding the math), ``parse``/``build``/
-``names``/``funcnames``/``graphnames`` (our own lark grammars → sympy, names
-for a network or a graph file), ``readings`` (how a chain is read; givens and
-definitions), ``shapes`` (general l, j, k and vector shapes), ``semantics``
-(independent values), ``verify`` (verdicts), ``examples`` (worked-example
-numbers), ``diagnose`` (what went wrong), ``report`` (JSON, text, marked LaTeX).
+returns a ``Report`` whose steps are *correct*, *wrong* (with the expected
+expression, a witness point and a diagnosis), *unknown* (with the reason) or
+*unparsed* (with line, column and what was expected).  ``checker`` ties the
+two halves together, ``limits`` bounds them, ``report`` writes JSON, text and
+marked LaTeX.
 """
 __all__ = ["CheckInputError", "Report", "check_file", "check_text"]
 

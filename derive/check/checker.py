@@ -8,15 +8,15 @@ comes back, whatever the steps say.
 import sys
 from pathlib import Path
 
-from ..graph import Graph
-from ..notation import Notation, get_notation
-from .extract import extract
-from .graphnames import GraphModel
-from .limits import LIMITS, CheckInputError, Deadline
-from .parse import is_math_word
-from .report import Report
-from .text import Source
-from .verify import Checker
+from derive.model.graph import Graph
+from derive.model.notation import Notation, get_notation
+from derive.check.read.extract import extract
+from derive.check.read.graphnames import GraphModel
+from derive.check.limits import LIMITS, CheckInputError, Deadline
+from derive.check.read.parse import is_math_word
+from derive.check.report import Report
+from derive.check.read.text import Source
+from derive.check.judge.verify import Checker
 
 KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt"}
 

@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ..errors import DeriveError
+from derive.errors import DeriveError
 
 
 @dataclass

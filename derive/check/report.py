@@ -16,7 +16,7 @@ STATUSES = ("correct", "wrong", "unknown", "unparsed")
 
 @cache
 def _environment():
-    from ..render import DELIMITERS, escape_tex, templates_dir
+    from derive.render.formats import DELIMITERS, escape_tex, templates_dir
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
                              undefined=jinja2.StrictUndefined, **DELIMITERS)
@@ -69,8 +69,8 @@ def _message(module, v):
 
 
 def _printers(notation, widths):
-    from ..printing import DeriveLatexPrinter
-    from ..render import printers
+    from derive.render.printing import DeriveLatexPrinter
+    from derive.render.formats import printers
 
     return {**printers(notation, widths), "plain": DeriveLatexPrinter(notation, None)}
 
@@ -125,7 +125,7 @@ class Report:
     def expected_tex(self, v):
         if v.expected is None:
             return None
-        from ..printing import tex
+        from derive.render.printing import tex
 
         try:
             return tex(v.expected, self.notation, self.network.widths)

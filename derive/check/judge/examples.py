@@ -1,0 +1,194 @@
+"""Worked examples in a hand derivation: the given numbers and the claimed values.
+
+``record_givens`` keeps lines such as ``x = 3``, ``w^{(2)} = w^{(3)} = 0`` or a
+whole layer ``w^{(2)} = [0.1 0.2; …]`` (no verdict of their own).  A later step
+whose right-hand side is only numbers (``C = 0.288``, ``a = [0.69; 1.01]``) is
+then checked at those numbers, never at random points.
+
+Written numbers are rounded, and a line may combine several of them
+(``(−1)·0.428 + 0.5·0.572 + 0.2``), so the claim is allowed to be off by what
+rounding each number by one unit of its last decimal can move the line
+(worked out for each number by moving it, at the working precision), a little
+more for second-order effects; an integer is exact.  A step is called wrong
+only when it is further off than that.
+"""
+import mpmath
+import sympy as sp
+
+from derive.check.limits import Unsupported
+from derive.check.judge.semantics import DPS, Points, Undefined
+from derive.check.judge.shapes import Missing, ShapeMismatch
+
+LEAF_KINDS = ("x", "y", "w", "b")
+SLACK = mpmath.mpf("1.1")  # second-order effects of rounding, and rounding of the result
+
+
+def record_givens(checker, lhs, sides):
+    """Whether the chain states given numbers (recorded in ``checker.givens``)."""
+    from derive.check.read.forms import MatrixLiteral
+
+    exprs = [lhs] + sides if lhs is not None else sides
+    if any(s.error is not None for s in exprs) or len(exprs) < 2:
+        return False
+    *names, value = [s.expr for s in exprs]
+    if isinstance(value, MatrixLiteral):
+        return _record_matrix(checker, names, value)
+    if not (isinstance(value, sp.Number) or (-value).is_Number):
+        return False
+    if not all(is_leaf(checker, n) for n in names):
+        return False
+    for n in names:
+        if not (isinstance(n, sp.Indexed) and isinstance(n.indices[0], sp.Symbol)):
+            checker.givens[n] = value
+    return True
+
+
+def is_leaf(checker, e):
+    """Whether ``e`` is an input, target, weight or bias (a number a worked example gives)."""
+    from derive.model.symbols import label
+
+    lab = label(e)
+    if lab is not None:
+        return lab[0] in LEAF_KINDS
+    node = checker.graph.by_symbol.get(e) if isinstance(e, sp.Symbol) else None
+    return node is not None and node.is_leaf  # a --graph file's input, target or parameter
+
+
+def _record_matrix(checker, names, value):
+    """``w^{(2)} = [0.1 0.2; …]``: a whole layer's given numbers."""
+    if not value.is_number or not all(
+            isinstance(n, sp.IndexedBase) and str(n.label).split(":")[0] in LEAF_KINDS
+            for n in names):
+        return False
+    try:
+        numbers = checker.inst.value(value, {})
+        quantities = [checker.inst.value(n, {}) for n in names]
+    except (Missing, ShapeMismatch, Unsupported):
+        return False
+    if not isinstance(numbers, sp.MatrixBase) or any(
+            not isinstance(q, sp.MatrixBase) or q.shape != numbers.shape for q in quantities):
+        return False
+    for q in quantities:
+        for name, number in zip(q, numbers):
+            checker.givens[name] = number
+    return True
+
+
+def numeric_claim(checker, v, ref, rhs_text, language):
+    """Decide ``v`` (a step whose right side is only numbers) at the given numbers."""
+    v.params = {}
+    try:
+        if not checker.givens:
+            raise Unsupported("numeric_claim")
+        side = checker.parse(rhs_text, language, ("literals",))
+        if side.error is not None:
+            raise Unsupported("numeric_claim")
+        value = checker.inst.value(ref, {})
+        claimed = checker.inst.value(side.expr, {})
+        got_items = list(value) if isinstance(value, sp.MatrixBase) else [value]
+        said_items = list(claimed) if isinstance(claimed, sp.MatrixBase) else [claimed]
+        if len(got_items) != len(said_items) or (isinstance(value, sp.MatrixBase) and (
+                not isinstance(claimed, sp.MatrixBase) or value.shape != claimed.shape)):
+            raise Unsupported("numeric_claim")
+        with mpmath.workdps(DPS):  # the given numbers exactly, to the working precision
+            env = {k: mpmath.mpf(sp.Rational(val).p) / sp.Rational(val).q
+                   for k, val in checker.givens.items()}
+        example = Points(checker.network, checker.graph, seed=checker.seed, envs=[env])
+        kinks = _on_kink(example)
+        if kinks and any(_through(example, q, kinks) for q in got_items):
+            # ReLU'(0) is a convention: the claim may take the derivative from either side
+            sides = []
+            for direction in (-1, 1):
+                example.side = direction
+                example._forward.clear()
+                sides.append(_compare(example, got_items, said_items, side.literals))
+            worst = next((w for w in sides if not w[0]), None)
+            if worst is None:
+                raise Unsupported("on_kink")
+            v.notes = v.notes + [("on_kink", (("side", "right" if worst is sides[1] else "left"),))]
+        else:
+            worst = _compare(example, got_items, said_items, side.literals)
+    except Unsupported as e:
+        v.status, v.code = "unknown", "on_kink" if e.code == "on_kink" else "numeric_claim"
+        return v
+    except (Missing, ShapeMismatch, Undefined):
+        v.status, v.code = "unknown", "numeric_claim"
+        return v
+    bad, n, got, allowed = worst
+    v.params = {"value": got, "tolerance": allowed,
+                "given": sorted(checker.givens.items(), key=lambda kv: str(kv[0]))}
+    if len(got_items) > 1:
+        v.params["entry"] = n + 1
+    if not bad:
+        v.code = "numeric_ok"
+        return v
+    v.status, v.code = "wrong", "numeric_wrong"
+    floats = [sp.Float(str(mpmath.nstr(example.values(q)[0], 8)), 8) for q in got_items]
+    v.expected = sp.Matrix(value.shape[0], value.shape[1], floats) if isinstance(
+        value, sp.MatrixBase) else floats[0]
+    return v
+
+
+def _compare(example, got_items, said_items, literals):
+    """(off, entry, value, allowed) for the entry furthest off (the first one off)."""
+    worst = None
+    for n, (q, said) in enumerate(zip(got_items, said_items)):
+        got = example.values(q)[0]
+        centre, allowed = _with_rounding(example, said, literals)
+        if got is None or centre is None:
+            raise Undefined("not every number of the example is given")
+        with mpmath.workdps(DPS):
+            bad = abs(got - centre) > allowed * SLACK + mpmath.mpf(10) ** -30 * max(1, abs(got))
+        if worst is None or bad and not worst[0]:
+            worst = (bad, n, got, allowed)
+    return worst
+
+
+def _on_kink(example):
+    """The nodes whose ReLU the example puts exactly at 0."""
+    from derive.check.judge.semantics import _eval
+
+    values = example.node_values(0)
+    out = []
+    with mpmath.workdps(DPS):
+        for node, arg in example._kinks():
+            try:
+                at = _eval(arg, values.get, {})
+            except (Undefined, Unsupported, ZeroDivisionError, OverflowError, ValueError, TypeError):
+                at = None  # a quantity without a value decides nothing here
+            if at == 0:
+                out.append(node)
+    return out
+
+
+def _through(example, q, kinks):
+    """Whether evaluating ``q`` differentiates through one of the ``kinks`` (by a
+    quantity upstream of it, with ∂ or an error term δ)."""
+    from derive.model.symbols import Partial, plain
+    from derive.check.read.graphnames import reaches
+
+    q = plain(q)
+    g = example.graph
+    dens = [g.by_symbol.get(p.den) for p in q.atoms(Partial)]
+    dens += [g.by_symbol.get(example.deltas[s]) for s in q.atoms(sp.Indexed, sp.Symbol)
+             if s in example.deltas]
+    return any(d is None or any(d is not k and reaches(d, k) for k in kinks) for d in dens)
+
+
+def _with_rounding(example, expr, literals):
+    """(value, how far rounding the written numbers can move it) of ``expr``."""
+    used = [s for s in sorted(expr.free_symbols, key=str) if s in literals]
+    centre_subs = {s: literals[s][0] for s in used}
+    centre = example.values(expr.xreplace(centre_subs))[0]
+    if centre is None:
+        return None, None
+    allowed = mpmath.mpf(0)
+    with mpmath.workdps(DPS):
+        for s in used:
+            value, unit = literals[s]
+            up = example.values(expr.xreplace({**centre_subs, s: value + unit}))[0]
+            down = example.values(expr.xreplace({**centre_subs, s: value - unit}))[0]
+            if up is None or down is None:
+                raise Undefined("a written number sits where the line has no value nearby")
+            allowed += max(abs(up - centre), abs(down - centre))
+    return centre, allowed

@@ -1,0 +1,106 @@
+"""How each chain of a hand derivation is read, before any step is decided.
+
+A chain is parsed side by side (``Side``).  Some chains are read again another
+way: one that names no quantity of the network but a bare x (σ'(x) = …) is an
+identity in a free variable x; one of bare function names (tanh = sinh/cosh)
+an identity between functions; in a --graph file, one that names nothing of
+the graph has free letters.  Lines that claim nothing are kept instead of
+checked: given numbers (``x = 3``) and function definitions (``g(x) = x``).
+A mixin of ``verify.Checker``.
+"""
+import re
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derive.check.judge.examples import is_leaf, record_givens
+from derive.check.limits import ParseLimit, Unsupported
+from derive.check.read.names import X, Z, _network_valued
+from derive.check.read.parse import ParseFailure, parse_side
+
+
+@dataclass
+class Side:
+    expr: object = None
+    error: object = None  # ParseFailure | ParseLimit | Unsupported
+    notes: list = field(default_factory=list)
+    seen: set = field(default_factory=set)  # kinds of quantity named (names.Context.seen)
+    literals: dict = None  # rounded numbers read as symbols (examples.py)
+
+
+class Readings:
+    """Parsing and reading chains for ``verify.Checker`` (needs ``network``, ``notation``,
+    ``context_class``, ``functions``, ``graph_mode``, ``givens``)."""
+
+    # -- parsing ----------------------------------------------------------------
+
+    def parse(self, text, language, free=()):
+        ctx = self.context_class(self.network, self.notation, free=free, functions=self.functions)
+        try:
+            return Side(parse_side(text, language, ctx), notes=list(ctx.notes), seen=ctx.seen,
+                        literals=ctx.literals)
+        except (ParseFailure, ParseLimit, Unsupported) as e:
+            return Side(error=e, notes=list(ctx.notes), seen=ctx.seen)
+        except (RecursionError, MemoryError):
+            return Side(error=ParseLimit("an expression too deeply nested"))
+        except Exception as e:  # noqa: BLE001 - a bug, reported on the step, not as a traceback
+            return Side(error=Unsupported("internal_error", error=type(e).__name__))
+
+    def parse_chain(self, chain):
+        """(lhs Side or None, [rhs Side]).  A chain that names no quantity of the
+        network but a bare x (σ'(x) = d/dx (1/(1 + e^{-x})) = …) is an identity in
+        a free scalar variable x, whatever the network calls its input."""
+        def all_sides(free):
+            lhs = self.parse(chain.lhs, chain.language, free) if chain.lhs is not None else None
+            return lhs, [self.parse(link.rhs, chain.language, free) for link in chain.links]
+
+        lhs, sides = all_sides(())
+        try:
+            return self._reread(lhs, sides, all_sides)
+        except Exception:  # noqa: BLE001 - a bug in choosing a reading keeps the first one
+            return lhs, sides
+
+    def _reread(self, lhs, sides, all_sides):
+        parsed = ([lhs] if lhs is not None else []) + sides
+        seen = set().union(*(s.seen for s in parsed))
+        x_given = any(str(k).startswith("x") for k in self.givens)
+        if seen == {"x_bare"} and not x_given and not self._is_given(lhs, sides):
+            lhs, sides = all_sides(("x",))
+        elif not seen and any(getattr(s.error, "code", None) == "function_without_argument"
+                              for s in parsed):
+            # σ' = σ(1 − σ), tanh = sinh/cosh: an identity between functions, read at x
+            lhs, sides = all_sides(("x", "functions"))
+        elif self.graph_mode and "graph" not in seen and any(
+                getattr(s.error, "code", None) == "unknown_name" for s in parsed):
+            # a line that names nothing of the graph: σ'(x) = … where the graph has no x
+            lhs, sides = all_sides(("letters",))
+        return lhs, sides
+
+    def _is_given(self, lhs, sides):
+        """``x = 3``: x names the input there."""
+        e = lhs.expr if lhs is not None else None
+        return lhs is None or e is not None and (
+            is_leaf(self, e) or isinstance(e, sp.IndexedBase) and str(e.label).startswith("x:"))
+
+    def _record_function(self, chain, lhs, sides):
+        """``g(x) = x``: the definition of a function name the network does not fix
+        (its activations differ), used for g wherever it comes later."""
+        err = lhs.error if lhs is not None else None
+        if not (isinstance(err, Unsupported) and err.code == "unknown_function"
+                and len(sides) == 1 and sides[0].error is None):
+            return False
+        m = _DEFINITION.fullmatch(chain.lhs.s)
+        body = sides[0].expr
+        if not m or m.group(1) != err.params.get("name") or _network_valued(body):
+            return False
+        var = {"x": X, "z": Z}.get(m.group(2), sp.Symbol(m.group(2)))
+        if body.free_symbols - {var}:
+            return False
+        self.functions[m.group(1)] = (var, body)
+        return True
+
+    def _record_givens(self, lhs, sides):
+        return record_givens(self, lhs, sides)
+
+
+_DEFINITION = re.compile(r"\s*([fgh])\s*(?:\\left)?\s*\(\s*([xzuvst])\s*(?:\\right)?\s*\)\s*")

@@ -1,0 +1,448 @@
+"""Deciding each step of a hand derivation.
+
+Every step claims ``lhs = rhs`` (a chain ``A = B = C`` claims A = B and A = C).
+A step is compared with its left-hand side under the network's definitions;
+where the left side has no meaning of its own (``(f/g)'``), with the line
+before it.  Statements with a general layer l or units j, k are checked for
+every valid value.  Equality is decided exactly where the two sides are the
+same sympy expression, otherwise numerically at several random points in high
+precision (``semantics``); a step is *wrong* only with a witness point or a
+structural reason (a quantity the network lacks, incompatible shapes).
+
+Known left-hand sides (∂C/∂w, δ, ∂C/∂a, ∂C/∂z, σ'(z), C, a, z, updates)
+also get the engine's answer as the expected expression; the engine's answer
+is itself compared with the independent semantics before it is shown.
+"""
+import re
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derive.engine.chain import Engine
+from derive.model.symbols import COST, ETA, Partial, label
+from derive.check.judge.examples import numeric_claim
+from derive.check.read.forms import Increment
+from derive.check.limits import LIMITS, ParseLimit, StepTimeout, Unsupported, time_limit
+from derive.check.read.names import Context
+from derive.check.read.parse import ParseFailure
+from derive.check.judge.readings import Readings
+from derive.check.judge.semantics import Points, compare
+from derive.check.judge.shapes import Instantiator, Missing, ShapeMismatch, shape
+
+MAX_WITNESS = 40  # values listed for a witness point (all of them in any network one checks by hand)
+
+
+@dataclass
+class Verdict:
+    line: int
+    column: int
+    source: str
+    status: str  # correct | wrong | unknown | unparsed
+    code: str  # message code (templates/check_messages.j2)
+    params: dict = field(default_factory=dict)
+    expected: object = None  # sympy expression or Matrix, shown as LaTeX
+    lhs: object = None
+    rhs: object = None
+    relation: str = "="
+    notes: list = field(default_factory=list)
+    diagnosis: str = None
+
+
+class Outcome:
+    """The comparison of two generic expressions over all index values."""
+
+    def __init__(self):
+        self.by_layer = {}  # layer assignment (tuple) -> 'equal' | 'different' | 'undecided'
+        self.witness = None  # (assign, point index, element, student value, reference value, lv, rv)
+        self.structural = None  # Missing | ShapeMismatch
+        self.exact = True
+        self.assigns = []
+        self.sampled = None  # (checked, all) when there were too many index values to try all
+
+    @property
+    def states(self):
+        return set(self.by_layer.values())
+
+
+class Checker(Readings):
+    """Checks chains of one file against one network and notation."""
+
+    def __init__(self, network, notation, seed=0, step_seconds=None):
+        from derive.check.read.graphnames import GraphContext, GraphModel
+
+        self.graph_mode = isinstance(network, GraphModel)
+        self.context_class = GraphContext if self.graph_mode else Context
+        self.network = network
+        self.notation = notation
+        self.graph = network.graph
+        self.engine = Engine(self.graph)
+        self.points = Points(network, self.graph, seed=seed)
+        self.inst = Instantiator(network, notation)
+        self.seed = seed
+        self.step_seconds = step_seconds or LIMITS.step_seconds
+        self.givens = {}
+        self._expected = {}
+        self._notes = []
+        self._rhs_source = None
+        self.macros_with_arguments = set()
+        self.functions = {}
+
+    # -- chains -------------------------------------------------------------------
+
+    def check_chain(self, chain, source, deadline_file=None):
+        """Verdicts for the steps of one chain (givens produce none)."""
+        if chain.lhs is not None and chain.lhs.s.strip() in ("l", "L", "j", "k", "i", "m", "n"):
+            return []  # l = {1, 2}: the range of an index, not a claim
+        lhs, sides = self.parse_chain(chain)
+        if self._record_givens(lhs, sides) or self._record_function(chain, lhs, sides):
+            return []
+        out = []
+        prev = None
+        for link, rhs in zip(chain.links, sides):
+            line, col = source.line_col(link.rhs.first_origin())
+            text = _source_text(chain, link, prev is None)
+            if deadline_file is not None and deadline_file.remaining <= 0:
+                v = Verdict(line, col, text, "unknown", "file_budget")
+            else:
+                try:
+                    with time_limit(min(self.step_seconds, deadline_file.remaining
+                                        if deadline_file else self.step_seconds)) as deadline:
+                        v = self.check_step(chain, lhs, rhs, link, prev, source, deadline)
+                except StepTimeout:
+                    v = Verdict(line, col, text, "unknown", "too_complex")
+                except (RecursionError, MemoryError, OverflowError):
+                    v = Verdict(line, col, text, "unknown", "too_complex")
+                except Exception as e:  # noqa: BLE001 - never a traceback for a user's file
+                    v = Verdict(line, col, text, "unknown", "internal_error",
+                                {"error": type(e).__name__})
+            if v.status == "wrong" and any(n[0] == "general_layer" for n in v.notes):
+                # read with one layer l for every quantity written without one; the
+                # writer may have meant different layers, so this reading cannot refute
+                v = Verdict(line, col, text, "unknown", "layerless", lhs=v.lhs, rhs=v.rhs,
+                            notes=v.notes)
+            v.line, v.source = line, text
+            v.column = v.params.get("at_column", col) if v.params.get("at_line") == line else col
+            out.append(v)
+            prev = (rhs, line, v)
+        return out
+
+    # -- one step -------------------------------------------------------------------
+
+    def check_step(self, chain, lhs, rhs, link, prev, source, deadline):
+        self._notes = notes = list(rhs.notes) + (list(lhs.notes) if lhs is not None else [])
+        self._rhs_source = (link.rhs, chain.language)
+        if rhs.error is not None:
+            return _failed(rhs.error, source, notes, self.macros_with_arguments)
+        if link.relation == "neq":
+            return Verdict(0, 0, "", "unknown", "not_equal_claim", rhs=rhs.expr, notes=notes)
+        if link.relation == "approx":
+            return Verdict(0, 0, "", "unknown", "approximate_claim", rhs=rhs.expr, notes=notes)
+        ref, kind, rate = None, "lhs", None
+        if lhs is None or lhs.error is not None:
+            if prev is None or prev[0].error is not None:
+                if lhs is not None:
+                    v = _failed(lhs.error, source, notes, self.macros_with_arguments)
+                    v.code = "lhs_" + v.code
+                    return v
+                return Verdict(0, 0, "", "unknown", "no_lhs", rhs=rhs.expr, notes=notes)
+        else:
+            ref, kind, rate = self.reference(chain, lhs.expr, rhs.expr, link.relation)
+        lhs_expr = lhs.expr if lhs is not None else None
+        if ref is not None:
+            try:
+                return self._decide(ref, rhs.expr, lhs_expr, kind, rate, prev, notes, deadline)
+            except Unsupported as e:
+                reason = e
+        else:
+            reason = Unsupported("no_lhs")
+        if prev is not None and prev[0].error is None and prev[2].status != "unparsed":
+            try:
+                v = self._decide(prev[0].expr, rhs.expr, None, "link", None, prev, notes, deadline)
+                v.params.setdefault("previous_line", prev[1])
+                return v
+            except Unsupported as e:
+                reason = e
+        return Verdict(0, 0, "", "unknown", reason.code, dict(reason.params), lhs=lhs_expr,
+                       rhs=rhs.expr, notes=notes)
+
+    def _decide(self, ref, rhs, lhs, kind, rate, prev, notes, deadline):
+        outcome = self.compare(ref, rhs, deadline, lhs_generic=lhs)
+        v = self.verdict(outcome, ref, rhs, lhs, kind, rate, prev, notes, deadline)
+        if v.status != "correct" and self.graph_mode:
+            # ∂h2/∂h1 where h1 also reaches h2 through r: the total derivative, or the
+            # one along the edge alone (r held fixed) that the chain rule multiplies?
+            from derive.check.read.graphnames import along_edges
+
+            ref2, rhs2 = along_edges(self.graph, ref), along_edges(self.graph, rhs)
+            if (ref2, rhs2) != (ref, rhs):
+                again = self.compare(ref2, rhs2, deadline)
+                if again.states == {"equal"}:
+                    v = Verdict(0, 0, "", "correct", "follows" if kind == "link" else "correct",
+                                lhs=lhs, rhs=rhs, notes=notes + [("along_edge", ())])
+        return v
+
+    def reference(self, chain, lhs, rhs, relation):
+        """(reference expression, kind, rate): what the right side must equal."""
+        if isinstance(lhs, sp.Function) and lhs.func is Increment:
+            p = lhs.args[0]
+            rate = _rate(rhs)
+            return -rate * Partial(COST, p), "increment", rate
+        is_param = self._is_param(lhs)
+        if is_param and (chain.prefix or relation in ("<-", ":=")
+                         or (_contains(rhs, lhs) and _rate(rhs, None) is not None)):
+            rate = _rate(rhs)
+            self._notes.append(("update", ()))
+            return lhs - rate * Partial(COST, lhs), "update", rate
+        return lhs, "lhs", None
+
+    def _is_param(self, e):
+        if isinstance(e, sp.Indexed):
+            return label(e)[0] in ("w", "b")
+        if isinstance(e, sp.IndexedBase):
+            return str(e.label).split(":")[0] in ("w", "b")
+        node = self.graph.by_symbol.get(e) if isinstance(e, sp.Symbol) else None
+        return node is not None and node.role == "param"  # a --graph file's parameter
+
+    def compare(self, ref, rhs, deadline, lhs_generic=None):
+        """Outcome of ref == rhs over every valid index assignment."""
+        out = Outcome()
+        assigns, lnames = self.inst.assignments(lhs_generic if lhs_generic is not None else ref, rhs,
+                                                self.seed)
+        if not assigns:
+            if lnames:
+                # a general statement about layers this network does not have (BP2 in
+                # a network without hidden layers): nothing to instantiate, so no
+                # verdict, unless a quantity named with a number is missing anyway
+                missing = self.inst.missing_concrete([ref, rhs])
+                if missing is None:
+                    raise Unsupported("no_valid_layer", names=", ".join(lnames))
+                out.structural = (missing, {})
+                out.by_layer[()] = "different"
+                return out
+            assigns = [{}]
+        out.assigns = assigns
+        out.sampled = (len(assigns), self.inst.total) if self.inst.total > len(assigns) else None
+        for a in assigns:
+            deadline.check()
+            key = tuple(sorted((k, v) for k, v in a.items() if isinstance(k, str)))
+            if out.by_layer.get(key) == "different":
+                continue
+            try:
+                lv = self.inst.value(ref, a)
+                rv = self.inst.value(rhs, a)
+                if shape(lv) != shape(rv):
+                    raise ShapeMismatch("sides", shape(lv), shape(rv))
+            except (Missing, ShapeMismatch) as e:
+                if out.structural is None:
+                    out.structural = (e, a)
+                out.by_layer[key] = "different"
+                continue
+            state = self._compare_values(lv, rv, a, out, deadline)
+            old = out.by_layer.get(key, "equal")
+            out.by_layer[key] = max(old, state, key=["equal", "undecided", "different"].index)
+            if state == "different" and not lnames:
+                break
+        return out
+
+    def _compare_values(self, lv, rv, assign, out, deadline):
+        lv_items = list(lv) if isinstance(lv, sp.MatrixBase) else [lv]
+        rv_items = list(rv) if isinstance(rv, sp.MatrixBase) else [rv]
+        worst = "equal"
+        for n, (a, b) in enumerate(zip(lv_items, rv_items)):
+            if a == b:
+                continue
+            out.exact = False
+            xs = self.points.values(a, deadline)
+            ys = self.points.values(b, deadline)
+            state, i = compare(ys, xs)
+            if state == "different":
+                if out.witness is None:
+                    out.witness = (assign, i, n, ys[i], xs[i], a, b)
+                return "different"
+            if state == "undecided":
+                worst = "undecided"
+        return worst
+
+    # -- verdicts -------------------------------------------------------------------
+
+    def verdict(self, outcome, ref, rhs, lhs, kind, rate, prev, notes, deadline):
+        from derive.check.judge.diagnose import diagnose
+
+        states = outcome.states
+        lnames = [k for key in outcome.by_layer for k, _ in key]
+        generic = sorted(set(lnames))
+        v = Verdict(0, 0, "", "correct", "correct", lhs=lhs, rhs=rhs, notes=notes)
+        v.relation = kind
+        if generic:
+            v.params["layers"] = ", ".join(generic)
+        particular = generic and lhs is not None and not (
+            set(generic) & self.inst.generic_layers([lhs]))
+        if particular:
+            v.params.pop("layers", None)
+            v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
+        if states == {"equal"}:
+            if outcome.sampled:
+                v.params["sampled"] = outcome.sampled
+            if kind == "link":
+                v.code = "follows"
+            elif outcome.exact:
+                v.code = "correct_exact"
+            return v
+        if "different" in states:
+            equal_keys = [k for k, s in outcome.by_layer.items() if s == "equal"]
+            if particular and equal_keys:
+                return v
+            if rhs.is_number and not ref.is_number and kind != "link" and outcome.structural is None:
+                return numeric_claim(self, v, ref, *self._rhs_source)
+            if generic and equal_keys and self._only_output(outcome) and not _mentions_L(ref, rhs):
+                v.status, v.code = "unknown", "only_output_layer"
+                return v
+            v.status = "wrong"
+            if outcome.structural is not None:
+                err, assign = outcome.structural
+                v.code, v.params = _structural(err)
+                v.params["instance"] = _instance(assign)
+                found = diagnose(self, ref, rhs, assign, None, deadline, structural=err,
+                                 assigns=self._same_layers(outcome, assign))
+            else:
+                assign, i, _, sv, rv_, a, b = outcome.witness
+                v.params.update(instance=_instance(assign), student_value=sv, expected_value=rv_,
+                                witness=self._witness(i, a, b))
+                v.code = "wrong"
+                found = diagnose(self, ref, rhs, assign, outcome.witness, deadline, kind=kind,
+                                 assigns=self._same_layers(outcome, assign))
+            if found:
+                v.diagnosis, extra = found
+                v.params.update(extra)
+            v.expected = self.expected(ref, assign, rhs, kind, rate)
+            if prev is not None and kind != "link" and prev[2].status == "wrong" and prev[0].expr is not None:
+                try:
+                    again = self.compare(prev[0].expr, rhs, deadline)
+                    if again.states == {"equal"}:
+                        v.code, v.diagnosis = "carried", None
+                        v.params["previous_line"] = prev[1]
+                except Unsupported:
+                    pass
+            return v
+        v.status, v.code = "unknown", "undecided"
+        return v
+
+    @staticmethod
+    def _same_layers(outcome, assign):
+        """The compared assignments (a diagnosis must explain all of them)."""
+        return outcome.assigns[:12] or [assign]
+
+    def _only_output(self, outcome):
+        out_value = self.network.L + self.inst.zoff
+        bad = [dict(k) for k, s in outcome.by_layer.items() if s != "equal"]
+        good = [dict(k) for k, s in outcome.by_layer.items() if s == "equal"]
+        return good and all(all(val == out_value for val in g.values()) for g in good) and all(
+            any(val != out_value for val in b.values()) for b in bad)
+
+    def _witness(self, i, a, b):
+        """The point at which the two sides differ: its leaves (and free symbols)."""
+        env = self.points.envs[i]
+        out = []
+        for s in self.points.support(a, b):
+            if s in env:
+                out.append((s, env[s]))
+            elif isinstance(s, sp.Symbol):
+                out.append((s, self.points.free_value(i, s)))
+        return out[:MAX_WITNESS]
+
+    # -- the engine's answer ------------------------------------------------------------
+
+    def expected(self, ref, assign, rhs, kind, rate):
+        """The engine's expression for a known left side, at this assignment."""
+        try:
+            value = self.inst.value(ref, assign)
+        except (Missing, ShapeMismatch, Unsupported):
+            return None
+        with_delta = any(label(q) and label(q)[0] == "delta" for q in rhs.atoms(sp.Indexed)) or any(
+            str(b.label).startswith("delta:") for b in rhs.atoms(sp.IndexedBase))
+        if kind == "link":
+            return value
+        if isinstance(value, sp.MatrixBase):
+            items = [self._known(q, with_delta) for q in value]
+            if any(i is None for i in items):
+                return None
+            return sp.Matrix(value.shape[0], value.shape[1], items)
+        return self._known(value, with_delta)
+
+    def _known(self, q, with_delta):
+        key = (q, with_delta)
+        if key not in self._expected:
+            self._expected[key] = self._engine_form(q, with_delta)
+        return self._expected[key]
+
+    def _engine_form(self, q, with_delta):
+        from derive.check.judge.known import engine_form
+
+        form = engine_form(self, q, with_delta)
+        if form is None:
+            return None
+        try:  # shown only if it agrees with the independent semantics
+            xs = self.points.values(form)
+            ys = self.points.values(q)
+        except (Unsupported, StepTimeout):
+            return None
+        return form if compare(xs, ys)[0] == "equal" else None
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+def _mentions_L(*exprs):
+    """Whether the output layer L is written out (then l means the other layers)."""
+    for e in exprs:
+        for q in e.atoms(sp.Indexed, sp.IndexedBase):
+            lab = str((q.base if isinstance(q, sp.Indexed) else q).label)
+            if lab.partition(":")[2].startswith("L"):
+                return True
+    return False
+
+
+
+
+def _contains(expr, q):
+    return expr.has(q)
+
+
+def _rate(expr, default=ETA):
+    for s in sorted(expr.free_symbols, key=str):
+        if s.name in ("eta", "alpha", "lambda") and s.is_positive:
+            return s
+    return default
+
+
+def _instance(assign):
+    return [(str(k), v if isinstance(k, str) else v + 1) for k, v in sorted(
+        assign.items(), key=lambda kv: (not isinstance(kv[0], str), str(kv[0])))]
+
+
+def _structural(err):
+    if isinstance(err, Missing):
+        return "missing", {"quantity": err.q, "reason": err.reason}
+    return "shape", {"op": err.op, "left": err.left, "right": err.right}
+
+
+def _failed(err, source, notes, macros=()):
+    if isinstance(err, ParseFailure):
+        line, col = source.line_col(err.offset)
+        params = {"at_line": line, "at_column": col, "expected": err.expected, "found": err.found}
+        m = re.match(r"\\([A-Za-z]+)", source.text[err.offset:err.offset + 40])
+        if m and m.group(1) in macros:
+            params["macro"] = m.group(1)
+            return Verdict(line, col, "", "unparsed", "macro_with_arguments", params, notes=notes)
+        return Verdict(line, col, "", "unparsed", "syntax", params, notes=notes)
+    if isinstance(err, ParseLimit):
+        return Verdict(0, 0, "", "unparsed", "limit", {"what": str(err)}, notes=notes)
+    return Verdict(0, 0, "", "unknown", err.code, dict(err.params), notes=notes)
+
+
+def _source_text(chain, link, first):
+    rel = {"=": "=", ":=": ":=", "<-": "<-", "equiv": "≡", "approx": "≈", "neq": "≠"}[link.relation]
+    rhs = " ".join(link.rhs.s.split())
+    if first and chain.lhs is not None:
+        lhs = " ".join(chain.lhs.s.split())
+        return f"{chain.prefix + ' ' if chain.prefix else ''}{lhs} {rel} {rhs}"
+    return f"{rel} {rhs}"

@@ -1,0 +1,438 @@
+"""Finding the claims in a hand derivation.
+
+From ``.tex``/``.md`` text this finds the math (``align``, ``align*``,
+``aligned``, ``equation``, ``gather``, ``$$…$$``, ``\\[…\\]``, ``\\(…\\)`` and
+inline ``$…$``), expands argument-free ``\\newcommand``/``\\def`` macros, drops
+justifications (after ``&&``, in ``\\text{…}``, tags and labels) and splits
+chains ``A &= B \\\\ &= C`` into steps.  Plain-text files are read line by line
+as ASCII math.  Every piece keeps its source offsets (see ``text``), so a step
+knows the line on which its right-hand side begins.
+
+Only equalities are claims: ``=``, ``:=``, ``\\equiv``, ``\\leftarrow`` and
+their relatives.  Math without one (definitions of notation, ``f: ℝ → ℝ``)
+is not a step.
+"""
+import re
+from dataclasses import dataclass, field
+
+from derive.check.read.text import Source, Text, matching_brace
+
+ENVIRONMENTS = ("align", "align*", "aligned", "equation", "equation*", "gather", "gather*",
+                "multline", "multline*", "eqnarray", "eqnarray*", "split", "alignat", "alignat*",
+                "flalign", "flalign*", "gathered")
+# Environment wrappers left inside a segment (an align inside $$…$$).
+INNER_WRAPPERS = re.compile(r"\\(?:begin|end)\{(?:" + "|".join(re.escape(e) for e in ENVIRONMENTS)
+                            + r"|alignedat)\}(?:\{\d+\})?")
+EQUALITIES = {"=": "=", ":=": ":=", r"\equiv": "equiv", r"\coloneqq": ":=", r"\leftarrow": "<-",
+              r"\gets": "<-", r"\approx": "approx", r"\neq": "neq", r"\ne": "neq", "<-": "<-",
+              r"\triangleq": ":=", r"\stackrel{\text{def}}{=}": ":="}
+FUNCTION_WORDS = {"relu", "softmax", "sigmoid", "max", "exp", "tanh", "ln", "log", "diag", "sign"}
+MAX_MACRO_ROUNDS = 20
+MAX_EXPANDED = 200_000
+
+
+@dataclass
+class Link:
+    """``relation rhs`` of a chain: one step."""
+
+    relation: str
+    rhs: Text
+
+
+@dataclass
+class Chain:
+    """``lhs rel rhs₁ rel rhs₂ …`` written in one language ('latex' or 'ascii')."""
+
+    lhs: Text
+    links: list = field(default_factory=list)
+    language: str = "latex"
+    prefix: str = ""  # a word before the lhs that changes its meaning ('next')
+
+
+# -- macros -------------------------------------------------------------------
+
+_DEF = re.compile(r"\\(?:re|provide)?newcommand\*?\s*(?:\{\s*\\([A-Za-z]+)\s*\}|\\([A-Za-z]+))\s*"
+                  r"(\[\s*\d+\s*\])?\s*(?=\{)|\\def\s*\\([A-Za-z]+)\s*(#\d)?\s*(?=\{)"
+                  r"|\\let\s*\\([A-Za-z]+)\s*=?\s*(\\[A-Za-z]+)")
+
+
+def find_macros(text):
+    """(macros, spans): argument-free macros name → body, and the spans of every
+    definition (to blank out).  Macros with arguments are recorded with body
+    None so their uses can be reported."""
+    macros, spans = {}, []
+    for m in _DEF.finditer(text):
+        if m.group(6):
+            macros[m.group(6)] = m.group(7)
+            spans.append((m.start(), m.end()))
+            continue
+        name = m.group(1) or m.group(2) or m.group(4)
+        end = matching_brace(text, m.end())
+        if end < 0:
+            continue
+        has_args = bool(m.group(3) or m.group(5))
+        macros[name] = None if has_args else text[m.end() + 1:end - 1]
+        spans.append((m.start(), end))
+    return macros, spans
+
+
+_CMD = re.compile(r"\\([A-Za-z]+)")
+
+
+def expand_macros(t, macros):
+    """``t`` with argument-free macros replaced by their bodies (repeatedly, bounded)."""
+    if not macros:
+        return t
+    for _ in range(MAX_MACRO_ROUNDS):
+        spans = []
+        for m in _CMD.finditer(t.s):
+            body = macros.get(m.group(1))
+            if body is None:
+                continue
+            nxt = t.s[m.end():m.end() + 1]
+            pad = " " if body[-1:].isalpha() and nxt.isalpha() else ""
+            spans.append((m.start(), m.end(), body + pad))
+        if not spans:
+            break
+        t = t.replace_spans(spans)
+        if len(t) > MAX_EXPANDED:
+            break
+    return t
+
+
+# -- finding math ---------------------------------------------------------------
+
+_OPENERS = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}"
+                      r"|\$\$|\\\\\[|\\\\\(|\\\[|\\\(|(?<!\\)\$")
+
+
+def _blank_comments(t, markdown):
+    spans = []
+    s = t.s
+    if markdown:
+        for m in re.finditer(r"```.*?(```|\Z)|~~~.*?(~~~|\Z)", s, re.DOTALL):
+            spans.append((m.start(), m.end()))
+    else:
+        for m in re.finditer(r"(?<!\\)%[^\n]*", s):
+            spans.append((m.start(), m.end()))
+    for a, b in spans:
+        t = t.blank(a, b)
+    return t
+
+
+def math_segments(t, markdown):
+    """The math in ``t`` as Text segments (contents only, delimiters dropped)."""
+    out = []
+    s = t.s
+    i = 0
+    while True:
+        m = _OPENERS.search(s, i)
+        if not m:
+            break
+        tok = m.group(0)
+        if m.group(1):
+            close = r"\end{%s}" % m.group(1)
+        else:
+            close = {"$$": "$$", "\\\\[": "\\\\]", "\\\\(": "\\\\)", "\\[": "\\]", "\\(": "\\)",
+                     "$": "$"}[tok]
+        start = m.end()
+        if tok == "$":
+            end = _inline_dollar_end(s, start)
+        else:
+            end = s.find(close, start)
+        if end < 0:
+            i = m.end()
+            continue
+        out.append(t[start:end])
+        i = end + len(close)
+    return out
+
+
+def _inline_dollar_end(s, start):
+    j = start
+    while True:
+        j = s.find("$", j)
+        if j < 0:
+            return -1
+        if s[j - 1] != "\\":
+            if "\n\n" in s[start:j]:
+                return -1
+            return j
+        j += 1
+
+
+# -- rows, statements, relations -------------------------------------------------
+
+def _top_level(s):
+    """For each index of ``s``: whether it is outside every brace and bracket."""
+    depth, flags, i = 0, [True] * len(s), 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and s.startswith(("\\begin", "\\end"), i):
+            # cases, matrix, array: their rows and columns are not the document's
+            opening = s.startswith("\\begin", i)
+            if not opening:
+                depth = max(depth - 1, 0)
+            flags[i] = depth == 0
+            if opening:
+                depth += 1
+            i += 6 if opening else 4
+            continue
+        if c == "\\" and i + 1 < len(s):
+            flags[i] = depth == 0
+            if s[i + 1] in "{}[]()|":
+                flags[i + 1] = depth == 0
+                i += 2
+                continue
+            i += 1
+            continue
+        if c in "{([":
+            flags[i] = depth == 0
+            depth += 1
+        elif c in "})]":
+            depth = max(depth - 1, 0)
+            flags[i] = depth == 0
+        else:
+            flags[i] = depth == 0
+        i += 1
+    return flags
+
+
+def _split_at(t, pattern, top=None):
+    """Split ``t`` at every top-level match of the regex ``pattern``."""
+    top = top if top is not None else _top_level(t.s)
+    parts, last = [], 0
+    for m in re.finditer(pattern, t.s):
+        if top[m.start()]:
+            parts.append((t[last:m.start()], m.group(0)))
+            last = m.end()
+    parts.append((t[last:], None))
+    return parts
+
+
+def clean_row(t):
+    """A row with justifications, tags and alignment marks removed (offsets kept)."""
+    s = t.s
+    top = _top_level(s)
+    for m in re.finditer(r"&&", s):
+        if top[m.start()]:
+            t = t[:m.start()]
+            s = t.s
+            break
+    spans = []
+    for m in re.finditer(r"\\(tag\*?|label|eqref|ref|hspace|vspace|phantom|intertext)\s*(?=\{)", s):
+        end = matching_brace(s, m.end())
+        if end > 0:
+            spans.append((m.start(), end, ""))
+    for m in re.finditer(r"\\(text|textrm|mbox|textit|textbf|mathrm|operatorname)\s*(?=\{)", s):
+        end = matching_brace(s, m.end())
+        if end < 0:
+            continue
+        word = s[m.end() + 1:end - 1].strip()
+        if m.group(1) in ("mathrm", "operatorname") or word.lower() in FUNCTION_WORDS or len(word) <= 1:
+            continue
+        spans.append((m.start(), end, r" \qquad "))
+    for m in re.finditer(r"\\(nonumber|notag|displaystyle|textstyle|limits|nolimits|middle)\b"
+                         r"|\\\\|\\[,;:! ]|&|\\(?:left|right)\.|~", s):
+        if m.group(0) == "\\\\" or m.group(0) == "&" and not top[m.start()]:
+            continue  # a row or a column of cases or a matrix
+        spans.append((m.start(), m.end(), " "))
+    return t.replace_spans(spans)
+
+
+_REL = (r":=|<-|\\stackrel\{\\text\{def\}\}\{=\}|\\(?:equiv|coloneqq|leftarrow|gets|approx|neq|ne|"
+        r"triangleq|leq|geq|le|ge|in|to|rightarrow|mapsto|sim|propto|subset|notin)(?![A-Za-z])|=|<|>")
+
+
+def relations(t):
+    """[(text, relation-after-it-or-None)] at top level."""
+    return _split_at(t, _REL)
+
+
+def statements(row):
+    """A cleaned row split into statements at separators such as ``\\quad``."""
+    pieces = [p for p, _ in _split_at(row, r"\\(?:qquad|quad|Rightarrow|implies|iff|Longrightarrow|"
+                                           r"therefore)(?![A-Za-z])|;")]
+    out = []
+    for p in pieces:
+        commas = [c for c, _ in _split_at(p, ",")]
+        if len(commas) > 1 and all(_has_equality(c) or not c.s.strip() for c in commas):
+            out.extend(commas)
+        else:
+            out.append(p)
+    return [p for p in out if p.s.strip()]
+
+
+def _has_equality(t):
+    return any(rel in EQUALITIES for _, rel in relations(t) if rel)
+
+
+def _strip_punct(t):
+    t = t.strip()
+    while t.s and t.s[-1] in ".,;":
+        t = t[:-1].strip()
+    return t
+
+
+_INDENTED = re.compile(r"\s*&?\s*\\q?quad(?![A-Za-z])")  # "\\ &\qquad …": the row above goes on
+_CONTINUES = re.compile(r"\s*(?:[-+*/]|\\(?:cdot|times|odot|circ)(?![A-Za-z]))")
+
+
+def chains_from_rows(rows, language="latex"):
+    """Turn rows (Text, or (Text, indented)) into chains; a row starting with a
+    relation continues the previous chain, and a row starting with an operator
+    or indented with ``\\qquad`` continues the previous right-hand side."""
+    chains = []
+    current = None
+    for row in rows:
+        row, indented = row if isinstance(row, tuple) else (row, False)
+        for n, st in enumerate(statements(row) if language == "latex" else [row]):
+            if n == 0 and current is not None and current.links and language == "latex" and (
+                    indented or _CONTINUES.match(st.s)):
+                # a long right-hand side broken across rows: "\\ &\qquad + 0.2 = …"
+                parts = relations(st)
+                last = current.links[-1]
+                last.rhs = _strip_punct(last.rhs + Text(" ", [last.rhs.origin(len(last.rhs))])
+                                        + parts[0][0])
+                current.links.extend(Link(EQUALITIES.get(parts[i][1], "="),
+                                          _strip_punct(parts[i + 1][0]))
+                                     for i in range(len(parts) - 1) if parts[i][1] in EQUALITIES)
+                if any(rel and rel not in EQUALITIES for _, rel in parts):
+                    current = None
+                continue
+            parts = relations(st)
+            if len(parts) < 2:
+                current = None
+                continue
+            rels = [rel for _, rel in parts if rel]
+            if any(rel not in EQUALITIES for rel in rels):
+                # keep what comes before an inequality, membership or arrow
+                keep = []
+                for text, rel in parts:
+                    keep.append((text, rel))
+                    if rel and rel not in EQUALITIES:
+                        break
+                parts = keep[:-1] + [(keep[-1][0], None)]
+                if len(parts) < 2:
+                    current = None
+                    continue
+            head = parts[0][0]
+            links = [Link(EQUALITIES[parts[i][1]], _strip_punct(parts[i + 1][0]))
+                     for i in range(len(parts) - 1)]
+            if not head.s.strip():
+                if current is None:
+                    current = Chain(lhs=None, links=[], language=language)
+                    chains.append(current)
+                current.links.extend(links)
+            else:
+                current = Chain(lhs=head.strip(), links=links, language=language)
+                chains.append(current)
+    return chains
+
+
+def _rows_of(segment):
+    """Rows of a math segment, split at top-level ``\\\\``."""
+    seg = segment
+    for m in INNER_WRAPPERS.finditer(seg.s):
+        seg = seg.blank(m.start(), m.end())
+    m = re.search(r"\\displaylines\s*\{", seg.s)
+    if m:
+        end = matching_brace(seg.s, m.end() - 1)
+        if end > 0:
+            seg = seg.blank(end - 1, end).blank(m.start(), m.end())
+    return [(clean_row(r), bool(_INDENTED.match(r.s)))
+            for r, _ in _split_at(seg, r"\\\\|\\cr(?![A-Za-z])")]
+
+
+def extract_latex(source, markdown=False):
+    """Chains from a .tex or .md source."""
+    t = source.whole()
+    macros, spans = find_macros(t.s)
+    for a, b in spans:
+        t = t.blank(a, b)
+    t = _blank_comments(t, markdown)
+    chains = []
+    for seg in math_segments(t, markdown):
+        seg = expand_macros(seg, macros)
+        chains.extend(chains_from_rows(_rows_of(seg), "latex"))
+    return chains, {k for k, v in macros.items() if v is None}
+
+
+# -- plain ASCII -----------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z]{3,}")
+_LABEL = re.compile(r"^\s*(?:(?:answer|ans|result|so|hence|thus|then|therefore)\b\s*:?\s*)+", re.IGNORECASE)
+
+
+def extract_ascii(source, is_math_word):
+    """Chains from a plain-text file, one statement per line; a line that
+    starts with ``=`` continues the chain above.  Lines of prose are skipped."""
+    rows = []
+    chains = []
+    for t in _lines(source.whole()):
+        t = _strip_comment(t)
+        s = t.s
+        if not s.strip():
+            continue
+        prose = [w for w in _WORD.findall(s) if not is_math_word(w)]
+        m = _LABEL.match(s)
+        if m:
+            t = t[m.end():]
+            s = t.s
+            prose = [w for w in _WORD.findall(s) if not is_math_word(w)]
+        if len(prose) >= 2 or "=" not in s and "<-" not in s:
+            if rows:
+                chains.extend(chains_from_rows(rows, "ascii"))
+                rows = []
+            continue
+        prefix = ""
+        pm = re.match(r"\s*(next|new|updated)\s+", s, re.IGNORECASE)
+        if pm:
+            prefix = pm.group(1).lower()
+            t = t[pm.end():]
+        rows.append(t)
+        if prefix:
+            chains.extend(chains_from_rows(rows, "ascii"))
+            chains[-1].prefix = prefix
+            rows = []
+    chains.extend(chains_from_rows(rows, "ascii"))
+    return chains
+
+
+def _lines(t):
+    start = 0
+    for i, c in enumerate(t.s):
+        if c == "\n":
+            yield t[start:i]
+            start = i + 1
+    yield t[start:]
+
+
+def _strip_comment(t):
+    i = t.s.find("#")
+    return t[:i] if i >= 0 else t
+
+
+def looks_like_latex(text):
+    return bool(re.search(r"\$|\\(?:frac|begin|partial|sigma|delta|\[|\()", text))
+
+
+def extract(source, kind, is_math_word):
+    """(chains, macros-with-arguments) for a Source of kind 'tex', 'md' or 'txt'."""
+    if kind == "txt" and not looks_like_latex(source.text):
+        return extract_ascii(source, is_math_word), set()
+    return extract_latex(source, markdown=(kind != "tex"))
+
+
+__all__ = [
+    "Chain",
+    "Link",
+    "Source",
+    "Text",
+    "expand_macros",
+    "extract",
+    "extract_ascii",
+    "extract_latex",
+    "find_macros",
+    "looks_like_latex",
+]

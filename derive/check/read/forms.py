@@ -1,0 +1,100 @@
+"""Small sympy pieces the checker adds to the project's vocabulary.
+
+``Increment(p)`` is Δp on the left of an update rule; ``AUTO`` stands for the
+range of a sum over units (``\\sum_k``) until the network fixes it; ``product``
+keeps the order of factors wherever one of them may be a vector or matrix.
+"""
+import sympy as sp
+
+from derive.model.symbols import Hadamard, MatMul, Partial, Shaped, Transpose
+
+AUTO = sp.Symbol("n_auto", integer=True, positive=True)
+Increment = sp.Function("Delta")
+_INDEX = {}
+
+
+def index_symbol(name):
+    """The integer symbol for a unit index written ``name`` (j, k, …)."""
+    if name not in _INDEX:
+        _INDEX[name] = sp.Symbol(name, integer=True)
+    return _INDEX[name]
+
+
+def is_index_symbol(s):
+    return isinstance(s, sp.Symbol) and _INDEX.get(s.name) is s
+
+
+class MatrixLiteral(sp.Expr):
+    """A matrix written out entry by entry (``\\begin{bmatrix} … \\end{bmatrix}``), kept
+    as one unevaluated expression so sympy's own matrix algebra never runs on it;
+    ``shapes`` turns it into a Matrix of its (instantiated) entries."""
+
+    @classmethod
+    def of(cls, rows):
+        return cls(sp.Integer(len(rows)), sp.Integer(len(rows[0])), *[e for r in rows for e in r])
+
+    @property
+    def dims(self):
+        return int(self.args[0]), int(self.args[1])
+
+    @property
+    def entries(self):
+        return self.args[2:]
+
+
+class LayerActivation(sp.Function):
+    """f(z^{(l)}) (second argument 0) or f'(z^{(l)}) (1) for a general layer l of a
+    network whose activations differ: ``shapes`` applies each layer's own."""
+
+    nargs = 2
+
+
+def bare_bases(expr):
+    """IndexedBase objects used on their own (a whole layer), not under an index."""
+    out = set()
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, sp.Indexed):
+            continue
+        if isinstance(e, sp.IndexedBase):
+            out.add(e)
+            continue
+        stack.extend(e.args)
+    return out
+
+
+def is_vectorish(expr):
+    """Whether ``expr`` may stand for a vector or matrix (so factor order matters)."""
+    if isinstance(expr, (Transpose, Hadamard, MatMul, Shaped, MatrixLiteral)):
+        return True
+    if expr.has(Transpose, Hadamard, MatMul, Shaped, MatrixLiteral):
+        return True
+    return bool(bare_bases(expr))
+
+
+def product(factors):
+    """The product of ``factors``: ordered (MatMul) if any may be a vector."""
+    factors = [f for f in factors if f != 1] or [sp.S.One]
+    if len(factors) == 1:
+        return factors[0]
+    if any(is_vectorish(f) for f in factors):
+        flat = []
+        for f in factors:
+            flat.extend(f.args if isinstance(f, MatMul) else [f])
+        return MatMul(*flat)
+    return sp.Mul(*factors)
+
+
+__all__ = [
+    "AUTO",
+    "Increment",
+    "LayerActivation",
+    "MatrixLiteral",
+    "Partial",
+    "bare_bases",
+    "index_symbol",
+    "is_index_symbol",
+    "is_vectorish",
+    "product",
+]

@@ -1,0 +1,225 @@
+"""Checking a hand derivation against a --graph file instead of a layered network.
+
+``GraphModel`` stands where the checker expects a network: the graph, its
+activations and parameters, no layers.  ``GraphContext`` reads names as the
+file spells them, written the way a student would: ``z1``, ``z_1``,
+``z_{1}``, ``h_{2}``, a longer name such as ``hidden`` or ``\\mathrm{hidden}``,
+``\\delta_{z_2}`` (or ASCII ``delta_z2``) for ∂C/∂z2, the cost by the file's
+name or as C, J or L, ``\\hat{y}`` for a prediction named y.  A name the file
+does not have is *unknown* (never a free variable that would make a correct
+line look wrong), except in a line that names nothing of the graph at all
+(σ'(x) = σ(x)(1 − σ(x)) where the graph has no x), which is an identity.
+"""
+import re
+
+import sympy as sp
+
+from derive.model.symbols import COST, DirectPartial, Partial
+from derive.check.limits import Unsupported
+from derive.check.read.names import Context
+
+COST_LETTERS = ("C", "J", "L")
+_FONT = r"\\(?:mathrm|operatorname\*?|mathit|text|textrm|mathsf)\s*\{\s*%s\s*\}"
+
+
+class GraphModel:
+    """A --graph file in the place of a layered network: what the checker asks of one."""
+
+    widths = None  # no layers: messages and the printer say "graph"
+    L = 0
+    bias = True
+
+    def __init__(self, graph):
+        self.graph = graph
+        self.activations = sorted({n.activation.name for n in graph.nodes
+                                   if n.activation is not None})
+        self.cost_name = "graph"
+        self.n_params = len(graph.params)
+        self.source = getattr(graph, "source", None)
+        self.names = {str(n.symbol): n.symbol for n in graph.nodes if n.role != "cost"}
+        self.cost_written = getattr(graph, "cost_name", "C")
+
+    def is_word(self, word):
+        """Whether an ASCII word is math here: a name of the file, or d/partial of one
+        (dloss, partialw1), or delta_ of one."""
+        known = set(self.names) | {self.cost_written}
+        for prefix in ("", "d", "partial", "delta_"):
+            if word.startswith(prefix) and word[len(prefix):] in known:
+                return True
+        return False
+
+    def describe(self):
+        return {"graph": self.source, "cost": self.cost_written,
+                "params": [str(n.symbol) for n in self.graph.params]}
+
+    def activation(self, layer):
+        raise Unsupported("no_such_layer_activation")
+
+
+class GraphContext(Context):
+    """Names of a hand derivation resolved against a ``GraphModel``."""
+
+    def __init__(self, model, notation, free=(), functions=None):
+        super().__init__(model, notation, free=free, functions=functions)
+        self.model = model
+        names = model.names
+        # single letters that begin a name with a subscript: z for z1, h for h_2
+        self._stems = {n[0] for n in names if re.fullmatch(r"[A-Za-z]_?[A-Za-z0-9]+", n)}
+        every = list(names) + [model.cost_written]
+        self._long = sorted({n for n in every if len(n) > 1}, key=len, reverse=True)
+
+    # -- reading the text ---------------------------------------------------------
+
+    def prepare(self, text, language):
+        """Names of several characters marked as one token (\\gname{…}) in LaTeX."""
+        if language != "latex" or not self._long:
+            return text
+        spans = []
+        taken = [False] * len(text.s)
+        for name in self._long:
+            word = re.escape(name)
+            pattern = re.compile(_FONT % word + r"|(?<![\\A-Za-z0-9_{])" + word + r"(?![A-Za-z0-9_])")
+            for m in pattern.finditer(text.s):
+                if any(taken[m.start():m.end()]):
+                    continue
+                for k in range(m.start(), m.end()):
+                    taken[k] = True
+                spans.append((m.start(), m.end(), f"\\gname{{{name}}} "))
+        return text.replace_spans(spans)
+
+    def head(self, written, default):
+        from derive.check.read.build import Head
+
+        names = self.model.names
+        if written in names:
+            return Head("g", written)
+        if written in COST_LETTERS or written == self.model.cost_written:
+            return Head("g", written)
+        if written in ("d", "e") or len(written) > 1:
+            return default  # d of dC/dw, Euler's e, ASCII words handled as usual
+        if written in self._stems:
+            return Head("g", written)
+        return default
+
+    # -- names ----------------------------------------------------------------------
+
+    def resolve(self, head, scripts, builder):
+        kind = head.kind
+        if kind == "g" or kind in ("q", "sym") and not (kind == "q" and head.name in ("delta", "out")):
+            return self._name(head.name, scripts)
+        if kind == "q" and head.name == "delta":
+            return self._delta(scripts)
+        if kind == "q" and head.name == "out":
+            y = self.model.names.get("y") or self.model.names.get("yhat")
+            node = self.model.graph.by_symbol.get(y) if y is not None else None
+            if node is None or node.role == "target":
+                raise Unsupported("hat")
+            self.note("output_alias", written="ŷ")
+            self.seen.add("graph")
+            return y
+        return super().resolve(head, scripts, builder)
+
+    def _name(self, written, scripts):
+        subs = [s[1] for s in scripts if s[0] == "sub"]
+        sups = [s[1] for s in scripts if s[0] == "sup"]
+        if any(s[0] == "prime" for s in scripts):
+            raise Unsupported("prime_of_expression")
+        if len(subs) > 1:
+            raise Unsupported("double_subscript")
+        # every quantity of a graph is a number, so a transpose (^T) changes nothing
+        return self._powers(self._lookup(written, subs[0] if subs else []), sups)
+
+    def _lookup(self, written, sub):
+        names = self.model.names
+        tail = "".join(t for t in sub if t != "_")
+        candidates = [written + tail, written + "_" + tail, written + "".join(sub)] if sub else [written]
+        for c in candidates:
+            if c in names:
+                self.seen.add("graph")
+                return names[c]
+        if not sub and (written in COST_LETTERS or written == self.model.cost_written):
+            self.seen.add("graph")
+            return COST
+        shown = written + ("_" + "".join(sub) if sub else "")
+        if "letters" in self.free and len(written) == 1 and (not sub or tail.isalnum()):
+            return sp.Symbol(written + ("_" + tail if sub else ""))
+        raise Unsupported("unknown_name", name=shown)
+
+    def _delta(self, scripts):
+        """δ_{z2}: the error term ∂C/∂z2 of the quantity named in the subscript."""
+        subs = [s[1] for s in scripts if s[0] == "sub"]
+        sups = [s[1] for s in scripts if s[0] == "sup"]
+        if len(subs) != 1:
+            raise Unsupported("graph_delta")
+        name = "".join(t for t in subs[0] if t not in ("{", "}"))
+        for c in (name, name.replace("_", "")):
+            node = self.model.graph.by_symbol.get(self.model.names.get(c))
+            if node is not None and node.delta is not None:
+                self.seen.add("graph")
+                return self._powers(node.delta, sups)
+        raise Unsupported("graph_delta", name=name)
+
+    def _shaped(self, expr, toks):
+        """(∂h2/∂h1)_r: the derivative along the edge alone, r held fixed, as derive
+        writes it for a skip connection."""
+        if type(expr) is not Partial:
+            raise Unsupported("subscript_on_group")
+        g = self.model.graph
+        node, den = g.by_symbol.get(expr.num), g.by_symbol.get(expr.den)
+        if node is None or den is None or den not in node.parents:
+            raise Unsupported("subscript_on_group")
+        held = []
+        for t in (t for t in "".join(tok for tok in toks if tok not in "{}").split(",") if t):
+            found = next((self.model.names[c] for c in (t, t.replace("_", ""))
+                          if c in self.model.names), None)
+            if found is None or g.by_symbol[found] not in node.parents or found == expr.den:
+                raise Unsupported("subscript_on_group")
+            held.append(found)
+        return DirectPartial(expr.num, expr.den, held)
+
+    # -- what layered networks have and graphs do not ---------------------------------
+
+    def _generic_function(self, name, primes, arg):
+        if name in self.functions:
+            var, body = self.functions[name]
+            out = sp.diff(body, var) if primes else body
+            return out.xreplace({var: arg})
+        raise Unsupported("unknown_function", name=name)
+
+    def partial(self, num, den):
+        return Partial(num, den)
+
+    def nabla(self, sub, operand):
+        raise Unsupported("nabla")
+
+    def layerless(self, kind, idx=()):
+        raise Unsupported("unknown_name", name=kind)
+
+
+def along_edges(graph, expr):
+    """``expr`` with each ∂num/∂den whose den also reaches num another way read as
+    the derivative along the edge den → num alone (num's other inputs held fixed)."""
+    swap = {}
+    for p in expr.atoms(Partial):
+        if isinstance(p, DirectPartial):
+            continue
+        node, den = graph.by_symbol.get(p.num), graph.by_symbol.get(p.den)
+        if node is None or den is None or den not in node.parents:
+            continue
+        others = [q for q in node.parents if q is not den]
+        if any(reaches(den, q) for q in others):
+            swap[p] = DirectPartial(p.num, p.den, [q.symbol for q in others])
+    return expr.xreplace(swap) if swap else expr
+
+
+def reaches(a, b):
+    """Whether node ``a`` is ``b`` or an ancestor of it (in any graph, layered too)."""
+    stack, seen = [b], set()
+    while stack:
+        n = stack.pop()
+        if n is a:
+            return True
+        if id(n) not in seen:
+            seen.add(id(n))
+            stack.extend(n.parents)
+    return False

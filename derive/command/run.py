@@ -1,0 +1,116 @@
+"""What the `derive` command does, as a library function.
+
+``derive.command.cli`` only declares typed options and passes them here; this module
+decides which job runs (derivation, worked example, check, handout) and
+where the result goes.  Every user error is a DeriveError.
+"""
+from derive.documents.api import build_from_options
+from derive.errors import OutputError
+
+SUFFIXES = {".tex": "latex", ".md": "markdown", ".json": "json"}
+
+
+def output_format(fmt, output):
+    """The format: --format if given, else the output file's suffix, else LaTeX."""
+    if output is None or output == "-":
+        return fmt or "latex"
+    suffix = "." + output.rsplit(".", 1)[-1].lower() if "." in output else ""
+    from_suffix = SUFFIXES.get(suffix)
+    if fmt is None:
+        if from_suffix is None:
+            raise OutputError(f"cannot tell the format from {output!r}; use a .tex, .md or "
+                              f".json suffix, or pass --format")
+        return from_suffix
+    if from_suffix is not None and from_suffix != fmt:
+        raise OutputError(f"--format {fmt} does not match the suffix of {output!r}")
+    return fmt
+
+
+def emit(text, output, force, echo):
+    """Send ``text`` to stdout (via ``echo``) or atomically to ``output``."""
+    from derive.render.fileio import write_atomic
+
+    if output is None or output == "-":
+        echo(text)
+    else:
+        write_atomic(output, text, force=force)
+
+
+def run_derivation(*, fmt, output, force, echo, warn=None, **options):
+    """The main job: derive, render, write.  Returns the exit status."""
+    fmt = output_format(fmt, output)
+    derivation = build_from_options(**options)
+    for line in derivation.warnings:
+        if warn is not None:
+            warn(line if "warning:" in line else f"warning: {line}")
+    from derive.render.formats import render
+
+    emit(render(derivation, fmt, template_dir=_template_dir(options.get("template_dir"))),
+         output, force, echo)
+    return 0
+
+
+def _template_dir(path):
+    from derive.documents.handout import check_template_dir
+
+    return check_template_dir(path)
+
+
+CHECK_SUFFIXES = {".tex": "marked", ".pdf": "marked-pdf", ".json": "json", ".txt": "text"}
+
+
+def run_check(*, check_path, strict, fmt, output, force, echo, layers, activation, cost,
+              no_bias, notation, graph=None, warn=None, **_):
+    """--check: the report on stdout (text, or JSON with --format json); with -o, the
+    marked-up derivation (.tex, .pdf) or the report (.json, .txt).  The exit status
+    is the verdict: 0 all decided steps correct, 1 a step wrong, 2 unreadable input.
+    The derivation is checked against a --layers network or a --graph file."""
+    from derive.check import check_file
+    from derive.errors import SpecError
+    from derive.model.network import Network
+
+    if fmt not in (None, "json", "latex"):
+        raise OutputError(f"--check writes a text or JSON report, not {fmt}")
+    if graph is not None:
+        from derive.model.graphspec import load_graph
+
+        if layers is not None:
+            raise SpecError("--graph and --layers describe the network twice; give one of them")
+        network, warnings = load_graph(graph)
+        for line in warnings:
+            if warn is not None:
+                warn(line if "warning:" in line else f"warning: {line}")
+    else:
+        network = Network(layers or "1-1-1", activation, cost, not no_bias)
+    report = check_file(check_path, network, notation, strict=strict)
+    text = report.to_json() if fmt == "json" else report.render_text()
+    if output is None or output == "-":
+        echo(text if text.endswith("\n") else text + "\n")
+    else:
+        suffix = "." + output.rsplit(".", 1)[-1].lower() if "." in output else ""
+        kind = CHECK_SUFFIXES.get(suffix)
+        if kind is None:
+            raise OutputError(f"--check -o takes a .tex or .pdf (the marked derivation) or a "
+                              f".json or .txt (the report), not {output!r}")
+        if kind == "marked-pdf":
+            from derive.render.pdf import build_pdf
+
+            build_pdf(report.render_marked_tex(), output, force=force)
+        else:
+            body = {"marked": report.render_marked_tex, "json": report.to_json,
+                    "text": report.render_text}[kind]()
+            emit(body, output, force, echo)
+        echo(report.render_text() if kind != "text" else "")
+    return report.exit_code(strict)
+
+
+def run(**options):
+    """Dispatch on the options given; returns the exit status."""
+    from derive.documents.jobs import run_document, user_template_errors, wants_document
+
+    with user_template_errors(options.get("template_dir")):
+        if options.get("check_path") is not None:
+            return run_check(**options)
+        if wants_document(options):  # handouts, exercise sheets, PDFs
+            return run_document(**options)
+        return run_derivation(**options)

@@ -1,0 +1,230 @@
+"""The engine: backpropagation written out as steps.
+
+``expand(graph, node, stop)`` derives ∂C/∂node.  It lists the paths from the
+node up to the cost (or up to the first node at which ``stop`` says a named δ
+is already known), writes the chain rule as one product per path, and then
+resolves one factor per step, each with the rule that justifies it.  Only the
+small local definitions are differentiated (``Node.local``); the composed cost
+never is, and every δ is derived once and then reused by name.
+"""
+import sympy as sp
+
+from derive.model import functions as F
+from derive.engine import rules as R
+from derive.model.symbols import COST, DirectPartial, Factors, Partial, Terms, factors_of, plain, product, total
+
+MAX_PATHS = 4096
+
+
+class TooManyPaths(Exception):
+    pass
+
+
+def paths_up(node, stop):
+    """All paths node → … → anchor, listed anchor first, where an anchor is the
+    cost or a node for which ``stop(node)`` holds."""
+    out = []
+
+    def walk(n, trail):
+        if n.role == "cost" or (n is not node and stop(n)):
+            out.append([n] + trail)
+            if len(out) > MAX_PATHS:
+                raise TooManyPaths(node)
+            return
+        for c in n.children:
+            walk(c, [n] + trail)
+
+    walk(node, [])
+    return out
+
+
+def edge_rule(child, parent, value):
+    factor = Partial(child.symbol, parent.symbol)
+    if child.role == "cost":
+        return R.CostDerivative(factor=factor, value=value, cost=child.cost_spec.name if child.cost_spec else None)
+    if child.role == "a" and parent.role == "z":
+        if child.activation is not None and child.activation.name == "softmax":
+            return R.SoftmaxJacobian(factor=factor, value=value)
+        return R.ActivationDerivative(factor=factor, value=value,
+                                      activation=child.activation.name if child.activation else None)
+    if child.role == "z" and parent.role in ("a", "input"):
+        return R.WeightedInputByActivation(factor=factor, value=value)
+    if child.role == "z" and parent.role == "param" and parent.key and parent.key[0] == "w":
+        return R.WeightedInputByWeight(factor=factor, value=value)
+    if child.role == "z" and parent.role == "param":
+        return R.WeightedInputByBias(factor=factor, value=value)
+    if child.role == "var" and child.activation is not None:
+        # a user-written graph node whose whole definition is f(parent) for a known f
+        if child.activation.name == "softmax":
+            return R.SoftmaxJacobian(factor=factor, value=value)
+        return R.ActivationDerivative(factor=factor, value=value, activation=child.activation.name)
+    return R.LocalDerivative(factor=factor, value=value, definition=child.expr)
+
+
+def _tidy(expr):
+    """Flatten products of products and drop factors of one."""
+    if isinstance(expr, Terms):
+        return total(*[_tidy(t) for t in expr.args])
+    if isinstance(expr, Factors):
+        fs = [_tidy(f) for f in expr.args]
+        if any(f == 0 for f in fs):
+            return sp.S.Zero
+        return product(*fs)
+    return expr
+
+
+def _in_order(expr, cls):
+    """Atoms of type ``cls`` in the order they are printed."""
+    seen = []
+
+    def walk(e):
+        if isinstance(e, cls):
+            if e not in seen:
+                seen.append(e)
+            return
+        for a in e.args:
+            walk(a)
+
+    walk(expr)
+    return seen
+
+
+class Engine:
+    """Derivations over one graph; each δ and each local derivative once."""
+
+    def __init__(self, graph):
+        self.graph = graph
+        self.cost = graph.cost
+        self._activation_of = {}
+        self._reach = {}
+        for n in graph.nodes:
+            if n.role in ("a", "var") and n.activation is not None and len(n.parents) == 1:
+                self._activation_of[n.parents[0].symbol] = n
+
+    def expand(self, node, stop=lambda n: False):
+        """∂C/∂node as a chain of steps, anchored at the cost or at named δ."""
+        g = self.graph
+        lhs = Partial(COST, node.symbol)
+        try:
+            paths = paths_up(node, stop)
+        except TooManyPaths:
+            return R.Derived(lhs, [R.Step(lhs, R.DontKnow(
+                reason=f"more than {MAX_PATHS} paths lead from this quantity to the cost"))])
+        if not paths:
+            return R.Derived(lhs, [R.Step(sp.S.Zero, R.ChainRule(paths=0))])
+        terms = []
+        for path in paths:
+            head = [] if path[0].role == "cost" else [Partial(COST, path[0].symbol)]
+            chain = [self._edge(path[i], path[i + 1]) for i in range(len(path) - 1)]
+            terms.append(product(*(head + chain)) if head + chain else sp.S.One)
+        expr = total(*terms)
+        steps = [R.Step(expr, R.ChainRule(paths=len(paths)))]
+
+        named = [(Partial(COST, p[0].symbol), p[0].delta) for p in paths if p[0].role != "cost"]
+        named = list(dict.fromkeys(named))
+        if named:
+            expr = _tidy(expr.xreplace(dict(named)))
+            steps.append(R.Step(expr, R.NamedDelta(pairs=named)))
+
+        for factor in _in_order(expr, Partial):
+            child, parent = g.node(factor.num), g.node(factor.den)
+            value = child.local(parent)
+            expr = _tidy(expr.xreplace({factor: value}))
+            rule = edge_rule(child, parent, value)
+            rule.factor = factor
+            steps.append(R.Step(expr, rule))
+
+        for call in _in_order(expr, sp.Function):
+            if not isinstance(call, (F.sigmoid_prime, F.tanh_prime)):
+                continue
+            a_node = self._activation_of.get(call.args[0])
+            act = a_node.activation if a_node is not None else None
+            if act is None or act.identity is None:
+                continue
+            value = act.identity(call.args[0], a_node.symbol)
+            expr = _tidy(expr.xreplace({call: value}))
+            steps.append(R.Step(expr, R.ActivationIdentity(factor=call, value=value,
+                                                           activation=act.name)))
+
+        if node.role == "z" and any(p[0].role == "cost" for p in paths):
+            steps += self._pairing_steps(node, expr)
+        return R.Derived(lhs, steps)
+
+    def _edge(self, child, parent):
+        """The factor for one edge: ∂child/∂parent, or, where parent also reaches
+        child through other quantities (a skip connection), the direct
+        derivative with those quantities held fixed."""
+        if len(parent.children) == 1:  # the common case: nothing else to go through
+            return Partial(child.symbol, parent.symbol)
+        held = [q for q in child.parents if q is not parent and self._reaches(parent, q)]
+        if not held:
+            return Partial(child.symbol, parent.symbol)
+        return DirectPartial(child.symbol, parent.symbol, [q.symbol for q in held])
+
+    def _reaches(self, a, b):
+        """Whether a path leads from node a up to node b."""
+        key = (a, b)
+        if key not in self._reach:
+            pos = self.graph._pos
+            seen, stack, found = set(), [a], False
+            while stack and not found:
+                n = stack.pop()
+                for c in n.children:
+                    if c is b:
+                        found = True
+                        break
+                    if c not in seen and pos[c] < pos[b]:  # nodes are in topological order
+                        seen.add(c)
+                        stack.append(c)
+            self._reach[key] = found
+        return self._reach[key]
+
+    def _pairing_steps(self, node, expr):
+        """Where cost and output activation are made for each other, show δ^L
+        collapsing to a − y step by step: multiply out, collect, and (softmax)
+        use Σ y = 1."""
+        cost = self.cost.cost_spec
+        # the unit's own output: the 'a' node with the same unit index as z
+        own = next((c for c in node.children if c.role == "a"
+                    and c.symbol.indices == node.symbol.indices), None)
+        if cost is None or own is None or own.activation is None:
+            return []
+        if cost.simplifies_with != own.activation.name:
+            return []
+        parts = []
+        for t in (expr.args if isinstance(expr, Terms) else [expr]):
+            fs = factors_of(t)
+            sums = [f for f in fs if isinstance(f, Terms)]
+            if not sums:
+                parts.append(sp.factor(sp.cancel(plain(t))))
+                continue
+            rest = sp.Mul(*[plain(f) for f in fs if f is not sums[0]])
+            parts += [sp.factor(sp.cancel(plain(u) * rest)) for u in sums[0].args]
+        expr = total(*parts)
+        steps = [R.Step(expr, R.Distribute())]
+        collected = sp.collect(sp.expand(plain(expr)), own.symbol)
+        steps.append(R.Step(collected, R.CollectTerms()))
+        targets = [n.symbol for n in self.graph.nodes if n.role == "target"]
+        target_sum = sp.Add(*targets)
+        if len(targets) > 1 and collected.has(target_sum):
+            steps.append(R.Step(collected.xreplace({target_sum: sp.S.One}), R.TargetSumsToOne()))
+        return steps
+
+    # -- the three families of derivations a document shows ---------------
+
+    def delta(self, node):
+        """δ of ``node``, anchored at the next named δ (the recurrence)."""
+        return self.expand(node, stop=lambda n: n.delta is not None)
+
+    def gradient(self, param, depth=None):
+        """∂C/∂param expanded from the cost down, or, with ``depth``, from the
+        named δ at most ``depth`` layers above."""
+        if depth is None:
+            return self.expand(param)
+        return self.expand(param, stop=lambda n: n.delta is not None
+                           and n.layer is not None and param.layer is not None
+                           and param.layer < n.layer <= param.layer + depth)
+
+    def restated(self, param):
+        """∂C/∂param with the δ of its own unit."""
+        return self.expand(param, stop=lambda n: n.delta is not None)

@@ -1,0 +1,71 @@
+"""Notation presets.  Notation changes how quantities print and what the
+parameters' ASCII keys are called; it never changes the mathematics.
+
+Names are plain words in sympy's symbol-naming convention ('theta', 'yhat');
+the printer turns them into LaTeX.
+"""
+from dataclasses import dataclass
+
+from derive.errors import SpecError
+
+
+@dataclass(frozen=True)
+class Notation:
+    name: str
+    names: dict  # kind -> symbol name
+    keys: dict  # parameter kind -> ASCII key stem
+    offsets: dict  # kind -> added to the internal layer (input = 0) for display
+    parens: bool  # layer superscripts in parentheses, so they never read as powers
+    input_as_activation: bool = False  # the input prints as a^0 rather than x
+    output_alias: str = None  # the network output prints as this name
+
+    def display_layer(self, kind, layer):
+        return layer + self.offsets.get(kind, 0)
+
+    def key(self, kind, layer):
+        """The ASCII key of the parameter ``kind`` ('w' or 'b') into internal ``layer``."""
+        return f"{self.keys[kind]}{self.display_layer(kind, layer)}"
+
+    @property
+    def cost_name(self):
+        return self.names["C"]
+
+    @property
+    def target_name(self):
+        return self.names["y"]
+
+
+_PLAIN = {"a": "a", "z": "z", "delta": "delta", "b": "b", "x": "x", "y": "y", "C": "C"}
+
+PRESETS = {
+    "nielsen": Notation(
+        "nielsen",
+        names={**_PLAIN, "w": "w"},
+        keys={"w": "w", "b": "b"},
+        offsets={"a": 1, "z": 1, "delta": 1, "w": 1, "b": 1, "x": 1},
+        parens=True,
+    ),
+    "ng": Notation(
+        "ng",
+        names={**_PLAIN, "w": "theta", "C": "J"},
+        keys={"w": "theta", "b": "b"},
+        offsets={"a": 1, "z": 1, "delta": 1, "w": 0, "b": 0, "x": 1},
+        parens=True,
+        output_alias="yhat",
+    ),
+    "matrix": Notation(
+        "matrix",
+        names={**_PLAIN, "w": "W", "y": "t"},
+        keys={"w": "W", "b": "b"},
+        offsets={},
+        parens=False,
+        input_as_activation=True,
+    ),
+}
+
+
+def get_notation(name):
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise SpecError(f"unknown notation {name!r}; choose one of {', '.join(PRESETS)}") from None
