@@ -13,7 +13,7 @@ from derive.check.read.parse import ParseFailure, parse_side
 from derive.check.read.text import Source
 from derive.model.network import Network
 from derive.model.notation import get_notation
-from derive.model.symbols import COST, ETA, IndexSum, Partial, Transpose, base, quantity
+from derive.model.symbols import COST, ETA, IndexSum, Partial, Transposed, base, quantity
 
 
 def read(text, layers="1-1-1", notation="nielsen", language="latex", **net):
@@ -89,7 +89,7 @@ def test_functions():
 
 def test_products_keep_their_order_where_vectors_are_involved():
     e = read(r"\delta^l (a^{l-1})^T", "2-3-2")
-    assert type(e).__name__ == "MatMul" and isinstance(e.args[1], Transpose)
+    assert type(e).__name__ == "MatrixProduct" and isinstance(e.args[1], Transposed)
     s = read(r"\sum_k w^l_{jk} a^{l-1}_k", "2-3-2")
     assert isinstance(s, IndexSum)
 

@@ -12,7 +12,7 @@ from derive.engine.chain import Engine
 from derive.model.network import Network
 from derive.model.notation import get_notation
 from derive.render.printing import tex
-from derive.model.symbols import Factors, Transpose, base, quantity
+from derive.model.symbols import Factors, Transposed, base, quantity
 
 # -- seed 000 style: a Q&A post, $$…$$ and align*, \newcommand\d, f(x) as the output ----------
 
@@ -152,7 +152,7 @@ def test_matrix_form_mistakes():
     v = one(r, 3)  # δ² a¹: 2×1 times 4×1
     assert (v.code, v.params["left"], v.params["right"], v.diagnosis) == ("shape", (2, 1), (4, 1), "transpose")
     v = one(r, 4)  # W² δ² for (W²)ᵀ δ²
-    assert (v.code, v.diagnosis, v.params["should"]) == ("shape", "transpose", Transpose(base("w", 2)))
+    assert (v.code, v.diagnosis, v.params["should"]) == ("shape", "transpose", Transposed(base("w", 2)))
     v = one(r, 5)  # annotated 4×2, is 2×4
     assert (v.code, v.params["op"], v.params["left"], v.params["right"]) == ("shape", "annotation", (2, 4), (4, 2))
     v = one(r, 6)  # δ³ in a network with two weight layers

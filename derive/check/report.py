@@ -157,6 +157,29 @@ class Report:
         return _render("check_report.txt.j2", report=self, rows=rows, counts=self.counts(),
                        expected=self.expected_tex, **self._context("text"))
 
+    def render_markdown(self):
+        """The report as a Markdown table, math in $…$ (what Jupyter shows)."""
+        return self._render_rows("check_report.md.j2")
+
+    def render_html(self):
+        return self._render_rows("check_report.html.j2")
+
+    def _render_rows(self, name):
+        rows = list(zip(self.verdicts, self.messages("text")))
+        return _render(name, report=self, rows=rows, counts=self.counts(),
+                       expected=self.expected_tex, **self._context("text"))
+
+    def _repr_markdown_(self):
+        return self.render_markdown()
+
+    def _repr_html_(self):
+        return self.render_html()
+
+    def __repr__(self):
+        c = self.counts()
+        return (f"<Report {self.name}: {c['correct']} correct, {c['wrong']} wrong, "
+                f"{c['unknown']} unknown, {c['unparsed']} unparsed>")
+
     def render_marked_tex(self):
         rows = list(zip(self.verdicts, self.messages("tex")))
         return _render("check_marked.tex.j2", report=self, rows=rows, counts=self.counts(),

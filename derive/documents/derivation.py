@@ -16,7 +16,7 @@ from derive.engine.activation_steps import derivative_derivation
 from derive.engine.chain import Engine
 from derive.errors import SizeLimitError
 from derive.engine.equations import Equation
-from derive.model.symbols import (COST, Factors, Hadamard, IndexSum, MatMul, Partial, Terms, Transpose,
+from derive.model.symbols import (COST, Factors, Hadamard, IndexSum, MatrixProduct, Partial, Terms, Transposed,
                       base, quantity)
 
 FULL_EXPANSION_LAYERS = 4  # deeper networks expand each gradient down from the δ above it
@@ -100,6 +100,19 @@ class Derivation:
 
         return to_dict(self)
 
+    def check(self, text, kind="md", strict=False):
+        """A check ``Report`` on the hand derivation ``text`` ('md', 'tex' or 'txt'),
+        against this derivation's network or graph; in Jupyter it displays itself."""
+        from derive.check import check_text
+
+        target = self.graph if self.mode == "graph" else self.network
+        return check_text(text, target, self.notation, kind=kind, strict=strict)
+
+    def __repr__(self):
+        # The dataclass repr would print every sympy object; this says what it is.
+        spec = ", ".join(f"{k}={v!r}" for k, v in self.describe().items())
+        return f"<Derivation {self.mode}: {spec}>"
+
     def _repr_latex_(self):
         return self.render("latex")
 
@@ -163,7 +176,7 @@ def _output_delta(network):
     if cost.simplifies_with == act.name:
         return Terms(a, -y)
     if act.name == "softmax":
-        return MatMul(Transpose(Partial(a, z)), cost.derivative(a, y))
+        return MatrixProduct(Transposed(Partial(a, z)), cost.derivative(a, y))
     if network.is_chain:
         return Factors(cost.derivative(a, y), act.derivative(z))
     return Hadamard(cost.derivative(a, y), act.derivative(z))

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.model.symbols import (COST, Factors, Hadamard, MatMul, Partial, Shaped, Transpose, base, quantity)
+from derive.model.symbols import (COST, Factors, Hadamard, MatrixProduct, Partial, Shaped, Transposed, base, quantity)
 
 J, K = sp.symbols("j k", integer=True)
 
@@ -37,13 +37,13 @@ def general(network=None):
     a_L, z_L = base("a", "L"), base("z", "L")
     if network is not None and network.activations[-1] == "softmax":
         # softmax mixes its units: the Jacobian replaces the element-wise product
-        bp1 = MatMul(Transpose(Partial(a_L, z_L)), Partial(COST, a_L))
+        bp1 = MatrixProduct(Transposed(Partial(a_L, z_L)), Partial(COST, a_L))
     else:
         bp1 = Hadamard(Partial(COST, a_L), prime(z_L))
     eqs = [
         Equation("BP1", base("delta", "L"), bp1),
         Equation("BP2", base("delta", "l"),
-                 Hadamard(MatMul(Transpose(base("w", "l+1")), base("delta", "l+1")),
+                 Hadamard(MatrixProduct(Transposed(base("w", "l+1")), base("delta", "l+1")),
                           prime(base("z", "l")))),
         Equation("BP3", Partial(COST, quantity("b", "l", J)), dl("l", J)),
         Equation("BP4", Partial(COST, quantity("w", "l", J, K)),
@@ -79,13 +79,13 @@ def for_network(network, output_delta):
     eqs = [Equation("BP1", base("delta", L), output_delta, L)]
     for layer in range(L - 1, 0, -1):
         eqs.append(Equation("BP2", base("delta", layer),
-                            Hadamard(MatMul(Transpose(base("w", layer + 1)), base("delta", layer + 1)),
+                            Hadamard(MatrixProduct(Transposed(base("w", layer + 1)), base("delta", layer + 1)),
                                      _prime(network, layer, base("z", layer))), layer))
     for layer in range(L, 0, -1):
         if network.bias:
             eqs.append(Equation("BP3", Partial(COST, base("b", layer)), base("delta", layer), layer))
         eqs.append(Equation("BP4", Partial(COST, base("w", layer)),
-                            MatMul(base("delta", layer), Transpose(_prev_vector(layer))), layer))
+                            MatrixProduct(base("delta", layer), Transposed(_prev_vector(layer))), layer))
     return eqs
 
 
@@ -96,7 +96,7 @@ def vectorised(network, output_delta):
     out = []
     for layer in range(1, L + 1):
         n, m = w[layer], w[layer - 1]
-        rhs = MatMul(Shaped(base("w", layer), n, m), Shaped(_prev_vector(layer), m, 1))
+        rhs = MatrixProduct(Shaped(base("w", layer), n, m), Shaped(_prev_vector(layer), m, 1))
         if network.bias:
             rhs = sp.Add(rhs, Shaped(base("b", layer), n, 1), evaluate=False)
         out.append(Equation("forward", Shaped(base("z", layer), n, 1), rhs, layer))
@@ -104,13 +104,13 @@ def vectorised(network, output_delta):
     for layer in range(L - 1, 0, -1):
         n, nn = w[layer], w[layer + 1]
         out.append(Equation("BP2", Shaped(base("delta", layer), n, 1), Hadamard(
-            MatMul(Shaped(Transpose(base("w", layer + 1)), n, nn), Shaped(base("delta", layer + 1), nn, 1)),
+            MatrixProduct(Shaped(Transposed(base("w", layer + 1)), n, nn), Shaped(base("delta", layer + 1), nn, 1)),
             Shaped(_prime(network, layer, base("z", layer)), n, 1)), layer))
     for layer in range(L, 0, -1):
         n, m = w[layer], w[layer - 1]
         out.append(Equation("BP4", Shaped(Partial(COST, base("w", layer)), n, m),
-                            MatMul(Shaped(base("delta", layer), n, 1),
-                                   Shaped(Transpose(_prev_vector(layer)), 1, m)), layer))
+                            MatrixProduct(Shaped(base("delta", layer), n, 1),
+                                   Shaped(Transposed(_prev_vector(layer)), 1, m)), layer))
         if network.bias:
             out.append(Equation("BP3", Shaped(Partial(COST, base("b", layer)), n, 1),
                                 Shaped(base("delta", layer), n, 1), layer))

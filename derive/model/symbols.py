@@ -97,7 +97,7 @@ class Terms(sp.Expr):
         return sp.Expr.__new__(cls, *map(_sym, terms))
 
 
-class Transpose(sp.Expr):
+class Transposed(sp.Expr):
     """(X)^T for the vectorised forms; shape-free on purpose."""
 
     is_commutative = False
@@ -115,7 +115,7 @@ class Hadamard(sp.Expr):
         return sp.Expr.__new__(cls, *args)
 
 
-class MatMul(sp.Expr):
+class MatrixProduct(sp.Expr):
     """X Y as a matrix product of the vectorised forms, in the order given."""
 
     is_commutative = False

@@ -6,7 +6,7 @@ import sympy as sp
 
 from derive.model import functions as F
 from derive.numbers import numeric
-from derive.model.symbols import COST, ETA, Factors, Hadamard, MatMul, Partial, Terms, Transpose, base
+from derive.model.symbols import COST, ETA, Factors, Hadamard, MatrixProduct, Partial, Terms, Transposed, base
 from derive.numbers.worked_lines import Line, column_of, loss_line, matrix_of, neg, param_keys
 
 MAX_SHOWN = 64  # entries of the largest vector or matrix printed
@@ -36,13 +36,13 @@ def forward_vector(w):
     lines, net = [], w.net
     for l in range(1, w.L + 1):
         rows, cols = net.widths[l], net.widths[l - 1]
-        formula = MatMul(base("w", l), w.Avec(l - 1))
+        formula = MatrixProduct(base("w", l), w.Avec(l - 1))
         if net.bias:
             formula = Terms(formula, base("b", l))
         subst = None
         if _small((rows, cols), (cols, 1)):
             prev = w.data["x"] if l == 1 else w.r.a[l - 1]
-            subst = MatMul(matrix_of(w.values.weights(l), w.d), column_of(prev, w.d))
+            subst = MatrixProduct(matrix_of(w.values.weights(l), w.d), column_of(prev, w.d))
             if net.bias:
                 subst = Terms(subst, column_of(w.values.bias(l), w.d))
         lines.append(Line(base("z", l), formula, subst, _vec_or_none(w, w.r.z[l]), "z", l))
@@ -100,7 +100,7 @@ def deltas_vector(w):
         grad = column_of(w.r.dC_da, w.d) if small_out else None
         act = w.act(L)
         if act == "softmax":
-            formula = MatMul(Transpose(Partial(Av, Zv)), Partial(COST, Av))
+            formula = MatrixProduct(Transposed(Partial(Av, Zv)), Partial(COST, Av))
             subst = None
         elif act == "linear":
             formula, subst = Partial(COST, Av), grad
@@ -111,11 +111,11 @@ def deltas_vector(w):
         lines = [Line(base("delta", L), formula, subst, result, "delta", L)]
     for l in range(L - 1, 0, -1):
         act = w.act(l)
-        formula = MatMul(Transpose(base("w", l + 1)), base("delta", l + 1))
+        formula = MatrixProduct(Transposed(base("w", l + 1)), base("delta", l + 1))
         subst = None
         if _small((net.widths[l], net.widths[l + 1])):
             Wt = [list(col) for col in zip(*w.values.weights(l + 1))]
-            subst = MatMul(matrix_of(Wt, w.d), column_of(w.r.delta[l + 1], w.d))
+            subst = MatrixProduct(matrix_of(Wt, w.d), column_of(w.r.delta[l + 1], w.d))
         if act != "linear":
             fp = {"sigmoid": F.sigmoid_prime, "tanh": F.tanh_prime, "relu": F.relu_prime}[act]
             formula = Hadamard(formula, fp(base("z", l)))
@@ -134,8 +134,8 @@ def gradients_vector(w):
             rows, cols = g.shape
             small = _small((rows, cols))
             prev = w.data["x"] if l == 1 else w.r.a[l - 1]
-            subst = (MatMul(column_of(w.r.delta[l], w.d), matrix_of([prev], w.d)) if small else None)
-            lines.append(Line(Partial(COST, base("w", l)), MatMul(D, Transpose(w.Avec(l - 1))), subst,
+            subst = (MatrixProduct(column_of(w.r.delta[l], w.d), matrix_of([prev], w.d)) if small else None)
+            lines.append(Line(Partial(COST, base("w", l)), MatrixProduct(D, Transposed(w.Avec(l - 1))), subst,
                               matrix_of(val, w.d) if small else None, "gradient", l, key=key))
         else:
             lines.append(Line(Partial(COST, base("b", l)), D, None, _vec_or_none(w, val),

@@ -32,7 +32,7 @@ class DeriveLatexPrinter(LatexPrinter):
         self.widths = tuple(widths) if widths else None
 
     _LEVELS = {"Terms": "Add", "IndexSum": "Add", "Factors": "Mul", "Hadamard": "Mul",
-               "MatMul": "Mul"}
+               "MatrixProduct": "Mul"}
 
     def parenthesize(self, item, level, is_neg=False, strict=False):
         name = self._LEVELS.get(type(item).__name__)
@@ -185,7 +185,7 @@ class DeriveLatexPrinter(LatexPrinter):
         i, j = expr.args
         return r"\mathbf{1}_{[%s = %s]}" % (self._print(i), self._print(j))
 
-    def _print_Transpose(self, expr):
+    def _print_Transposed(self, expr):
         return r"\left(%s\right)^{T}" % self._print(expr.args[0])
 
     def _print_Hadamard(self, expr):
@@ -193,7 +193,7 @@ class DeriveLatexPrinter(LatexPrinter):
         return r" \odot ".join(self.parenthesize(a, PRECEDENCE["Mul"] + 1, strict=True)
                                 for a in expr.args)
 
-    def _print_MatMul(self, expr):
+    def _print_MatrixProduct(self, expr):
         return " ".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True) for a in expr.args)
 
     def _print_Shaped(self, expr):

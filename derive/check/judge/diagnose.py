@@ -28,7 +28,7 @@ from derive.model import functions as F
 from derive.model.activations import ACTIVATIONS
 from derive.model.costs import COSTS
 from derive.model.network import Network
-from derive.model.symbols import COST, Partial, Transpose, base, label, plain, quantity
+from derive.model.symbols import COST, Partial, Transposed, base, label, plain, quantity
 from derive.check.limits import StepTimeout, Unsupported
 from derive.check.judge.semantics import DPS, Points, Undefined, compare
 from derive.check.judge.shapes import Missing, ShapeMismatch, shape
@@ -327,12 +327,12 @@ def _mutations(checker, ref, rhs, assign, assigns=None):
             swapped = q.base[q.indices[1], q.indices[0]]
             if fits(_replace_at(rhs, path, swapped)):
                 return "unit_index", {"written": q, "should": swapped}
-    for t in [t for t in sp.preorder_traversal(rhs) if isinstance(t, Transpose)]:
+    for t in [t for t in sp.preorder_traversal(rhs) if isinstance(t, Transposed)]:
         if fits(rhs.xreplace({t: t.args[0]})):
             return "transpose", {"written": t, "should": t.args[0], "missing": False}
     for path, q in spots:
-        if isinstance(q, sp.IndexedBase) and fits(_replace_at(rhs, path, Transpose(q))):
-            return "transpose", {"written": q, "should": Transpose(q), "missing": True}
+        if isinstance(q, sp.IndexedBase) and fits(_replace_at(rhs, path, Transposed(q))):
+            return "transpose", {"written": q, "should": Transposed(q), "missing": True}
     return None
 
 

@@ -21,10 +21,10 @@ from derive.model.symbols import (
     DirectPartial,
     Hadamard,
     IndexSum,
-    MatMul,
+    MatrixProduct,
     Partial,
     Shaped,
-    Transpose,
+    Transposed,
     base,
     label,
     quantity,
@@ -273,7 +273,7 @@ class Instantiator:
             return e  # an edge of a --graph file: numbers only
         if isinstance(e, Partial):
             return self._partial(self._v(e.num, assign), self._v(e.den, assign))
-        if isinstance(e, Transpose):
+        if isinstance(e, Transposed):
             v = self._v(e.args[0], assign)
             return v.T if isinstance(v, sp.MatrixBase) else v
         if isinstance(e, LayerActivation):
@@ -305,7 +305,7 @@ class Instantiator:
             return v
         if isinstance(e, Hadamard):
             return self._hadamard([self._v(a, assign) for a in e.args], e.args)
-        if isinstance(e, MatMul):
+        if isinstance(e, MatrixProduct):
             return self._matmul([self._v(a, assign) for a in e.args], e.args)
         args = [self._v(a, assign) for a in e.args]
         mats = [a for a in args if isinstance(a, sp.MatrixBase)]

@@ -10,7 +10,7 @@ become ``quantity('a', internal_layer, 0)`` with the notation's layer offset;
 symbols, and a quantity without unit index in a wide layer stays an
 ``IndexedBase``: ``shapes`` turns it into a vector or matrix later.
 
-Products that may involve vectors are kept ordered (``MatMul``); everything
+Products that may involve vectors are kept ordered (``MatrixProduct``); everything
 else is ordinary sympy.  What cannot be understood raises ``Unsupported``
 (the step becomes *unknown*); limits raise ``ParseLimit`` (*unparsed*).
 """
@@ -19,7 +19,7 @@ from fractions import Fraction
 import sympy as sp
 from lark import Token, Transformer_NonRecursive
 
-from derive.model.symbols import Hadamard, Iverson, MatMul
+from derive.model.symbols import Hadamard, Iverson, MatrixProduct
 from derive.check.read.forms import Increment, MatrixLiteral, index_symbol, is_vectorish, product
 from derive.check.limits import LIMITS, ParseLimit, Unsupported
 
@@ -303,7 +303,7 @@ class Builder(Transformer_NonRecursive):
 
     def neg(self, c):
         x = self.ex(c[0])
-        return MatMul(sp.S.NegativeOne, x) if isinstance(x, (MatMul, Hadamard)) else -x
+        return MatrixProduct(sp.S.NegativeOne, x) if isinstance(x, (MatrixProduct, Hadamard)) else -x
 
     def pos(self, c):
         return self.ex(c[0])
@@ -479,7 +479,7 @@ def _divide(num, den):
     if is_vectorish(den) and is_vectorish(num):
         return Hadamard(num, inv)  # element by element, as σ(z) = 1/(1 + e^{-z}) is read
     if is_vectorish(num) or is_vectorish(den):
-        return MatMul(num, inv)
+        return MatrixProduct(num, inv)
     return sp.Mul(num, inv)
 
 

@@ -6,7 +6,7 @@ keeps the order of factors wherever one of them may be a vector or matrix.
 """
 import sympy as sp
 
-from derive.model.symbols import Hadamard, MatMul, Partial, Shaped, Transpose
+from derive.model.symbols import Hadamard, MatrixProduct, Partial, Shaped, Transposed
 
 AUTO = sp.Symbol("n_auto", integer=True, positive=True)
 Increment = sp.Function("Delta")
@@ -66,23 +66,23 @@ def bare_bases(expr):
 
 def is_vectorish(expr):
     """Whether ``expr`` may stand for a vector or matrix (so factor order matters)."""
-    if isinstance(expr, (Transpose, Hadamard, MatMul, Shaped, MatrixLiteral)):
+    if isinstance(expr, (Transposed, Hadamard, MatrixProduct, Shaped, MatrixLiteral)):
         return True
-    if expr.has(Transpose, Hadamard, MatMul, Shaped, MatrixLiteral):
+    if expr.has(Transposed, Hadamard, MatrixProduct, Shaped, MatrixLiteral):
         return True
     return bool(bare_bases(expr))
 
 
 def product(factors):
-    """The product of ``factors``: ordered (MatMul) if any may be a vector."""
+    """The product of ``factors``: ordered (MatrixProduct) if any may be a vector."""
     factors = [f for f in factors if f != 1] or [sp.S.One]
     if len(factors) == 1:
         return factors[0]
     if any(is_vectorish(f) for f in factors):
         flat = []
         for f in factors:
-            flat.extend(f.args if isinstance(f, MatMul) else [f])
-        return MatMul(*flat)
+            flat.extend(f.args if isinstance(f, MatrixProduct) else [f])
+        return MatrixProduct(*flat)
     return sp.Mul(*factors)
 
 

@@ -13,7 +13,7 @@ import re
 
 import sympy as sp
 
-from derive.model.symbols import COST, ETA, IndexSum, Partial, Shaped, Transpose, base, quantity
+from derive.model.symbols import COST, ETA, IndexSum, Partial, Shaped, Transposed, base, quantity
 from derive.check.read.forms import AUTO, Increment, index_symbol, product
 from derive.check.read.funcnames import FunctionNames, _network_valued
 from derive.check.limits import LIMITS, ParseLimit, Unsupported
@@ -171,7 +171,7 @@ class Context(FunctionNames):
         else:
             raise Unsupported("stray_operator")
         for _ in range(tops):
-            out = Transpose(out)
+            out = Transposed(out)
         return out
 
     def _powers(self, out, sups):
@@ -364,7 +364,7 @@ class Context(FunctionNames):
             if s[0] == "sup":
                 out = power(out, s[1])
             elif s[0] == "top":
-                out = Transpose(out)
+                out = Transposed(out)
             elif s[0] == "sub":
                 out = self._shaped(out, s[1])
             else:
@@ -399,7 +399,7 @@ class Context(FunctionNames):
 
 def power(base_, exponent):
     """base^exponent with the exponent (and any number it makes) bounded."""
-    if isinstance(base_, Transpose):
+    if isinstance(base_, Transposed):
         raise Unsupported("power_of_matrix")
     if exponent.is_number:
         if not exponent.is_real or abs(exponent) > LIMITS.max_exponent:
