@@ -1,5 +1,50 @@
 """Typed errors: every problem a user can cause is one of these, and the CLI
-turns each into a one-line message with exit status 2."""
+turns each into a one-line message with exit status 2.
+
+A message that names a setting names it the way the caller gave it:
+``option("force")`` is ``force=True`` inside the public Python API (``speaks_python``)
+and ``--force`` everywhere else, in particular on the command line (``speaking_cli``)."""
+import contextlib
+import contextvars
+import functools
+
+_SPEAKS = contextvars.ContextVar("derive_speaks", default=None)  # None, "cli" or "python"
+
+# How Python spells a setting where it is not just the option's name.
+_PYTHON = {"force": "force=True", "random-values": "random_values=True",
+           "gradcheck": "gradcheck=True", "expand": "expand=True"}
+
+
+def option(name):
+    """The setting ``name`` (a command-line option without its dashes) as the caller writes it."""
+    if _SPEAKS.get() == "python":
+        return _PYTHON.get(name, name.replace("-", "_"))
+    return f"--{name}"
+
+
+@contextlib.contextmanager
+def _speaking(who):
+    token = _SPEAKS.set(_SPEAKS.get() or who)  # the outermost caller decides
+    try:
+        yield
+    finally:
+        _SPEAKS.reset(token)
+
+
+def speaking_cli():
+    """Within this block, messages name settings as command-line options."""
+    return _speaking("cli")
+
+
+def speaks_python(func):
+    """Decorate a public API function: its errors name settings as Python arguments,
+    unless the command line called it."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with _speaking("python"):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 class DeriveError(Exception):

@@ -97,9 +97,11 @@ class OneLineErrors(click.Command):
 def cli(**options):
     """Derive backpropagation for a layered network, step by step."""
     from derive.command.run import run
+    from derive.errors import speaking_cli
 
-    return run(echo=lambda text: click.echo(text, nl=False),
-               warn=lambda line: click.echo(line, err=True), **options)
+    with speaking_cli():  # messages name settings as --options
+        return run(echo=lambda text: click.echo(text, nl=False),
+                   warn=lambda line: click.echo(line, err=True), **options)
 
 
 def main(argv=None):

@@ -14,7 +14,7 @@ from derive.engine import equations as EQ
 from derive.engine import indexform as IF
 from derive.engine.activation_steps import derivative_derivation
 from derive.engine.chain import Engine
-from derive.errors import SizeLimitError
+from derive.errors import option, speaks_python, SizeLimitError
 from derive.engine.equations import Equation
 from derive.model.symbols import (COST, Factors, Hadamard, IndexSum, MatrixProduct, Partial, Terms, Transposed,
                       base, quantity)
@@ -80,13 +80,19 @@ class Derivation:
         if self.mode == "graph":
             g = self.graph
             names = lambda role: [str(n.symbol) for n in g.nodes if n.role == role]
-            return {"graph": getattr(g, "source", None), "inputs": names("input"),
+            # No file name: a graph written in Python or as a file gives one document.
+            return {"inputs": names("input"),
                     "params": names("param"), "targets": names("target"),
                     "cost": getattr(g, "cost_name", "C"), "notation": self.notation.name}
         return {**self.network.describe(), "notation": self.notation.name}
 
+    @speaks_python
     def render(self, fmt="latex", standalone=False):
-        """LaTeX, Markdown or JSON; ``standalone`` gives the complete handout."""
+        """``fmt`` "latex" (or "tex"), "markdown" (or "md") or "json"; ``standalone``
+        gives the complete handout."""
+        from derive.render.formats import format_name
+
+        fmt = format_name(fmt)
         if standalone and fmt != "json":
             from derive.documents.handout import render_handout
 
@@ -100,6 +106,7 @@ class Derivation:
 
         return to_dict(self)
 
+    @speaks_python
     def check(self, text, kind="md", strict=False):
         """A check ``Report`` on the hand derivation ``text`` ('md', 'tex' or 'txt'),
         against this derivation's network or graph; in Jupyter it displays itself."""
@@ -196,8 +203,8 @@ def build(network, notation, expand=False):
     if chain or expand:
         if not chain and network.n_params > EXPAND_LIMIT:
             raise SizeLimitError(
-                f"--expand writes out every scalar weight; this network has {network.n_params} "
-                f"parameters, above the limit of {EXPAND_LIMIT}. Use the index form (omit --expand) "
+                f"{option('expand')} writes out every scalar weight; this network has {network.n_params} "
+                f"parameters, above the limit of {EXPAND_LIMIT}. Use the index form (omit {option('expand')}) "
                 f"or a smaller network")
         g = network.graph
         d.graph = g

@@ -12,7 +12,7 @@ import jinja2
 import sympy as sp
 
 from derive.engine.equations import Equation
-from derive.errors import SpecError
+from derive.errors import SpecError, speaks_python
 from derive.model.symbols import ETA, Factors, Terms
 
 # name -> what it is (for messages and --help); order = the default order
@@ -185,9 +185,13 @@ def context(d, sections=None, title=None):
     )
 
 
+@speaks_python
 def render_handout(d, fmt="latex", sections=None, title=None, template_dir=None):
     """The handout for derivation ``d`` as LaTeX (a complete document) or Markdown."""
+    from derive.render.formats import format_name
+
     names = {"latex": "handout.tex.j2", "markdown": "handout.md.j2"}
+    fmt = format_name(fmt)
     if fmt not in names:
         raise SpecError(f"a handout is LaTeX, PDF or Markdown, not {fmt}")
     env = environment(check_template_dir(template_dir))

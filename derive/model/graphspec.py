@@ -96,9 +96,20 @@ def parse_graph(text, source="<graph>"):
     return _Reader(text, source).read()
 
 
-class _Reader:
-    def __init__(self, text, source):
-        self.text, self.source = text, source
+class _Builder:
+    """Forward equations → Graph: the checks that need every equation (names defined
+    once, no cycles, what the cost depends on) and the graph itself.  A --graph file
+    (``_Reader``) and sympy equations from Python (``_EquationsReader``) both come
+    here, so one graph gives one document whichever way it was written.
+
+    ``Declared.token`` / ``Assigned.token`` and the ``refs`` are where each name
+    was written: a lark Token in a file, a ``Place`` in Python."""
+
+    # How a message names the declarations and an earlier place.
+    DECLARE = "params:, input:, target:"
+
+    def __init__(self, source):
+        self.source = source
         self.warnings = []
 
     def error(self, cls, message, where):
@@ -108,23 +119,11 @@ class _Reader:
         line, column = position(where)
         self.warnings.append(f"{self.source}:{line}:{column}: warning: {message}")
 
-    def read(self):
-        self._check_size()
-        tree = parse_statements(self.text if self.text.endswith("\n") else self.text + "\n",
-                                self.source)
-        declared, assigned = self._collect(tree)
-        if not assigned:
-            raise GraphSpecError("there are no assignments; write the forward pass, e.g. "
-                                 "'z = w*x', ending with the cost 'C = …'", self.source, 1, 1)
-        if not any(d.role == "param" for d in declared.values()):
-            raise GraphSpecError("no parameters are declared; add a line such as 'params: w, b'",
-                                 self.source, 1, 1)
-        builder = Expressions(self.source)
-        for a in assigned.values():
-            a.expr, a.refs = builder.build(a.tree)
-            if a.expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-                self.error(GraphSyntaxError, f"the definition of {a.name} is undefined "
-                           "(it divides by zero)", a.token)
+    def earlier(self, where):
+        return f"on line {where.line}"
+
+    def assemble(self, declared, assigned):
+        """(Graph, warnings) from checked names and built expressions."""
         self._check_names(declared, assigned)
         cost = self._cost(assigned)
         order = self._topological(assigned)
@@ -132,59 +131,27 @@ class _Reader:
         graph = self._graph(declared, [assigned[n] for n in order if n in live], cost)
         return graph, self.warnings
 
-    # -- whole-file checks ------------------------------------------------------
-
-    def _check_size(self):
-        if len(self.text) > MAX_BYTES:
-            head = self.text[:MAX_BYTES]
-            line = head.count("\n") + 1
-            column = MAX_BYTES - head.rfind("\n")
-            raise GraphSizeError(f"the file is longer than {MAX_BYTES // 1024} KiB, the limit "
-                                 "for graph files", self.source, line, column)
-        for number, line in enumerate(self.text.split("\n"), 1):
-            if len(line) > MAX_LINE:
-                raise GraphSizeError(f"the line is longer than {MAX_LINE} characters",
-                                     self.source, number, MAX_LINE + 1)
-
-    def _collect(self, tree):
-        declared, assigned, first = {}, {}, {}
+    def claimer(self):
+        """claim(token, what): register a name, refusing duplicates and reserved words."""
+        first = {}
 
         def claim(token, what):
             name = str(token)
             if name in first:
-                line, what_before = first[name]
+                where_before, what_before = first[name]
                 self.error(DuplicateNameError, f"{name} is {what} here but was already "
-                           f"{what_before} on line {line}", token)
+                           f"{what_before} {self.earlier(where_before)}", token)
             if name in FUNCTION_NAMES or name in ROLES:
                 self.error(GraphSyntaxError, f"{name} is a reserved word and cannot name "
                            "a quantity", token)
             if name.startswith("delta_"):
                 self.error(GraphSyntaxError, f"{name}: names starting with delta_ are kept for "
                            "the error terms derive names itself", token)
-            first[name] = (token.line, what)
+            first[name] = (token, what)
 
-        statements = tree.children
-        if len(statements) > MAX_STATEMENTS:
-            self.error(GraphSizeError, f"the file has more than {MAX_STATEMENTS} statements",
-                       statements[MAX_STATEMENTS])
-        for st in statements:
-            if st.data == "declaration":
-                word, *names = st.children
-                role = ROLES.get(str(word))
-                if role is None:
-                    self.error(GraphSyntaxError, f"unknown declaration '{word}:'; expected "
-                               "params:, input: or target:", word)
-                for token in names:
-                    claim(token, f"declared as {ROLE_WORDS[role]}")
-                    if str(token) == "C":
-                        self.error(GraphSyntaxError, "C names the cost; it cannot be "
-                                   f"{ROLE_WORDS[role]}", token)
-                    declared[str(token)] = Declared(str(token), role, token)
-            else:
-                token, rhs = st.children
-                claim(token, "assigned")
-                assigned[str(token)] = Assigned(str(token), token, rhs)
-        return declared, assigned
+        return claim
+
+    # -- checks that need every equation ---------------------------------------
 
     def _check_names(self, declared, assigned):
         for a in sorted(assigned.values(), key=lambda a: a.token.line):
@@ -198,7 +165,7 @@ class _Reader:
                 elif name in FUNCTION_NAMES:
                     hint = f"; {name} is a function, write {name}(…)"
                 self.error(UndefinedNameError, f"undefined name {name}: it is neither declared "
-                           f"(params:, input:, target:) nor assigned{hint}", ref)
+                           f"({self.DECLARE}) nor assigned{hint}", ref)
 
     def _cost(self, assigned):
         named = [n for n in COST_NAMES if n in assigned]
@@ -298,6 +265,74 @@ class _Reader:
         _softmax_locals(g)
         _layers(g)
         return g
+
+
+class _Reader(_Builder):
+    """The text form: a --graph file read into the same declarations and equations."""
+
+    def __init__(self, text, source):
+        super().__init__(source)
+        self.text = text
+
+    def read(self):
+        self._check_size()
+        tree = parse_statements(self.text if self.text.endswith("\n") else self.text + "\n",
+                                self.source)
+        declared, assigned = self._collect(tree)
+        if not assigned:
+            raise GraphSpecError("there are no assignments; write the forward pass, e.g. "
+                                 "'z = w*x', ending with the cost 'C = …'", self.source, 1, 1)
+        if not any(d.role == "param" for d in declared.values()):
+            raise GraphSpecError("no parameters are declared; add a line such as 'params: w, b'",
+                                 self.source, 1, 1)
+        builder = Expressions(self.source)
+        for a in assigned.values():
+            a.expr, a.refs = builder.build(a.tree)
+            if a.expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                self.error(GraphSyntaxError, f"the definition of {a.name} is undefined "
+                           "(it divides by zero)", a.token)
+        return self.assemble(declared, assigned)
+
+    # -- whole-file checks ------------------------------------------------------
+
+    def _check_size(self):
+        if len(self.text) > MAX_BYTES:
+            head = self.text[:MAX_BYTES]
+            line = head.count("\n") + 1
+            column = MAX_BYTES - head.rfind("\n")
+            raise GraphSizeError(f"the file is longer than {MAX_BYTES // 1024} KiB, the limit "
+                                 "for graph files", self.source, line, column)
+        for number, line in enumerate(self.text.split("\n"), 1):
+            if len(line) > MAX_LINE:
+                raise GraphSizeError(f"the line is longer than {MAX_LINE} characters",
+                                     self.source, number, MAX_LINE + 1)
+
+    def _collect(self, tree):
+        declared, assigned = {}, {}
+        claim = self.claimer()
+
+        statements = tree.children
+        if len(statements) > MAX_STATEMENTS:
+            self.error(GraphSizeError, f"the file has more than {MAX_STATEMENTS} statements",
+                       statements[MAX_STATEMENTS])
+        for st in statements:
+            if st.data == "declaration":
+                word, *names = st.children
+                role = ROLES.get(str(word))
+                if role is None:
+                    self.error(GraphSyntaxError, f"unknown declaration '{word}:'; expected "
+                               "params:, input: or target:", word)
+                for token in names:
+                    claim(token, f"declared as {ROLE_WORDS[role]}")
+                    if str(token) == "C":
+                        self.error(GraphSyntaxError, "C names the cost; it cannot be "
+                                   f"{ROLE_WORDS[role]}", token)
+                    declared[str(token)] = Declared(str(token), role, token)
+            else:
+                token, rhs = st.children
+                claim(token, "assigned")
+                assigned[str(token)] = Assigned(str(token), token, rhs)
+        return declared, assigned
 
 
 def _recognise_activation(node):

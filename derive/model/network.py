@@ -13,7 +13,7 @@ import sympy as sp
 
 from derive.model.activations import ACTIVATIONS
 from derive.model.costs import COSTS
-from derive.errors import SizeLimitError, SpecError
+from derive.errors import option, speaks_python, SizeLimitError, SpecError
 from derive.model.graph import Graph
 from derive.model.symbols import COST, quantity, relabel
 
@@ -38,19 +38,19 @@ class ParamGroup:
 def parse_layers(text):
     text = str(text).strip()
     if text.isdigit():
-        raise SpecError(f"--layers needs at least two sizes, input and output (got {text!r})")
+        raise SpecError(f"{option('layers')} needs at least two sizes, input and output (got {text!r})")
     if not _LAYERS_RE.fullmatch(text):
         raise SpecError(
-            f"--layers must be sizes joined by '-', from input to output, like 1-1-1 (got {text!r})")
+            f"{option('layers')} must be sizes joined by '-', from input to output, like 1-1-1 (got {text!r})")
     parts = text.split("-")
     if len(parts) > MAX_LAYERS:
-        raise SpecError(f"--layers has {len(parts)} entries; at most {MAX_LAYERS} are supported")
+        raise SpecError(f"{option('layers')} has {len(parts)} entries; at most {MAX_LAYERS} are supported")
     widths = []
     for p in parts:
         if len(p) > 6 or int(p) > MAX_WIDTH:
-            raise SpecError(f"--layers: layer size {p} is too large (at most {MAX_WIDTH})")
+            raise SpecError(f"{option('layers')}: layer size {p} is too large (at most {MAX_WIDTH})")
         if int(p) < 1:
-            raise SpecError(f"--layers: every layer needs at least one unit (got {p})")
+            raise SpecError(f"{option('layers')}: every layer needs at least one unit (got {p})")
         widths.append(int(p))
     return tuple(widths)
 
@@ -65,7 +65,7 @@ def parse_activations(text, n_layers):
         names = names * n_layers
     elif len(names) != n_layers:
         raise SpecError(
-            f"--activation lists {len(names)} activations but the network has "
+            f"{option('activation')} lists {len(names)} activations but the network has "
             f"{n_layers} non-input layers; give one name, or one per non-input layer")
     return tuple(names)
 
@@ -73,12 +73,13 @@ def parse_activations(text, n_layers):
 class Network:
     """A fully connected layered network."""
 
+    @speaks_python
     def __init__(self, layers, activation="sigmoid", cost="quadratic", bias=True):
         self.widths = parse_layers(layers) if isinstance(layers, str) else tuple(layers)
         if len(self.widths) < 2:
-            raise SpecError("--layers needs at least two sizes (input and output)")
+            raise SpecError(f"{option('layers')} needs at least two sizes (input and output)")
         if any(w < 1 for w in self.widths):
-            raise SpecError("--layers: every layer needs at least one unit")
+            raise SpecError(f"{option('layers')}: every layer needs at least one unit")
         if isinstance(activation, str):
             activation = parse_activations(activation, self.L)
         self.activations = tuple(activation)

@@ -7,7 +7,7 @@ with ``values``: keeping the draw apart keeps those two free of a circle.
 import random
 from decimal import Decimal
 
-from derive.errors import ValuesError
+from derive.errors import option, ValuesError
 from derive.numbers import numeric
 from derive.numbers.values import TARGET_KEYS, Values, param_keys
 
@@ -60,7 +60,7 @@ def random_values(network, notation, seed, given=None):
     try:
         seed = int(seed)
     except (TypeError, ValueError):
-        raise ValuesError(f"--seed must be a whole number (got {seed!r})") from None
+        raise ValuesError(f"{option('seed')} must be a whole number (got {seed!r})") from None
     rng = random.Random(seed)
     fixed = dict(given.data) if given is not None else {}
     target_key = given.target_key if given is not None else (

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 import mpmath
 
-from derive.errors import DomainError, SizeLimitError, ValuesError
+from derive.errors import option, DomainError, SizeLimitError, ValuesError
 
 DPS = 50
 MP = mpmath.MPContext()
@@ -454,15 +454,15 @@ def sgd(network, values, lr, steps=1):
     from derive.numbers.values import parse_number
 
     if isinstance(lr, str):
-        lr = parse_number(lr, "--lr")
+        lr = parse_number(lr, f"{option('lr')}")
     eta = num(lr)
     if not eta > 0:
-        raise ValuesError(f"--lr must be a positive number (got {_fmt(eta)})")
+        raise ValuesError(f"{option('lr')} must be a positive number (got {_fmt(eta)})")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValuesError(f"--steps must be a whole number of at least 1 (got {steps!r})")
+        raise ValuesError(f"{option('steps')} must be a whole number of at least 1 (got {steps!r})")
     if steps > MAX_STEPS or steps * max(1, network.n_params) > SGD_BUDGET:
         raise SizeLimitError(
-            f"--steps {steps} is too many for {network.n_params} parameters "
+            f"{option('steps')} {steps} is too many for {network.n_params} parameters "
             f"(at most {min(MAX_STEPS, SGD_BUDGET // max(1, network.n_params))})")
     notation = values.notation
     P = Params.of(network, values)

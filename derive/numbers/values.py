@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from derive.errors import (DomainError, DuplicateKeyError, MissingValuesError, NumberError,
-                     ShapeError, SizeLimitError, UnknownKeyError, ValuesError)
+from derive.errors import (option, DomainError, DuplicateKeyError, MissingValuesError,
+                           NumberError, ShapeError, SizeLimitError, UnknownKeyError, ValuesError)
 
 MAX_TEXT = 2_000_000  # characters of --values (a 784-30-10 network needs about 200 000)
 MAX_NUMBER_CHARS = 60
@@ -132,7 +132,7 @@ def _check_depth(text):
             depth += 1
             if depth > MAX_DEPTH + 1:  # + 1 for the JSON object itself
                 raise ShapeError(
-                    "--values is nested too deeply: a value is a number, a list, "
+                    f"{option('values')} is nested too deeply: a value is a number, a list, "
                     "or a list of rows (a matrix)")
         elif ch in "]}":
             depth -= 1
@@ -159,7 +159,7 @@ def _read_inline(text):
         tree = _parser().parse(text)
     except exceptions.UnexpectedCharacters as e:
         raise ValuesError(
-            f"--values: unexpected {text[e.pos_in_stream]!r} at column {e.column}; "
+            f"{option('values')}: unexpected {text[e.pos_in_stream]!r} at column {e.column}; "
             f"write key=value pairs separated by commas, like 'x=3, y=1, w2=[[0.5]]'") from None
     except exceptions.UnexpectedInput as e:
         where = f"at column {e.column}" if getattr(e, "column", None) not in (None, -1) else "at the end"
@@ -168,7 +168,7 @@ def _read_inline(text):
         if token is not None and getattr(token, "type", "") == "$END":
             what = "unexpected end "
         raise ValuesError(
-            f"--values: {what}{where}; write key=value pairs separated by commas, "
+            f"{option('values')}: {what}{where}; write key=value pairs separated by commas, "
             f"like 'x=3, y=1, w2=[[0.5]]'") from None
     return Build().transform(tree)
 
@@ -195,11 +195,11 @@ def _read_file(path):
         with open(path, encoding="utf-8") as fh:
             text = fh.read(MAX_TEXT + 1)
     except FileNotFoundError:
-        raise ValuesError(f"--values: no such file {path!r}") from None
+        raise ValuesError(f"{option('values')}: no such file {path!r}") from None
     except (OSError, UnicodeDecodeError) as e:
-        raise ValuesError(f"--values: cannot read {path!r} ({e.__class__.__name__})") from None
+        raise ValuesError(f"{option('values')}: cannot read {path!r} ({e.__class__.__name__})") from None
     if len(text) > MAX_TEXT:
-        raise SizeLimitError(f"--values: {path!r} is larger than {MAX_TEXT} characters")
+        raise SizeLimitError(f"{option('values')}: {path!r} is larger than {MAX_TEXT} characters")
     _check_depth(text)
     return _read_json(text, path)
 
@@ -208,11 +208,11 @@ def read_pairs(text):
     """The raw (key, value) pairs of ``text``, in the order written, unchecked."""
     text = str(text)
     if len(text) > MAX_TEXT:
-        raise SizeLimitError(f"--values is longer than {MAX_TEXT} characters; use a JSON file")
+        raise SizeLimitError(f"{option('values')} is longer than {MAX_TEXT} characters; use a JSON file")
     stripped = text.strip()
     if stripped.startswith("{"):
         _check_depth(stripped)
-        return _read_json(stripped, "--values")
+        return _read_json(stripped, f"{option('values')}")
     if stripped.lower().endswith(".json"):
         return _read_file(stripped)
     _check_depth(stripped)
@@ -344,7 +344,7 @@ def _unknown(key, network, notation, shapes):
         if close:
             hint = f" (did you mean {close!r}?)"
     shown = ", ".join(known) if len(known) <= 12 else ", ".join(known[:11]) + ", ..."
-    return UnknownKeyError(f"unknown key {key!r} in --values{hint}; this network's keys are {shown}")
+    return UnknownKeyError(f"unknown key {key!r} in {option('values')}{hint}; this network's keys are {shown}")
 
 
 def check_target(network, values_data, target_key="y"):
@@ -371,13 +371,13 @@ def parse_values(text, network, notation, require_all=True):
         target_key = "y"
     for key, raw in pairs:
         if not isinstance(key, str) or not _KEY.fullmatch(key):
-            raise UnknownKeyError(f"--values: {str(key)!r} is not a key; keys look like x, y, w2, b2")
+            raise UnknownKeyError(f"{option('values')}: {str(key)!r} is not a key; keys look like x, y, w2, b2")
         canon = "y" if key in TARGET_KEYS else key
         if canon in seen:
             first = seen[canon]
             if first == key:
-                raise DuplicateKeyError(f"--values gives {key} twice")
-            raise DuplicateKeyError(f"--values gives the target twice, as {first} and {key}")
+                raise DuplicateKeyError(f"{option('values')} gives {key} twice")
+            raise DuplicateKeyError(f"{option('values')} gives the target twice, as {first} and {key}")
         if canon not in shapes:
             raise _unknown(key, network, notation, shapes)
         seen[canon] = key
@@ -394,6 +394,6 @@ def parse_values(text, network, notation, require_all=True):
         if missing:
             names = [target_key if k == "y" else k for k in missing]
             raise MissingValuesError(
-                f"--values is missing {', '.join(names)}; give "
-                f"{'it' if len(names) == 1 else 'them'}, or add --random-values to draw the rest")
+                f"{option('values')} is missing {', '.join(names)}; give "
+                f"{'it' if len(names) == 1 else 'them'}, or add {option('random-values')} to draw the rest")
     return values

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derive.numbers import numeric
-from derive.errors import ValuesError
+from derive.errors import option, ValuesError
 from derive.numbers.worked_lines import (Line, Work, deltas_scalar, forward_scalar, gradients_scalar,
                            inputs_scalar, loss_line, param_keys_of, shown, updates_scalar)
 from derive.numbers.worked_vector import (deltas_vector, forward_vector, gradients_vector, inputs_vector,
@@ -109,9 +109,9 @@ def worked_example(network, values, digits=4, gradcheck=False, lr=None, steps=No
     ``mode``: 'scalar' or 'vector'; by default scalar up to SCALAR_PARAMS parameters.
     """
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 30:
-        raise ValuesError(f"--digits must be a whole number from 1 to 30 (got {digits!r})")
+        raise ValuesError(f"{option('digits')} must be a whole number from 1 to 30 (got {digits!r})")
     if steps is not None and lr is None:
-        raise ValuesError("--steps needs a learning rate: add --lr ETA")
+        raise ValuesError(f"{option('steps')} needs a learning rate: add {option('lr')} ETA")
     if mode is None:
         mode = "scalar" if network.n_params <= SCALAR_PARAMS else "vector"
     if mode not in ("scalar", "vector"):

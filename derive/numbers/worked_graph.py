@@ -14,7 +14,7 @@ import mpmath
 import sympy as sp
 
 from derive.engine.chain import Engine
-from derive.errors import DuplicateKeyError, MissingValuesError, ShapeError, UnknownKeyError
+from derive.errors import option, DuplicateKeyError, MissingValuesError, ShapeError, UnknownKeyError
 from derive.model.functions import concrete
 from derive.numbers.numeric import DPS, SATURATION_RATIO
 from derive.model.symbols import COST, ETA, Factors, Partial, Terms, plain
@@ -65,14 +65,14 @@ def graph_values(graph, text, draw, seed):
     for key, raw in (read_pairs(text) if text else []):
         key = str(key)
         if key not in names:
-            raise UnknownKeyError(f"--values: unknown key {key!r}; this graph has "
+            raise UnknownKeyError(f"{option('values')}: unknown key {key!r}; this graph has "
                                   f"{', '.join(names)}")
         if key in given:
-            raise DuplicateKeyError(f"--values gives {key} twice")
+            raise DuplicateKeyError(f"{option('values')} gives {key} twice")
         if isinstance(raw, (list, dict)):
-            raise ShapeError(f"--values: {key} is a single number in a --graph file, not a list")
+            raise ShapeError(f"{option('values')}: {key} is a single number in a {option('graph')} file, not a list")
         if isinstance(raw, str):
-            raise ShapeError(f"--values: {key} must be a number, not a string")
+            raise ShapeError(f"{option('values')}: {key} must be a number, not a string")
         given[key] = parse_number(raw, key)
     rng = random.Random(seed)
     out = {}
@@ -87,7 +87,7 @@ def graph_values(graph, text, draw, seed):
         else:
             missing.append(key)
     if missing:
-        raise MissingValuesError(f"--values is missing {', '.join(missing)}")
+        raise MissingValuesError(f"{option('values')} is missing {', '.join(missing)}")
     return out
 
 
@@ -222,7 +222,7 @@ def worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
         values["gradcheck"] = {"max_relative_error": float(worst), "checked": len(grads),
                                "total": len(grads), "step": float(GC_STEP)}
     if lr is not None:
-        eta = parse_number(lr, "--lr")
+        eta = parse_number(lr, f"{option('lr')}")
         current = dict(leaves)
         losses, cur_grads = [(0, show(vals[COST]))], grads
         for step in range(1, (steps or 1) + 1):

@@ -4,7 +4,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from derive.errors import OutputError
+from derive.errors import option, OutputError
 
 
 def write_atomic(path, data, force=False):
@@ -21,7 +21,7 @@ def write_atomic(path, data, force=False):
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a directory")
     if path.exists() and not force:
-        raise OutputError(f"{path} already exists; pass --force to replace it")
+        raise OutputError(f"{path} already exists; pass {option('force')} to replace it")
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -36,11 +36,11 @@ def write_atomic(path, data, force=False):
             try:
                 os.link(tmp, path)
             except FileExistsError:
-                raise OutputError(f"{path} already exists; pass --force to replace it") from None
+                raise OutputError(f"{path} already exists; pass {option('force')} to replace it") from None
             except OSError:
                 # file systems without hard links: fall back to a checked rename
                 if path.exists():
-                    raise OutputError(f"{path} already exists; pass --force to replace it") from None
+                    raise OutputError(f"{path} already exists; pass {option('force')} to replace it") from None
                 os.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -121,8 +121,28 @@ def printers(notation, widths):
     }
 
 
+FORMAT_ALIASES = {"latex": "latex", "tex": "latex", "markdown": "markdown", "md": "markdown",
+                  "json": "json"}
+
+
+def format_name(fmt):
+    """'latex', 'markdown' or 'json' for ``fmt`` or an alias of it (tex, md; any case)."""
+    from derive.errors import OutputError
+
+    name = FORMAT_ALIASES.get(fmt.lower()) if isinstance(fmt, str) else None
+    if name is None:
+        import difflib
+
+        near = difflib.get_close_matches(str(fmt).lower(), FORMAT_ALIASES, n=1)
+        hint = f" (did you mean {FORMAT_ALIASES[near[0]]}?)" if near else ""
+        raise OutputError(f"unknown format {fmt!r}{hint}; the formats are latex (or tex), "
+                          "markdown (or md) and json")
+    return name
+
+
 def render(derivation, fmt="latex", template_dir=None):
     """The derivation as a LaTeX fragment, Markdown or JSON (handouts: derive.documents.handout)."""
+    fmt = format_name(fmt)
     if fmt == "json":
         return json.dumps(to_dict(derivation), indent=2, ensure_ascii=False) + "\n"
     env = environment(template_dir)

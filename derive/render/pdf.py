@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from derive.errors import LatexError, LatexMissingError, OutputError
+from derive.errors import option, speaks_python, LatexError, LatexMissingError, OutputError
 
 PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-pictures latexmk"
 TIMEOUT = 300  # seconds; a runaway document is stopped, not waited for
@@ -91,13 +91,14 @@ def compile_pdf(tex_text, name="handout"):
         return pdf_path.read_bytes()
 
 
+@speaks_python
 def build_pdf(tex_text, output, force=False):
     """Compile ``tex_text`` and write the PDF to ``output`` atomically."""
     from derive.render.fileio import write_atomic
 
     path = Path(output)
     if path.exists() and not force:  # fail before spending a LaTeX run
-        raise OutputError(f"{path} already exists; pass --force to replace it")
+        raise OutputError(f"{path} already exists; pass {option('force')} to replace it")
     write_atomic(path, compile_pdf(tex_text, jobname(path)), force=force)
 
 
