@@ -11,7 +11,7 @@ def test_wheel_contains_the_checker(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path),
                            str(ROOT)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
-    wheel, = tmp_path.glob("derive-*.whl")
+    wheel, = tmp_path.glob("derive_backprop-*.whl")  # the distribution name
     names = set(zipfile.ZipFile(wheel).namelist())
     for part in ("check/__init__.py", "check/read/grammar.lark", "check/read/ascii.lark", "check/judge/verify.py",
                  "templates/check_messages.j2", "templates/check_report.txt.j2",

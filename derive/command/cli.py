@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from derive import __version__
 from derive.errors import DeriveError
 
 ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear", "softmax")
@@ -35,6 +36,7 @@ class OneLineErrors(click.Command):
 
 
 @click.command(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="derive", message="%(prog)s %(version)s")
 @click.option("--layers", default=None, metavar="N0-N1-...-NL",
               help="Layer sizes from input to output, e.g. 3-4-2  [default: 1-1-1].")
 @click.option("--graph", type=click.Path(dir_okay=False), default=None,
