@@ -16,6 +16,38 @@ NOTATIONS = ("nielsen", "ng", "matrix")
 FORMATS = ("latex", "markdown", "json")
 
 
+def _named(resolve):
+    """A callback that turns what a person typed (ReLU, MSE, md) into the canonical name,
+    or a usage error with a "did you mean"."""
+    def callback(ctx, param, value):
+        if value is None:
+            return None
+        try:
+            return resolve(value)
+        except DeriveError as exc:
+            raise click.BadParameter(str(exc), ctx, param) from None
+
+    return callback
+
+
+def _cost(value):
+    from derive.model.choices import COST_ALIASES, canonical
+
+    return canonical("cost", value, list(COSTS), COST_ALIASES)
+
+
+def _notation(value):
+    from derive.model.choices import canonical
+
+    return canonical("notation", value, list(NOTATIONS))
+
+
+def _format(value):
+    from derive.render.formats import format_name
+
+    return format_name(value)
+
+
 class OneLineErrors(click.Command):
     """Turn usage and input errors into one line and exit status 2."""
 
@@ -39,20 +71,23 @@ class OneLineErrors(click.Command):
 @click.version_option(__version__, "--version", prog_name="derive", message="%(prog)s %(version)s")
 @click.option("--layers", default=None, metavar="N0-N1-...-NL",
               help="Layer sizes from input to output, e.g. 3-4-2  [default: 1-1-1].")
-@click.option("--graph", type=click.Path(dir_okay=False), default=None,
+@click.option("--graph", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Derive a computation graph written as forward equations in FILE "
-                   "(instead of --layers); see the README for the format.")
+                   "(- for stdin; instead of --layers); see the README for the format.")
 @click.option("--activation", default="sigmoid", show_default=True, metavar="NAME[,NAME...]",
               help=f"One of {', '.join(ACTIVATIONS)} for every layer, or one per non-input "
                    "layer separated by commas (softmax: output layer only).")
-@click.option("--cost", type=click.Choice(COSTS), default="quadratic", show_default=True,
+@click.option("--cost", default="quadratic", show_default=True, callback=_named(_cost),
+              metavar="[" + "|".join(COSTS) + "]",
               help="quadratic = ½Σ(a−y)², squared-error = Σ(a−y)², cross-entropy (binary, "
                    "per output unit), log-likelihood = −Σ y ln a.")
 @click.option("--no-bias", is_flag=True, help="The network has no biases.")
-@click.option("--notation", type=click.Choice(NOTATIONS), default="nielsen", show_default=True,
+@click.option("--notation", default="nielsen", show_default=True, callback=_named(_notation),
+              metavar="[" + "|".join(NOTATIONS) + "]",
               help="How symbols are written and what the parameter keys are called.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format [default: from the -o suffix, else latex].")
+@click.option("--format", "fmt", default=None, callback=_named(_format),
+              metavar="[" + "|".join(FORMATS) + "]",
+              help="Output format, also tex or md [default: from the -o suffix, else latex].")
 @click.option("--standalone", is_flag=True,
               help="A complete handout (LaTeX or Markdown): title, diagram, derivation, boxed "
                    "equations.")

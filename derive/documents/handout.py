@@ -12,7 +12,7 @@ import jinja2
 import sympy as sp
 
 from derive.engine.equations import Equation
-from derive.errors import SpecError, speaks_python
+from derive.errors import SpecError, option, speaks_python
 from derive.model.symbols import ETA, Factors, Terms
 
 # name -> what it is (for messages and --help); order = the default order
@@ -83,7 +83,17 @@ def choose(d, sections=None):
     if "worked" in sections and d.worked is None:
         raise SpecError("the worked section needs numbers: give --values or --random-values "
                         "(or leave 'worked' out of --sections)")
-    return [s for s in sections if applicable(d, s)]
+    chosen = [s for s in sections if applicable(d, s)]
+    if not chosen:  # an empty document is never what was asked for
+        raise SpecError(f"{option('sections')} {','.join(sections)}: "
+                        + "; ".join(_WHY_NOT[s] for s in sections)
+                        + ", so the document would be empty")
+    return chosen
+
+
+_WHY_NOT = {"vectorised": "the vectorised forms need a layer wider than one unit",
+            "equations": "the four backpropagation equations are for layered networks",
+            "diagram": "this network has no diagram", "worked": "the worked section needs numbers"}
 
 
 def _graph_diagram(d):

@@ -30,6 +30,32 @@ def user_template_errors(template_dir):
         where = f"{exc.name}:{exc.lineno}: " if getattr(exc, "lineno", None) and getattr(exc, "name", None) else ""
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise TemplateError(f"template from --template-dir failed: {where}{message}") from None
+    except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError,
+            RecursionError) as exc:
+        # A runtime error inside a user's template (e.g. a TypeError) is the user's input
+        # too: one line naming the template and line, not a traceback.
+        where = _user_frame(exc, template_dir)
+        if where is None:
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise TemplateError(f"template from --template-dir failed: {where}: "
+                            f"{type(exc).__name__}: {message}") from None
+
+
+def _user_frame(exc, template_dir):
+    """'name:line' of the innermost traceback frame in a file under ``template_dir``, or None."""
+    import traceback
+
+    root = Path(template_dir).resolve()
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        try:
+            path = Path(frame.filename).resolve()
+        except (OSError, ValueError):
+            continue
+        if path == root or root in path.parents:
+            found = f"{path.relative_to(root).as_posix()}:{frame.lineno}"
+    return found
 
 
 def wants_document(options):

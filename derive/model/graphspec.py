@@ -66,11 +66,18 @@ class Assigned:
 
 
 def load_graph(path):
-    """(Graph, warnings) from the --graph file at ``path``; GraphSpecError if it is invalid."""
+    """(Graph, warnings) from the --graph file at ``path`` ('-' reads stdin); GraphSpecError
+    if it is invalid."""
     source = str(path)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+        if source == "-":  # as --check - does
+            import sys
+
+            source = "<stdin>"
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_BYTES + 1)
     except OSError as e:
         raise GraphSpecError(f"cannot read the graph file: {e.strerror or e}", source) from None
     try:

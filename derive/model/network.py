@@ -12,6 +12,7 @@ from functools import cached_property
 import sympy as sp
 
 from derive.model.activations import ACTIVATIONS
+from derive.model.choices import ACTIVATION_ALIASES, COST_ALIASES, canonical
 from derive.model.costs import COSTS
 from derive.errors import option, speaks_python, SizeLimitError, SpecError
 from derive.model.graph import Graph
@@ -56,11 +57,8 @@ def parse_layers(text):
 
 
 def parse_activations(text, n_layers):
-    names = [t.strip() for t in str(text).split(",")]
-    for name in names:
-        if name not in ACTIVATIONS:
-            raise SpecError(
-                f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
+    names = [canonical("activation", t.strip(), list(ACTIVATIONS), ACTIVATION_ALIASES)
+             for t in str(text).split(",")]
     if len(names) == 1:
         names = names * n_layers
     elif len(names) != n_layers:
@@ -85,15 +83,14 @@ class Network:
         self.activations = tuple(activation)
         if len(self.activations) != self.L:
             raise SpecError(f"need {self.L} activations, got {len(self.activations)}")
+        self.activations = tuple(canonical("activation", a, list(ACTIVATIONS), ACTIVATION_ALIASES)
+                                 for a in self.activations)
         for i, name in enumerate(self.activations, start=1):
-            if name not in ACTIVATIONS:
-                raise SpecError(f"unknown activation {name!r}")
             if ACTIVATIONS[name].output_only and i != self.L:
                 raise SpecError(f"{name} is only allowed on the output layer, not on layer {i}")
         if self.activations[-1] == "softmax" and self.widths[-1] < 2:
             raise SpecError("softmax needs at least two output units")
-        if cost not in COSTS:
-            raise SpecError(f"unknown cost {cost!r}; choose from {', '.join(COSTS)}")
+        cost = canonical("cost", cost, list(COSTS), COST_ALIASES)
         self.cost_name = cost
         self.bias = bool(bias)
 

@@ -6,7 +6,6 @@ the printer turns them into LaTeX.
 """
 from dataclasses import dataclass
 
-from derive.errors import SpecError
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,6 @@ PRESETS = {
 
 
 def get_notation(name):
-    try:
-        return PRESETS[name]
-    except KeyError:
-        raise SpecError(f"unknown notation {name!r}; choose one of {', '.join(PRESETS)}") from None
+    from derive.model.choices import canonical
+
+    return PRESETS[canonical("notation", name, list(PRESETS))]
