@@ -105,3 +105,12 @@ def test_version():
 
     r = run("--version")
     assert r.exit_code == 0 and r.output.strip() == f"derive {derive.__version__}"
+
+
+@pytest.mark.parametrize("notation, hidden, output", [("nielsen", 2, 3), ("ng", 2, 3),
+                                                      ("matrix", 1, 2)])
+def test_softmax_error_counts_layers_as_the_notation_does(notation, hidden, output):
+    # nielsen and ng call the input layer 1, matrix calls it a⁰ (layer 0)
+    r = run("--layers", "1-2-2", "--activation", "softmax,softmax", "--notation", notation)
+    assert r.exit_code == 2
+    assert f"output layer (layer {output}), not on the hidden layer {hidden}" in r.output

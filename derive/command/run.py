@@ -81,7 +81,7 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
             if warn is not None:
                 warn(line if "warning:" in line else f"warning: {line}")
     else:
-        network = Network(layers or "1-1-1", activation, cost, not no_bias)
+        network = Network(layers or "1-1-1", activation, cost, not no_bias, notation=notation)
     report = check_file(check_path, network, notation, strict=strict)
     text = report.to_json() if fmt == "json" else report.render_text()
     if output is None or output == "-":

@@ -94,7 +94,7 @@ def derive(network=None, *, layers=None, activation=None, cost=None, bias=None,
         if network is None:
             spec = {k: (v if v is not None else _LAYERED_DEFAULTS.get(k)) for k, v in layered.items()}
             network = Network(layers if layers is not None else "1-1-1", spec["activation"],
-                              spec["cost"], spec["bias"])
+                              spec["cost"], spec["bias"], notation=notation)
         elif not isinstance(network, Network):
             raise SpecError(f"network must be a Network, not {type(network).__name__}; for a "
                             "string such as '3-4-2' pass layers=")

@@ -72,7 +72,10 @@ class Network:
     """A fully connected layered network."""
 
     @speaks_python
-    def __init__(self, layers, activation="sigmoid", cost="quadratic", bias=True):
+    def __init__(self, layers, activation="sigmoid", cost="quadratic", bias=True, *,
+                 notation=None):
+        """``notation`` (a name or Notation, default nielsen) only numbers the layers in
+        error messages the way the document will."""
         self.widths = parse_layers(layers) if isinstance(layers, str) else tuple(layers)
         if len(self.widths) < 2:
             raise SpecError(f"{option('layers')} needs at least two sizes (input and output)")
@@ -87,7 +90,13 @@ class Network:
                                  for a in self.activations)
         for i, name in enumerate(self.activations, start=1):
             if ACTIVATIONS[name].output_only and i != self.L:
-                raise SpecError(f"{name} is only allowed on the output layer, not on layer {i}")
+                from derive.model.notation import get_notation
+
+                shown = (notation if hasattr(notation, "display_layer")
+                         else get_notation(notation or "nielsen"))
+                raise SpecError(f"{name} is only allowed on the output layer (layer "
+                                f"{shown.display_layer('a', self.L)}), not on the hidden layer "
+                                f"{shown.display_layer('a', i)}")
         if self.activations[-1] == "softmax" and self.widths[-1] < 2:
             raise SpecError("softmax needs at least two output units")
         cost = canonical("cost", cost, list(COSTS), COST_ALIASES)
