@@ -114,13 +114,15 @@ def test_graph_from_equations_is_public_and_keeps_warnings():
     (dict(equations=[sp.Eq(y, w * z), sp.Eq(z, y + x), sp.Eq(C, (y - t) ** 2)]), CycleError,
      ["cycle"]),
     (dict(equations=[(y, w * x), (y, 2 * w * x), (C, (y - t) ** 2)]), DuplicateNameError,
-     ["y is defined here but was already defined equation 1"]),
+     ["equation 2 (y = 2*w*x): y is defined here but was already defined in equation 1 (y = w*x)"]),
     (dict(equations=[sp.Eq(w * x, y), sp.Eq(C, (y - t) ** 2)]), GraphSpecError,
      ["the left side of equation 1 must be a sympy Symbol"]),
     (dict(equations=[sp.Eq(y, y), sp.Eq(C, (y - t) ** 2)]), GraphSpecError,
      ["equation 1 is True"]),
     (dict(equations=[sp.Eq(sp.Symbol("a^2"), w * x), sp.Eq(C, w)]), GraphSpecError,
      ["names are letters, digits and _"]),
+    (dict(equations=[sp.Eq(y, w * x), sp.Eq(C, (y - t) ** 2)], inputs=[x, w]), DuplicateNameError,
+     ["params: w is declared here but was already declared in inputs"]),
 ])
 def test_bad_equations_raise_typed_errors_that_speak_python(kwargs, error, words):
     kwargs = {"params": [w], "inputs": [x], "targets": [t], **kwargs}

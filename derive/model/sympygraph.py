@@ -71,14 +71,14 @@ class _EquationsReader(_Builder):
         super().__init__(SOURCE)
 
     def error(self, cls, message, where):
-        raise cls(f"{message} ({where.label})" if isinstance(where, Place) else message,
-                  self.source)
+        # "equation 2 (y = 2*w*x): y is defined here but was already defined in equation 1 (…)"
+        raise cls(message, where.label if isinstance(where, Place) else self.source)
 
     def warn(self, message, where):
         self.warnings.append(f"warning: {message}")
 
     def earlier(self, where):
-        return where.label
+        return f"in {where.label}"
 
     def read(self, equations, params, inputs, targets):
         pairs = _pairs(equations)
@@ -93,8 +93,8 @@ class _EquationsReader(_Builder):
         for word, role, symbols in (("inputs", "input", inputs), ("params", "param", params),
                                     ("targets", "target", targets)):
             for i, s in enumerate(_symbols(symbols, word)):
-                token = Place(s, 0, f"in {word}", i + 1)
-                claim(token, f"declared in {word}")
+                token = Place(s, 0, word, i + 1)
+                claim(token, "declared")
                 if s == "C":
                     self.error(GraphSyntaxError, f"C names the cost; it cannot be one of the {word}",
                                token)
@@ -103,7 +103,7 @@ class _EquationsReader(_Builder):
             raise GraphSpecError("no parameters are declared; pass params=[w, b, ...]", self.source)
         for n, (lhs, rhs) in enumerate(pairs, 1):
             name = _name(lhs, f"the left side of equation {n}")
-            token = Place(name, n, f"equation {n}, {name} = {rhs}")
+            token = Place(name, n, f"equation {n} ({name} = {rhs})")
             claim(token, "defined")
             refs = []
             expr = self._expr(rhs, refs, token, 0)
