@@ -114,3 +114,38 @@ def test_softmax_error_counts_layers_as_the_notation_does(notation, hidden, outp
     r = run("--layers", "1-2-2", "--activation", "softmax,softmax", "--notation", notation)
     assert r.exit_code == 2
     assert f"output layer (layer {output}), not on the hidden layer {hidden}" in r.output
+
+
+class _Terminal:
+    """A stand-in stderr that says it is a terminal and keeps what is written."""
+
+    def __init__(self):
+        self.text = ""
+
+    def write(self, s):
+        self.text += s
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+
+def test_progress_shows_on_a_terminal_and_nowhere_else(monkeypatch):
+    import io
+    import sys
+
+    from derive.command.cli import progress_bar
+
+    term = _Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    with progress_bar(2, "LaTeX") as bar:
+        bar.update(1, "LaTeX: a.pdf")
+        bar.update(1, "LaTeX: b.pdf")
+    assert "LaTeX: b.pdf" in term.text and "100%" in term.text
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", pipe)
+    with progress_bar(2, "LaTeX") as bar:
+        bar.update(2, "LaTeX: a.pdf")
+    assert pipe.getvalue() == ""

@@ -3,6 +3,7 @@
 Every user error is a DeriveError (or a click usage error); both become one
 line on stderr and exit status 2.
 """
+import contextlib
 import sys
 
 import click
@@ -138,7 +139,33 @@ def cli(**options):
 
     with speaking_cli():  # messages name settings as --options
         return run(echo=lambda text: click.echo(text, nl=False),
-                   warn=lambda line: click.echo(line, err=True), **options)
+                   warn=lambda line: click.echo(line, err=True), progress=progress_bar, **options)
+
+
+class _Bar:
+    """A labelled click progress bar: ``update(n, label)``."""
+
+    def __init__(self, bar):
+        self.bar = bar
+
+    def update(self, n, label=None):
+        if label:
+            self.bar.label = label
+        self.bar.update(n)
+
+
+@contextlib.contextmanager
+def progress_bar(length, label):
+    """click's progress bar on stderr for long work (PDF builds), only when stderr is a
+    terminal: nothing is shown in pipes, files and tests."""
+    if not sys.stderr.isatty() or length < 1:
+        from derive.documents.jobs import silent_progress
+
+        with silent_progress(length, label) as quiet:
+            yield quiet
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr, show_eta=False) as bar:
+        yield _Bar(bar)
 
 
 def main(argv=None):

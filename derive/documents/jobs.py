@@ -156,23 +156,45 @@ def plan(**o):
     return jobs
 
 
-def run_document(*, output=None, force=False, echo=print, **options):
-    """Render (and compile) everything, then write it; returns the exit status."""
+class _Quiet:
+    def update(self, n, label=None):
+        pass
+
+
+@contextmanager
+def silent_progress(length, label):
+    """The default progress display: none."""
+    yield _Quiet()
+
+
+def run_document(*, output=None, force=False, echo=print, progress=None, **options):
+    """Render (and compile) everything, then write it; returns the exit status.
+    ``progress(length, label)`` is a context manager whose ``update(n, label)`` is told
+    each step (the command shows a progress bar on a terminal); silent by default."""
     from derive.render.fileio import write_atomic
     from derive.render.pdf import compile_pdf, jobname
 
-    jobs = plan(output=output, **options)
+    with (progress or silent_progress)(1, "deriving and rendering") as bar:
+        jobs = plan(output=output, **options)
+        bar.update(1, None)
+    latex_runs = [path for path, _, is_pdf in jobs if is_pdf]
     paths = [p for p, _, _ in jobs if p not in (None, "-")]
     if len(set(map(lambda p: str(Path(p).resolve()), paths))) != len(paths):
         raise OutputError("two outputs would go to the same file")
     for p in paths:
         if Path(p).exists() and not force:
             raise OutputError(f"{p} already exists; pass --force to replace it")
-    ready = []
-    for path, text, is_pdf in jobs:
+    for path, _, is_pdf in jobs:
         if is_pdf and path in (None, "-"):
             raise OutputError("a PDF cannot go to standard output; give -o FILE.pdf")
-        ready.append((path, compile_pdf(text, jobname(Path(path))) if is_pdf else text))
+    ready = []
+    with (progress or silent_progress)(len(latex_runs), "LaTeX") as bar:
+        for path, text, is_pdf in jobs:
+            if is_pdf:
+                bar.update(0, f"LaTeX: {path}")
+            ready.append((path, compile_pdf(text, jobname(Path(path))) if is_pdf else text))
+            if is_pdf:
+                bar.update(1, f"LaTeX: {path}")
     for path, data in ready:
         if path in (None, "-"):
             echo(data)
