@@ -149,3 +149,25 @@ def test_progress_shows_on_a_terminal_and_nowhere_else(monkeypatch):
     with progress_bar(2, "LaTeX") as bar:
         bar.update(2, "LaTeX: a.pdf")
     assert pipe.getvalue() == ""
+
+
+def test_output_file_is_a_complete_document_and_stdout_the_fragment(tmp_path):
+    tex, md = tmp_path / "d.tex", tmp_path / "d.md"
+    assert run("--layers", "1-1-1", "-o", str(tex)).exit_code == 0
+    assert run("--layers", "1-1-1", "-o", str(md)).exit_code == 0
+    text = tex.read_text()
+    assert text.startswith("\\documentclass") and text.rstrip().endswith("\\end{document}")
+    assert md.read_text().startswith("# ")
+    fragment = run("--layers", "1-1-1").stdout
+    assert "\\documentclass" not in fragment and "\\begin{align*}" in fragment
+
+
+def test_output_tex_compiles(tmp_path):
+    from tools import compile_tex, require_latexmk
+
+    require_latexmk()
+    tex = tmp_path / "d.tex"
+    assert run("--layers", "2-3-2", "-o", str(tex)).exit_code == 0
+    (tmp_path / "build").mkdir()
+    code, log, pdf = compile_tex(tex.read_text(), tmp_path / "build")
+    assert code == 0, log[-2000:]

@@ -104,6 +104,12 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
     return report.exit_code(strict)
 
 
+def _complete_file(options):
+    output = options.get("output") or "-"
+    return output != "-" and output.lower().endswith((".tex", ".md")) \
+        and options.get("fmt") in (None, "latex", "markdown")
+
+
 def run(**options):
     """Dispatch on the options given; returns the exit status."""
     from derive.documents.jobs import run_document, user_template_errors, wants_document
@@ -111,6 +117,10 @@ def run(**options):
     with user_template_errors(options.get("template_dir")):
         if options.get("check_path") is not None:
             return run_check(**options)
+        if _complete_file(options):
+            # -o FILE.tex / FILE.md writes a document that compiles (renders) on its own;
+            # the bare derivation, to \input into another document, stays on stdout.
+            options = {**options, "standalone": True}
         if wants_document(options):  # handouts, exercise sheets, PDFs
             return run_document(**options)
         return run_derivation(**options)
