@@ -119,7 +119,7 @@ class _EquationsReader(_Builder):
             self.error(GraphSizeError, f"the expression nests more than {MAX_DEPTH} levels deep",
                        where)
         if isinstance(e, (int, float, Fraction)):
-            e = sp.sympify(e) if isinstance(e, int) else sp.Rational(str(e))
+            e = sp.Integer(e) if isinstance(e, int) else sp.Rational(str(e))
         if not isinstance(e, sp.Basic):
             self.error(GraphSyntaxError, f"{e!r} is not a sympy expression", where)
         if isinstance(e, sp.Symbol):
