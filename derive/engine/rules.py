@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.model.symbols import IndexSum, Terms, plain
+from derive.model.symbols import Factors, IndexSum, Iverson, Terms, plain, product
 
 
 def _snake(name):
@@ -145,6 +145,8 @@ class KroneckerCollapse(Rule):
         def walk(e):
             if isinstance(e, IndexSum) and e.index == self.index:
                 return walk(e.term.xreplace({self.index: self.unit}))
+            if isinstance(e, Factors):  # the surviving term's factors join the product
+                return product(*[walk(a) for a in e.args])
             if e.args:
                 return e.func(*[walk(a) for a in e.args])
             return e
@@ -163,12 +165,15 @@ class KroneckerCollapse(Rule):
                 continue
             for atom in plain(term.term).atoms(sp.Indexed):
                 pairs = list(zip(atom.indices, den.indices))
-                if (atom.base == den.base and len(atom.indices) == len(den.indices)
-                        and all(m == d or m == term.index for m, d in pairs)
-                        and any(m == term.index for m, _ in pairs)):
-                    index, unit = term.index, next(d for m, d in pairs if m == term.index)
-                    value += sp.diff(plain(term.term.xreplace({index: unit})), den)
-                    break
+                if (atom.base != den.base or len(atom.indices) != len(den.indices)
+                        or not any(m == term.index for m, _ in pairs)):
+                    continue
+                index, unit = term.index, next(d for m, d in pairs if m == term.index)
+                here = atom.xreplace({index: unit})
+                # an index that is not summed must agree with den's: 1[j = k] unless it is the same
+                agree = [Iverson(m, d) for m, d in pairs if m != index and m != d]
+                value += sp.Mul(*agree) * sp.diff(plain(term.term.xreplace({index: unit})), here)
+                break
         return value, index, unit
 
 
