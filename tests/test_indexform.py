@@ -185,3 +185,15 @@ def test_only_one_term_derivative_against_sympy(bias):
             want = sp.diff(plain(instantiate(z, subs)), instantiate(den, subs))
             assert sp.expand(instantiate(value, subs) - want) == 0, (den, subs, value)
     assert KroneckerCollapse.derivative(z, quantity("w", 2, j, k))[1:] == (IF.M, k)
+
+
+def test_unit_engine_says_dont_know_for_a_factor_that_is_no_edge():
+    """∂z²_j/∂x_k skips a layer: no edge of the unit graph, so the step is DontKnow, not a guess."""
+    from derive.engine.chain import UnitEngine
+    from derive.model.symbols import Partial, quantity
+    from derive.model.unitgraph import UnitGraph
+
+    eng = UnitEngine(UnitGraph(Network("2-3-2")))
+    factor = Partial(quantity("z", 2, IF.J), quantity("x", 0, IF.K))
+    (step,) = eng._resolve(factor, factor)
+    assert step.rule.kind == "dont_know" and step.expr == factor

@@ -90,6 +90,20 @@ def _in_order(expr, cls):
     return seen
 
 
+def _sums(expr):
+    """Every IndexSum in ``expr``, outermost first, nested ones included."""
+    out = []
+
+    def walk(e):
+        if isinstance(e, IndexSum):
+            out.append(e)
+        for a in e.args:
+            walk(a)
+
+    walk(expr)
+    return out
+
+
 class Engine:
     """Derivations over one graph; each δ and each local derivative once."""
 
@@ -293,9 +307,8 @@ class UnitEngine:
             expr = _tidy(expr.xreplace(dict(named)))
             steps.append(R.Step(expr, R.NamedDelta(pairs=named)))
 
-        for s in _in_order(expr, IndexSum):  # sums over a layer whose activation is unit by unit
-            own = [p for p in _in_order(s.term, Partial) if p.den != COST
-                   and self._collapses(p, s.index)]
+        for s in _sums(expr):  # sums over a layer whose activation acts unit by unit
+            own = [p for p in _in_order(s.term, Partial) if self._collapses(p, s.index)]
             if own:
                 rule = R.OnlyOwnUnit(index=s.index, unit=self.graph.of(own[0].den)[1][0])
                 expr = _tidy(rule.apply(expr))
@@ -331,8 +344,12 @@ class UnitEngine:
                 and cidx == (index,) and self.graph.of(factor.den)[1] != (index,))
 
     def _resolve(self, factor, expr):
-        """The steps that replace one ∂child/∂parent by its value."""
-        e, cidx, pidx = self._edge(factor)
+        """The steps that replace one ∂child/∂parent by its value (DontKnow where
+        the factor is not an edge of the graph)."""
+        try:
+            e, cidx, pidx = self._edge(factor)
+        except (KeyError, StopIteration):
+            return [R.Step(expr, R.DontKnow(reason=f"{factor.num} is not computed from {factor.den}"))]
         child, parent = e.child, e.parent
         if e.local is not None:
             value = e.local(cidx[0] if cidx else None, pidx)
