@@ -136,5 +136,7 @@ def _activation_local(act, layer):
         if act.name == "softmax":
             a = lambda u: quantity("a", layer, u)
             return Factors(a(i), Terms(Iverson(i, j), -a(j)))
+        if i != j:  # the engine collapses the sum first (OnlyOwnUnit); never guess here
+            raise ValueError(f"∂a_{i}/∂z_{j} of a unit-by-unit activation asked before i = j")
         return act.derivative(quantity("z", layer, j))
     return local
