@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derive.engine import equations as EQ
-from derive.engine import indexform as IF
 from derive.engine.activation_steps import derivative_derivation
-from derive.engine.chain import Engine
+from derive.engine.chain import Engine, UnitEngine
 from derive.errors import option, speaks_python, SizeLimitError
 from derive.engine.equations import Equation
+from derive.model.unitgraph import J, K, UnitGraph, weighted_input
 from derive.model.symbols import (COST, Factors, Hadamard, IndexSum, MatrixProduct, Partial, Terms, Transposed,
                       base, quantity)
 
@@ -46,6 +46,9 @@ class Derivation:
     deltas: list = field(default_factory=list)  # Entry per δ, output first
     restated: list = field(default_factory=list)  # Entry per key, with δ
     expanded: list = field(default_factory=list)  # Entry per scalar weight (--expand)
+    # index form only: Entry per weight layer, ∂C/∂w_jk by the chain rule up to the cost with one
+    # Σ per layer above (one term per unit), every factor resolved, before any δ is named
+    index_chain: list = field(default_factory=list)
     bp_general: list = field(default_factory=list)
     bp_network: list = field(default_factory=list)
     vectorised: list = field(default_factory=list)
@@ -150,13 +153,13 @@ def _chain_forward(network):
 
 def _index_forward(network):
     eqs = []
-    j = IF.J
+    j = J
     for layer in range(1, network.L + 1):
         z, a = quantity("z", layer, j), quantity("a", layer, j)
-        eqs.append(Equation("z", z, IF.weighted_input(network, layer), layer))
+        eqs.append(Equation("z", z, weighted_input(network, layer), layer))
         act = network.activation(layer)
         if act.name == "softmax":
-            k = IF.K
+            k = K
             rhs = sp.exp(z) / IndexSum(sp.exp(quantity("z", layer, k)), k, network.widths[layer])
         else:
             rhs = act.apply(z)
@@ -166,7 +169,7 @@ def _index_forward(network):
 
 def _cost_equation(network):
     cost, L, n = network.cost, network.L, network.widths[-1]
-    j = IF.J if n > 1 else sp.Integer(0)
+    j = J if n > 1 else sp.Integer(0)
     inner = cost.inner(quantity("a", L, j), quantity("y", "out", j))
     body = IndexSum(inner, j, n) if n > 1 else inner
     return Equation("C", COST, Factors(cost.coefficient, body) if cost.coefficient != 1 else body)
@@ -195,7 +198,7 @@ def build(network, notation, expand=False):
     d = Derivation(network=network, notation=notation, mode="chain" if chain else "index")
     d.forward = _chain_forward(network) if chain else _index_forward(network)
     if not notation.input_as_activation:
-        j = sp.Integer(0) if network.widths[0] == 1 else IF.J
+        j = sp.Integer(0) if network.widths[0] == 1 else J
         d.forward.insert(0, Equation("input", quantity("a", 0, j), quantity("x", 0, j), 0))
     d.cost = _cost_equation(network)
     d.activation_derivatives = _activation_derivations(network.activations)
@@ -224,15 +227,18 @@ def build(network, notation, expand=False):
         else:
             d.expanded = entries
     if not chain:
+        engine = UnitEngine(UnitGraph(network))
         for layer in range(network.L, 0, -1):
-            d.gradients.append(Entry(notation.key("w", layer), IF.weight_gradient(network, layer),
-                                     layer=layer))
+            key = notation.key("w", layer)
+            w, b = quantity("w", layer, J, K), quantity("b", layer, J)
+            d.gradients.append(Entry(key, engine.gradient(w), layer=layer))
+            d.index_chain.append(Entry(key, engine.index_chain(w), layer=layer))
             if network.bias:
-                d.gradients.append(Entry(notation.key("b", layer), IF.bias_gradient(network, layer),
-                                         layer=layer))
-        for layer, derived in zip(range(network.L, 0, -1), IF.delta_derivations(network)):
-            d.deltas.append(Entry(_delta_key(notation, layer), derived,
-                                  name=quantity("delta", layer, IF.J), layer=layer))
+                d.gradients.append(Entry(notation.key("b", layer), engine.gradient(b), layer=layer))
+        for layer in range(network.L, 0, -1):
+            z = quantity("z", layer, J)
+            d.deltas.append(Entry(_delta_key(notation, layer), engine.delta(z),
+                                  name=quantity("delta", layer, J), layer=layer))
         d.restated = d.gradients
         d.vectorised = EQ.vectorised(network, _output_delta(network))
     d.bp_general = EQ.general(network)

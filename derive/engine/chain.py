@@ -11,7 +11,8 @@ import sympy as sp
 
 from derive.model import functions as F
 from derive.engine import rules as R
-from derive.model.symbols import COST, DirectPartial, Factors, Partial, Terms, factors_of, plain, product, total
+from derive.model.symbols import (COST, DirectPartial, Factors, IndexSum, Partial, Terms, factors_of, plain,
+                                  product, relabel, total)
 
 MAX_PATHS = 4096
 
@@ -87,6 +88,20 @@ def _in_order(expr, cls):
 
     walk(expr)
     return seen
+
+
+def _sums(expr):
+    """Every IndexSum in ``expr``, outermost first, nested ones included."""
+    out = []
+
+    def walk(e):
+        if isinstance(e, IndexSum):
+            out.append(e)
+        for a in e.args:
+            walk(a)
+
+    walk(expr)
+    return out
 
 
 class Engine:
@@ -228,3 +243,170 @@ class Engine:
     def restated(self, param):
         """∂C/∂param with the δ of its own unit."""
         return self.expand(param, stop=lambda n: n.delta is not None)
+
+
+class UnitEngine:
+    """The same walk over a ``UnitGraph``: one generic unit j (and input k) per
+    layer, so a derivation's size does not grow with the layer widths.
+
+    ``expand(quantity, stop)`` writes ∂C/∂quantity by the multivariate chain
+    rule, anchor first: an ``own`` edge contributes one factor, an ``all``
+    edge a Σ over the units i of the child's layer with one term per unit
+    (``IndexSum``).  Then, one step each: named δ, the sums that collapse to
+    one unit (``OnlyOwnUnit``), every local factor from its unit's definition
+    (a factor whose parameter sits inside a definition's Σ_m through
+    ``SubstituteDefinition`` and ``OnlyOneTerm``), and the activation
+    identities.
+    """
+
+    def __init__(self, graph):
+        self.graph = graph
+        self.network = graph.network
+
+    # -- the chain ------------------------------------------------------
+
+    def _up(self, node, idx, stop, depth, start=False):
+        """∂C/∂(node at idx) as a chain product, and its number of scalar terms."""
+        from derive.model.unitgraph import sum_index
+
+        if node.role == "cost":
+            return sp.S.One, 1
+        if not start and stop(node):
+            return Partial(COST, node.at(*idx)), 1
+        terms, count = [], 0
+        for e in node.edges:
+            child = e.child
+            if e.fan == "all":
+                i = sum_index(depth)
+                cidx, deeper = (i,), depth + 1
+            else:
+                cidx, deeper = (() if e.fan == "one" else idx[:1]), depth
+            up, n = self._up(child, cidx, stop, deeper)
+            term = product(up, Partial(child.at(*cidx), node.at(*idx)))
+            if e.fan == "all":
+                term, n = IndexSum(term, i, child.count), n * child.count
+            terms.append(term)
+            count += n
+        return total(*terms), count
+
+    def _edge(self, factor):
+        child, cidx = self.graph.of(factor.num)
+        parent, pidx = self.graph.of(factor.den)
+        return next(e for e in parent.edges if e.child is child), cidx, pidx
+
+    def expand(self, quantity, stop=lambda node: False):
+        node, idx = self.graph.of(quantity)
+        lhs = Partial(COST, quantity)
+        expr, paths = self._up(node, idx, stop, 0, start=True)
+        steps = [R.Step(expr, R.ChainRule(paths=paths))]
+
+        # ∂C/∂z appears only where the walk stopped at a named δ (the cost's own edges are ∂C/∂a)
+        named = [(p, relabel(p.den, "delta")) for p in _in_order(expr, Partial)
+                 if p.num == COST and self.graph.of(p.den)[0].role == "z"]
+        if named:
+            expr = _tidy(expr.xreplace(dict(named)))
+            steps.append(R.Step(expr, R.NamedDelta(pairs=named)))
+
+        for s in _sums(expr):  # sums over a layer whose activation acts unit by unit
+            own = [p for p in _in_order(s.term, Partial) if self._collapses(p, s.index)]
+            if own:
+                rule = R.OnlyOwnUnit(index=s.index, unit=self.graph.of(own[0].den)[1][0])
+                expr = _tidy(rule.apply(expr))
+                steps.append(R.Step(expr, rule))
+
+        for factor in _in_order(expr, Partial):
+            steps += self._resolve(factor, expr)
+            expr = steps[-1].expr
+
+        for call in _in_order(expr, sp.Function):
+            z = call.args[0] if call.args else None
+            if not isinstance(z, sp.Indexed) or not str(z.base.label).startswith("z:"):
+                continue
+            zn, zidx = self.graph.of(z)
+            act = next(e.child.activation for e in zn.edges)
+            if act.identity is None or call != act.derivative(z):
+                continue
+            value = act.identity(z, relabel(z, "a"))
+            expr = _tidy(expr.xreplace({call: value}))
+            steps.append(R.Step(expr, R.ActivationIdentity(factor=call, value=value,
+                                                           activation=act.name)))
+
+        if node.role == "z" and node.layer == self.network.L and not named:
+            steps += self._pairing_steps(expr)
+        return R.Derived(lhs, steps)
+
+    def _collapses(self, factor, index):
+        """∂a_index/∂z_j where the activation acts unit by unit: zero unless index = j."""
+        if factor.num == COST or not isinstance(factor.num, sp.Indexed):
+            return False
+        child, cidx = self.graph.of(factor.num)
+        return (child.role == "a" and child.activation.name != "softmax"
+                and cidx == (index,) and self.graph.of(factor.den)[1] != (index,))
+
+    def _resolve(self, factor, expr):
+        """The steps that replace one ∂child/∂parent by its value (DontKnow where
+        the factor is not an edge of the graph)."""
+        try:
+            e, cidx, pidx = self._edge(factor)
+        except (KeyError, StopIteration):
+            return [R.Step(expr, R.DontKnow(reason=f"{factor.num} is not computed from {factor.den}"))]
+        child, parent = e.child, e.parent
+        if e.local is not None:
+            value = e.local(cidx[0] if cidx else None, pidx)
+            if child.role == "cost":
+                rule = R.CostDerivative(factor=factor, value=value, cost=child.cost_spec.name)
+            elif child.activation is not None and child.activation.name == "softmax":
+                rule = R.SoftmaxJacobian(factor=factor, value=value)
+            elif child.role == "a":
+                rule = R.ActivationDerivative(factor=factor, value=value,
+                                              activation=child.activation.name)
+            else:
+                rule = R.WeightedInputByBias(factor=factor, value=value)
+            return [R.Step(_tidy(expr.xreplace({factor: value})), rule)]
+        definition = child.definition(*cidx)
+        value, index, unit = R.KroneckerCollapse.derivative(definition, factor.den)
+        if parent.role == "param":  # the weight sits inside z's Σ_m: show the sum, then its one term
+            written = expr.xreplace({factor: sp.Derivative(definition, factor.den)})
+            return [R.Step(written, R.SubstituteDefinition(quantity=factor.num, value=definition)),
+                    R.Step(_tidy(expr.xreplace({factor: value})),
+                           R.OnlyOneTerm(factor=factor, value=value, index=index, unit=unit))]
+        return [R.Step(_tidy(expr.xreplace({factor: value})),
+                       R.WeightedInputByActivation(factor=factor, value=value))]
+
+    def _pairing_steps(self, expr):
+        """Where cost and output activation are made for each other, δ^L_j
+        collapsing to a_j − y_j: multiply out, collect, and (softmax) Σ y = 1."""
+        from derive.model.symbols import Iverson, quantity
+        from derive.model.unitgraph import I, J
+
+        L, n = self.network.L, self.network.widths[-1]
+        act, cost = self.network.activation(L), self.network.cost
+        if cost.simplifies_with != act.name:
+            return []
+        a = lambda u: quantity("a", L, u)
+        y = lambda u: quantity("y", "out", u)
+        if act.name == "softmax":
+            return [R.Step(IndexSum(Factors(-y(I), Terms(Iverson(I, J), -a(J))), I, n), R.Distribute()),
+                    R.Step(Terms(-y(J), Factors(a(J), IndexSum(y(I), I, n))), R.CollectTerms()),
+                    R.Step(a(J) - y(J), R.TargetSumsToOne())]
+        sums = next(f for f in expr.args if isinstance(f, Terms))
+        rest = sp.Mul(*[f for f in expr.args if not isinstance(f, Terms)])
+        parts = [sp.factor(sp.cancel(term * rest)) for term in sums.args]
+        return [R.Step(total(*parts), R.Distribute()),
+                R.Step(sp.expand(sp.Add(*parts)), R.CollectTerms())]
+
+    # -- the three families, as for ``Engine`` ----------------------------
+
+    def delta(self, z):
+        """δ_j of a z quantity, anchored at the δ_i of the layer above."""
+        return self.expand(z, stop=lambda n: n.role == "z")
+
+    def gradient(self, param):
+        """∂C/∂param with the δ of its own unit (the index form's only form)."""
+        return self.expand(param, stop=lambda n: n.role == "z")
+
+    def index_chain(self, param):
+        """∂C/∂param expanded all the way to the cost, before any δ is named:
+        a nested Σ over the units of every layer above."""
+        return self.expand(param)
+

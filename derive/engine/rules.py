@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from derive.model.symbols import Factors, IndexSum, Iverson, Terms, plain, product
+
 
 def _snake(name):
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
@@ -133,16 +135,58 @@ class TargetSumsToOne(Rule):
     fields = ()
 
 
-class OnlyOwnUnit(Rule):
+class KroneckerCollapse(Rule):
+    """Σ_m 1[m = k] u_m = u_k: of a sum over units only the term whose unit matches survives."""
+
+    fields = ("index", "unit")
+
+    def apply(self, expr):
+        """``expr`` with each sum over ``index`` replaced by its one surviving term."""
+        def walk(e):
+            if isinstance(e, IndexSum) and e.index == self.index:
+                return walk(e.term.xreplace({self.index: self.unit}))
+            if isinstance(e, Factors):  # the surviving term's factors join the product
+                return product(*[walk(a) for a in e.args])
+            if e.args:
+                return e.func(*[walk(a) for a in e.args])
+            return e
+
+        return walk(expr)
+
+    @staticmethod
+    def derivative(definition, den):
+        """d/d(den) of a unit's definition, a sum of terms some of which are
+        Σ_m over units: of such a sum only the term at m = den's unit holds den.
+        Returns (value, index, unit); index and unit are None where no Σ held den."""
+        value, index, unit = sp.S.Zero, None, None
+        for term in (definition.args if isinstance(definition, Terms) else (definition,)):
+            if not isinstance(term, IndexSum):
+                value += sp.diff(plain(term), den)
+                continue
+            for atom in plain(term.term).atoms(sp.Indexed):
+                pairs = list(zip(atom.indices, den.indices))
+                if (atom.base != den.base or len(atom.indices) != len(den.indices)
+                        or not any(m == term.index for m, _ in pairs)):
+                    continue
+                index, unit = term.index, next(d for m, d in pairs if m == term.index)
+                here = atom.xreplace({index: unit})
+                # an index that is not summed must agree with den's: 1[j = k] unless it is the same
+                agree = [Iverson(m, d) for m, d in pairs if m != index and m != d]
+                value += sp.Mul(*agree) * sp.diff(plain(term.term.xreplace({index: unit})), here)
+                break
+        return value, index, unit
+
+
+class OnlyOwnUnit(KroneckerCollapse):
     """∂a_i/∂z_j = 0 for i ≠ j when the activation acts unit by unit."""
 
-    fields = ()
+    fields = ("index", "unit")
 
 
-class OnlyOneTerm(Rule):
+class OnlyOneTerm(KroneckerCollapse):
     """∂/∂w_jk Σ_m w_jm a_m = a_k: only the m = k term holds w_jk."""
 
-    fields = ("factor", "value")
+    fields = ("factor", "value", "index", "unit")
 
 
 class SubstituteDefinition(Rule):
