@@ -260,6 +260,17 @@ class BoundedLoader(jinja2.FileSystemLoader):
     """A user's template directory: files up to MAX_TEMPLATE bytes, regular files only."""
 
     def get_source(self, environment, template):
+        import stat
+
+        for base in self.searchpath:
+            candidate = os.path.join(base, *jinja2.loaders.split_template_path(template))
+            try:
+                mode = os.stat(candidate).st_mode
+            except OSError:
+                continue
+            if not stat.S_ISREG(mode):  # a FIFO would block the render
+                raise TemplateError(f"template {template} is not a regular file")
+            break
         source, filename, uptodate = super().get_source(environment, template)
         if len(source) > MAX_TEMPLATE:
             raise TemplateError(f"template {template} is larger than {MAX_TEMPLATE} bytes")
