@@ -24,7 +24,7 @@ from derive.errors import LatexError, LatexMissingError, OutputError
 
 PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-pictures latexmk"
 TIMEOUT = 300  # seconds; a runaway document is stopped, not waited for
-UNTRUSTED_TIMEOUT = 6  # seconds for a document from --template-dir (derive must end within 10 s)
+UNTRUSTED_DEADLINE = 8.0  # seconds since derive started by which a --template-dir build ends
 UNTRUSTED_CPU = 4  # CPU seconds per TeX process of such a document (a pass takes about 1)
 LOG_LINES = 8  # lines of log context shown for a LaTeX error
 # Fixed timestamps make the PDF bytes depend on the source only.
@@ -53,6 +53,22 @@ def _environment():
     env["shell_escape"] = "f"
     env.pop("TEXMFOUTPUT", None)
     return env
+
+
+def _process_age():
+    """Seconds since this process started (Linux /proc), or 0 if unknown."""
+    try:
+        with open("/proc/self/stat") as fh:
+            started = int(fh.read().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+        with open("/proc/uptime") as fh:
+            return max(0.0, float(fh.read().split()[0]) - started)
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _untrusted_timeout():
+    """What is left of the deadline: a busy machine must not stretch a TeX loop past it."""
+    return max(1.0, round(UNTRUSTED_DEADLINE - _process_age(), 1))
 
 
 def _limit_cpu(seconds):
@@ -114,7 +130,7 @@ def compile_pdf(tex_text, name="handout", untrusted=False):
     ``untrusted`` (the document came from a user's templates) shortens the time
     and CPU budget."""
     check_latexmk()
-    timeout = UNTRUSTED_TIMEOUT if untrusted else TIMEOUT
+    timeout = _untrusted_timeout() if untrusted else TIMEOUT
     with tempfile.TemporaryDirectory(prefix="derive-pdf-") as tmp:
         work = Path(tmp)
         (work / f"{name}.tex").write_text(tex_text, encoding="utf-8")
