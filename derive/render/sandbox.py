@@ -218,6 +218,8 @@ class DataSandbox(SandboxedEnvironment):
     def getitem(self, obj, argument):
         """Items of plain containers; other objects only by attribute (sympy's
         ``__getitem__`` turns a string key into an expression)."""
+        if isinstance(obj, jinja2.Undefined):
+            obj._fail_with_undefined_error()
         if isinstance(obj, CONTAINERS) or isinstance(obj, utils.Namespace):
             try:
                 return obj[argument]
@@ -230,6 +232,8 @@ class DataSandbox(SandboxedEnvironment):
         return self.undefined(obj=obj, name=argument)
 
     def getattr(self, obj, attribute):
+        if isinstance(obj, jinja2.Undefined):
+            obj._fail_with_undefined_error()
         try:
             value = getattr(obj, attribute)
         except AttributeError:
