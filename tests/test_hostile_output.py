@@ -161,8 +161,9 @@ def test_tex_reads_and_writes_only_inside_its_build_folder(tmp_path, case):
         text = _pdf_text(work / "x.pdf")
         assert "ABSREAD-OK" not in text and "RELREAD-OK" not in text and "PIPE-OK" not in text
         assert "ABSREAD-BLOCKED" in text and "root:" not in text
-    else:
-        assert p.returncode == 2 and one_line(p) and list(work.iterdir()) == []
+    else:  # a LaTeX error: its first line, then the log lines that say where
+        assert p.returncode == 2 and b"Traceback" not in p.stderr
+        assert p.stderr.startswith(b"derive: error: LaTeX") and list(work.iterdir()) == []
 
 
 def test_a_non_ascii_title_builds_a_pdf(tmp_path):

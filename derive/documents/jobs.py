@@ -146,7 +146,8 @@ def run_document(*, output=None, force=False, echo=print, **options):
     for path, text, is_pdf in jobs:
         if is_pdf and path in (None, "-"):
             raise OutputError("a PDF cannot go to standard output; give -o FILE.pdf")
-        ready.append((path, compile_pdf(text, jobname(Path(path)), bool(options.get("template_dir")))
+        untrusted = bool(options.get("template_dir"))  # TeX from a user's templates may loop
+        ready.append((path, compile_pdf(text, jobname(Path(path)), untrusted, options.get("started"))
                       if is_pdf else text))
     for path, data in ready:
         if path in (None, "-"):

@@ -18,13 +18,15 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from derive.errors import LatexError, LatexMissingError, OutputError
 
 PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-pictures latexmk"
 TIMEOUT = 300  # seconds; a runaway document is stopped, not waited for
-UNTRUSTED_DEADLINE = 8.0  # seconds since derive started by which a --template-dir build ends
+UNTRUSTED_TIMEOUT = 6  # seconds for a build from --template-dir (library use)
+UNTRUSTED_DEADLINE = 7.5  # seconds after the command started by which such a build ends
 UNTRUSTED_CPU = 4  # CPU seconds per TeX process of such a document (a pass takes about 1)
 LOG_LINES = 8  # lines of log context shown for a LaTeX error
 # Fixed timestamps make the PDF bytes depend on the source only.
@@ -53,22 +55,6 @@ def _environment():
     env["shell_escape"] = "f"
     env.pop("TEXMFOUTPUT", None)
     return env
-
-
-def _process_age():
-    """Seconds since this process started (Linux /proc), or 0 if unknown."""
-    try:
-        with open("/proc/self/stat") as fh:
-            started = int(fh.read().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
-        with open("/proc/uptime") as fh:
-            return max(0.0, float(fh.read().split()[0]) - started)
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
-def _untrusted_timeout():
-    """What is left of the deadline: a busy machine must not stretch a TeX loop past it."""
-    return max(1.0, round(UNTRUSTED_DEADLINE - _process_age(), 1))
 
 
 def _limit_cpu(seconds):
@@ -124,13 +110,24 @@ def log_excerpt(log, limit=LOG_LINES):
     return tail or ["(no log was written)"]
 
 
-def compile_pdf(tex_text, name="handout", untrusted=False):
+def _timeout(untrusted, started):
+    """Seconds the build may take: what is left until UNTRUSTED_DEADLINE after the
+    command ``started`` (time.monotonic() of the process start), so that a busy
+    machine cannot stretch a TeX loop past it; UNTRUSTED_TIMEOUT without a start."""
+    if not untrusted:
+        return TIMEOUT
+    if started is None:
+        return UNTRUSTED_TIMEOUT
+    return max(1.0, round(started + UNTRUSTED_DEADLINE - time.monotonic(), 1))
+
+
+def compile_pdf(tex_text, name="handout", untrusted=False, started=None):
     """Compile ``tex_text``; return the PDF's bytes or raise LatexError/LatexMissingError.
 
     ``untrusted`` (the document came from a user's templates) shortens the time
     and CPU budget."""
     check_latexmk()
-    timeout = _untrusted_timeout() if untrusted else TIMEOUT
+    timeout = _timeout(untrusted, started)
     with tempfile.TemporaryDirectory(prefix="derive-pdf-") as tmp:
         work = Path(tmp)
         (work / f"{name}.tex").write_text(tex_text, encoding="utf-8")
