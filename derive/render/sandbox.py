@@ -22,7 +22,6 @@ import threading
 import traceback
 from contextlib import contextmanager
 from decimal import Decimal
-from numbers import Number
 
 import jinja2
 from jinja2 import runtime, utils
