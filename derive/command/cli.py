@@ -1,9 +1,14 @@
 """The `derive` command: typed options passed straight to the library.
 
 Every user error is a DeriveError (or a click usage error); both become one
-line on stderr and exit status 2.
+line on stderr and exit status 2.  So do an option that is not valid UTF-8
+and a standard output that cannot be written (a full disk, a closed pipe).
+SIGTERM raises, like SIGINT, so that the atomic writes and the PDF build
+clean up their temporary files on the way out.
 """
 import contextlib
+import os
+import signal
 import sys
 
 import click
@@ -49,13 +54,68 @@ def _format(value):
     return format_name(value)
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived; raised so that every ``finally`` (temporary files) runs."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
+def _stdout_gone():
+    """Point standard output at /dev/null, so the flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def write_stdout(text):
+    """``text`` on standard output; failing to write it is a one-line OutputError."""
+    try:
+        click.echo(text, nl=False)
+    except UnicodeEncodeError:
+        raise DeriveError("the output holds bytes that are not valid UTF-8 (from a file name "
+                          "or an option)") from None
+    except OSError as exc:
+        _stdout_gone()
+        raise DeriveError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+def _check_utf8(options):
+    for name, value in options.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                option = "--" + {"fmt": "format", "values_text": "values", "check_path": "check",
+                                 "output": "output"}.get(name, name).replace("_", "-")
+                raise DeriveError(f"{option} is not valid UTF-8") from None
+
+
 class OneLineErrors(click.Command):
     """Turn usage and input errors into one line and exit status 2."""
 
     def main(self, args=None, prog_name=None, **extra):
         extra.pop("standalone_mode", None)
         try:
+            previous = signal.signal(signal.SIGTERM, _terminate)
+        except (ValueError, OSError):  # not the main thread
+            previous = None
+        try:
+            rv = self._main(args, prog_name, extra)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+        sys.exit(rv)
+
+    def _main(self, args, prog_name, extra):
+        try:
             rv = super().main(args, prog_name, standalone_mode=False, **extra)
+        except Terminated:
+            click.echo("derive: terminated", err=True)
+            return 128 + signal.SIGTERM
         except click.UsageError as exc:
             click.echo(f"derive: error: {exc.format_message()}", err=True)
             sys.exit(2)
@@ -65,7 +125,14 @@ class OneLineErrors(click.Command):
         except click.Abort:
             click.echo("derive: aborted", err=True)
             sys.exit(1)
-        sys.exit(rv if isinstance(rv, int) else 0)
+        try:
+            sys.stdout.flush()
+        except OSError as exc:
+            _stdout_gone()
+            click.echo(f"derive: error: cannot write to standard output: {exc.strerror or exc}",
+                       err=True)
+            return 2
+        return rv if isinstance(rv, int) else 0
 
 
 @click.command(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -137,9 +204,10 @@ def cli(**options):
     from derive.command.run import run
     from derive.errors import speaking_cli
 
+    _check_utf8(options)
     with speaking_cli():  # messages name settings as --options
-        return run(echo=lambda text: click.echo(text, nl=False),
-                   warn=lambda line: click.echo(line, err=True), progress=progress_bar, **options)
+        return run(echo=write_stdout, warn=lambda line: click.echo(line, err=True),
+                   progress=progress_bar, started=_started[0] if _started else None, **options)
 
 
 class _Bar:
@@ -168,7 +236,25 @@ def progress_bar(length, label):
         yield _Bar(bar)
 
 
+_started = []  # time.monotonic() when this process started, once main() ran
+
+
+def _process_age():
+    """Seconds since this process started (Linux /proc), or 0 if unknown."""
+    try:
+        with open("/proc/self/stat") as fh:
+            started = int(fh.read().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+        with open("/proc/uptime") as fh:
+            return max(0.0, float(fh.read().split()[0]) - started)
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def main(argv=None):
+    import time
+
+    # deadlines (a PDF from a user's templates) count from the process start
+    _started[:] = [time.monotonic() - min(_process_age(), 5.0)]
     cli.main(args=argv, prog_name="derive")
 
 

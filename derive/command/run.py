@@ -110,10 +110,24 @@ def _complete_file(options):
         and options.get("fmt") in (None, "latex", "markdown")
 
 
+def _check_inputs(options):
+    """Input files must be regular files: a FIFO would block derive for ever."""
+    from derive.render.fileio import check_regular
+
+    if options.get("graph"):
+        check_regular(options["graph"], "--graph")
+    values = (options.get("values_text") or "").strip()
+    if values.lower().endswith(".json") and not values.startswith("{"):
+        check_regular(values, "--values")
+    if options.get("check_path") not in (None, "-"):
+        check_regular(options["check_path"], "--check")
+
+
 def run(**options):
     """Dispatch on the options given; returns the exit status."""
     from derive.documents.jobs import run_document, user_template_errors, wants_document
 
+    _check_inputs(options)
     with user_template_errors(options.get("template_dir")):
         if options.get("check_path") is not None:
             return run_check(**options)

@@ -159,7 +159,9 @@ def render_sheet(sheet, fmt="latex", part="both", title=None, template_dir=None)
     if part not in PARTS:
         raise ValueError(part)
     d = sheet.d
+    from derive.render.formats import render_template
+
     env = environment(check_template_dir(template_dir))
-    return env.get_template(names[fmt]).render(
-        sheet=sheet, d=d, network=d.network, notation=d.notation, part=part,
+    return render_template(
+        env, names[fmt], sheet=sheet, d=d, network=d.network, notation=d.notation, part=part,
         title=check_title(title), printers=printers(d.notation, d.widths))

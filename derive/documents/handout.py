@@ -150,7 +150,13 @@ def environment(template_dir=None):
     from derive.render.formats import environment as base_environment
 
     env = base_environment(str(template_dir) if template_dir else None)
-    env.filters.setdefault("tex_inline", _tex_inline)
+    if "tex_inline" not in env.filters:
+        if getattr(env, "sandboxed", False):
+            from derive.render.sandbox import guard_math
+
+            env.filters["tex_inline"] = guard_math(_tex_inline)
+        else:
+            env.filters["tex_inline"] = _tex_inline
     env.filters.setdefault("escape_md", escape_md)
     return env
 
@@ -204,5 +210,7 @@ def render_handout(d, fmt="latex", sections=None, title=None, template_dir=None)
     fmt = format_name(fmt)
     if fmt not in names:
         raise SpecError(f"a handout is LaTeX, PDF or Markdown, not {fmt}")
+    from derive.render.formats import render_template
+
     env = environment(check_template_dir(template_dir))
-    return env.get_template(names[fmt]).render(**context(d, sections, title))
+    return render_template(env, names[fmt], **context(d, sections, title))

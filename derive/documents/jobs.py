@@ -187,12 +187,14 @@ def run_document(*, output=None, force=False, echo=print, progress=None, **optio
     for path, _, is_pdf in jobs:
         if is_pdf and path in (None, "-"):
             raise OutputError("a PDF cannot go to standard output; give -o FILE.pdf")
+    untrusted = bool(options.get("template_dir"))  # TeX from a user's templates may loop
     ready = []
     with (progress or silent_progress)(len(latex_runs), "LaTeX") as bar:
         for path, text, is_pdf in jobs:
             if is_pdf:
                 bar.update(0, f"LaTeX: {path}")
-            ready.append((path, compile_pdf(text, jobname(Path(path))) if is_pdf else text))
+            ready.append((path, compile_pdf(text, jobname(Path(path)), untrusted,
+                                            options.get("started")) if is_pdf else text))
             if is_pdf:
                 bar.update(1, f"LaTeX: {path}")
     for path, data in ready:

@@ -97,21 +97,35 @@ def _fprime(activation, arg):
 
 @lru_cache(maxsize=None)
 def environment(extra_dir=None):
+    """The built-in templates; with ``extra_dir`` (``--template-dir``) that directory
+    first and every template in the data-only sandbox (derive.render.sandbox)."""
     loaders = [jinja2.FileSystemLoader(str(templates_dir()))]
-    env_cls = jinja2.Environment
     if extra_dir:
-        from jinja2.sandbox import SandboxedEnvironment
+        from derive.render import sandbox
 
-        loaders.insert(0, jinja2.FileSystemLoader(str(extra_dir)))
-        env_cls = SandboxedEnvironment
-    env = env_cls(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-                  bytecode_cache=None if extra_dir else _bytecode_cache(), **DELIMITERS)
+        loaders.insert(0, sandbox.BoundedLoader(str(extra_dir)))
+        env = sandbox.DataSandbox(loader=jinja2.ChoiceLoader(loaders),
+                                  undefined=jinja2.StrictUndefined, **DELIMITERS)
+        env.filters.update(tex=sandbox.guard_math(_tex), escape_tex=escape_tex,
+                           num=sandbox.guard_number(_number))
+        return env
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                             bytecode_cache=_bytecode_cache(), **DELIMITERS)
     env.filters["tex"] = _tex
     env.filters["escape_tex"] = escape_tex
     env.filters["num"] = _number
     env.globals["q"] = _quantity
     env.globals["fprime"] = _fprime
     return env
+
+
+def render_template(env, name, **context):
+    """Template ``name`` rendered; in the sandbox within its time, memory and size budgets."""
+    if getattr(env, "sandboxed", False):
+        from derive.render.sandbox import run_bounded
+
+        return run_bounded(env, name, context)
+    return env.get_template(name).render(**context)
 
 
 def printers(notation, widths):
@@ -146,9 +160,8 @@ def render(derivation, fmt="latex", template_dir=None):
     if fmt == "json":
         return json.dumps(to_dict(derivation), indent=2, ensure_ascii=False) + "\n"
     env = environment(template_dir)
-    name = FORMATS[fmt]
-    return env.get_template(name).render(
-        d=derivation, network=derivation.network, notation=derivation.notation,
+    return render_template(
+        env, FORMATS[fmt], d=derivation, network=derivation.network, notation=derivation.notation,
         printers=printers(derivation.notation, derivation.widths))
 
 
