@@ -84,3 +84,19 @@ def test_softmax_jacobian_steps():
             if e.has(sp.Derivative):
                 e = e.doit()
             assert close(float(e.subs(point)), want), (a_i, z_j, step.rule.kind)
+
+
+@pytest.mark.parametrize("layers,activation,cost,bias",
+                         CASES + [("3-2", "sigmoid", "quadratic", True), ("3-3", "softmax", "log-likelihood", True),
+                                  ("2-2-2-2", "tanh", "quadratic", True)])
+def test_expanded_weight_gradient_matches_sympy_diff(layers, activation, cost, bias):
+    """The sum a handout shows before δ is named: every line equals diff at every j, k."""
+    net = Network(layers, activation, cost, bias)
+    g = net.graph
+    rng = random.Random("expanded" + layers + activation)
+    numerics = [Numeric(g, random_point(g, rng)) for _ in range(2)]
+    derived = IF.expanded_weight_gradient(net)
+    top = net.L - 1 if net.L > 1 else net.L
+    w = net.widths
+    _check(net, derived, numerics, {IF.J: range(w[top]), IF.K: range(w[top - 1])})
+    assert len(derived.steps) >= 4 and not any(s.rule.kind == "named_delta" for s in derived.steps)

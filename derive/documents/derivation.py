@@ -46,6 +46,9 @@ class Derivation:
     deltas: list = field(default_factory=list)  # Entry per δ, output first
     restated: list = field(default_factory=list)  # Entry per key, with δ
     expanded: list = field(default_factory=list)  # Entry per scalar weight (--expand)
+    # gradients written out from the cost, with no δ, where `gradients` already use δ
+    # (index form, deep chains, large graphs): a handout shows them first, to earn δ
+    motivation: list = field(default_factory=list)
     bp_general: list = field(default_factory=list)
     bp_network: list = field(default_factory=list)
     vectorised: list = field(default_factory=list)
@@ -196,6 +199,9 @@ def build(network, notation, expand=False):
                    for p in params]
         if chain:
             d.gradients = entries
+            if not d.full_expansion:
+                d.motivation = [Entry(_scalar_key(network, notation, p), engine.gradient(p), layer=p.layer)
+                                for p in params if p.key[0] == "w"][:2]
             zs = [n for n in reversed(g.nodes) if n.delta is not None]
             d.deltas = [Entry(_delta_key(notation, z.layer), engine.delta(z), name=z.delta,
                               layer=z.layer) for z in zs]
@@ -214,6 +220,8 @@ def build(network, notation, expand=False):
             d.deltas.append(Entry(_delta_key(notation, layer), derived,
                                   name=quantity("delta", layer, IF.J), layer=layer))
         d.restated = d.gradients
+        top = network.L - 1 if network.L > 1 else network.L
+        d.motivation = [Entry(notation.key("w", top), IF.expanded_weight_gradient(network), layer=top)]
         d.vectorised = EQ.vectorised(network, _output_delta(network))
     d.bp_general = EQ.general(network)
     d.bp_network = EQ.for_network(network, _output_delta(network))
@@ -247,6 +255,8 @@ def build_graph(graph, notation):
     d.deltas = [Entry(f"delta_{n.symbol}", engine.delta(n), name=n.delta)
                 for n in reversed(graph.nodes) if n.delta is not None]
     d.restated = [Entry(p.key, engine.restated(p)) for p in params]
+    if not d.full_expansion and params:
+        d.motivation = [Entry(params[-1].key, engine.gradient(params[-1]))]
     return d
 
 

@@ -132,3 +132,78 @@ def delta_derivations(network):
     for layer in range(network.L - 1, 0, -1):
         out.append(hidden_delta(network, layer))
     return out
+
+
+def expanded_weight_gradient(network):
+    """∂C/∂w_jk of the layer below the output (the output layer itself for a
+    single-layer network) written out before any δ is named: a sum over the
+    units i of the layer above, every factor evaluated.  The handout shows it
+    first so that the repeated factors, and hence δ, are earned."""
+    L = network.L
+    layer = L - 1 if L > 1 else L
+    w, z, a = quantity("w", layer, J, K), quantity("z", layer, J), quantity("a", layer, J)
+    x_k = _prev(network, layer, K)
+    act_out, cost, n = network.activation(L), network.cost, network.widths[-1]
+    y = lambda i: quantity("y", "out", i)
+    if layer == L:  # no hidden layer: the output unit's own chain (a sum over i for softmax)
+        steps = []
+        if act_out.name == "softmax":
+            ai = quantity("a", L, I)
+            expr = Factors(IndexSum(Factors(Partial(COST, ai), Partial(ai, z)), I, n), Partial(z, w))
+            steps.append(R.Step(expr, R.ChainRule(paths=n)))
+            dca = cost.derivative(ai, y(I))
+            jac = Factors(ai, Terms(Iverson(I, J), -a))
+            expr = Factors(IndexSum(Factors(dca, Partial(ai, z)), I, n), Partial(z, w))
+            steps.append(R.Step(expr, R.CostDerivative(factor=Partial(COST, ai), value=dca, cost=cost.name)))
+            expr = Factors(IndexSum(Factors(dca, jac), I, n), Partial(z, w))
+            steps.append(R.Step(expr, R.SoftmaxJacobian(factor=Partial(ai, z), value=jac)))
+        else:
+            expr = Factors(Partial(COST, a), Partial(a, z), Partial(z, w))
+            steps.append(R.Step(expr, R.ChainRule(paths=1)))
+            dca = cost.derivative(a, y(J))
+            expr = _sub(expr, Partial(COST, a), dca)
+            steps.append(R.Step(expr, R.CostDerivative(factor=Partial(COST, a), value=dca, cost=cost.name)))
+            expr, more = _activation_steps(network, L, expr, J)
+            steps += more
+        expr = _sub(expr, Partial(z, w), x_k)
+        steps.append(R.Step(expr, R.WeightedInputByWeight(factor=Partial(z, w), value=x_k)))
+        return R.Derived(Partial(COST, w), steps)
+    zi, ai = quantity("z", L, I), quantity("a", L, I)
+    w_next = quantity("w", L, I, J)
+    n_next = network.widths[L]
+    tail = (Partial(zi, a), Partial(a, z), Partial(z, w))
+    if act_out.name == "softmax":
+        am = quantity("a", L, M)
+        head = IndexSum(Factors(Partial(COST, am), Partial(am, zi)), M, n)
+        steps = [R.Step(IndexSum(Factors(head, *tail), I, n_next), R.ChainRule(paths=n_next * n))]
+        dca = cost.derivative(am, y(M))
+        head = IndexSum(Factors(dca, Partial(am, zi)), M, n)
+        steps.append(R.Step(IndexSum(Factors(head, *tail), I, n_next),
+                            R.CostDerivative(factor=Partial(COST, am), value=dca, cost=cost.name)))
+        jac = Factors(am, Terms(Iverson(M, I), -ai))
+        head = IndexSum(Factors(dca, jac), M, n)
+        steps.append(R.Step(IndexSum(Factors(head, *tail), I, n_next),
+                            R.SoftmaxJacobian(factor=Partial(am, zi), value=jac)))
+        head = (head,)
+    else:
+        head = (Partial(COST, ai), Partial(ai, zi))
+        steps = [R.Step(IndexSum(Factors(*head, *tail), I, n_next), R.ChainRule(paths=n_next))]
+        dca = cost.derivative(ai, y(I))
+        head = (dca, Partial(ai, zi))
+        steps.append(R.Step(IndexSum(Factors(*head, *tail), I, n_next),
+                            R.CostDerivative(factor=Partial(COST, ai), value=dca, cost=cost.name)))
+        value = act_out.derivative(zi)
+        head = (dca, value)
+        steps.append(R.Step(IndexSum(Factors(*head, *tail), I, n_next),
+                            R.ActivationDerivative(factor=Partial(ai, zi), value=value,
+                                                   activation=act_out.name)))
+    inner = Factors(*head, w_next)
+    steps.append(R.Step(Factors(IndexSum(inner, I, n_next), Partial(a, z), Partial(z, w)),
+                        R.WeightedInputByActivation(factor=Partial(zi, a), value=w_next)))
+    act = network.activation(layer)
+    value = act.derivative(z)
+    steps.append(R.Step(Factors(IndexSum(inner, I, n_next), value, Partial(z, w)),
+                        R.ActivationDerivative(factor=Partial(a, z), value=value, activation=act.name)))
+    steps.append(R.Step(Factors(IndexSum(inner, I, n_next), value, x_k),
+                        R.WeightedInputByWeight(factor=Partial(z, w), value=x_k)))
+    return R.Derived(Partial(COST, w), steps)
