@@ -13,7 +13,7 @@ import sympy as sp
 
 from derive.engine.equations import Equation
 from derive.errors import SpecError
-from derive.model.symbols import ETA, Factors, Terms
+from derive.model.symbols import ETA, Factors, Partial, Terms
 
 # name -> what it is (for messages and --help); order = the default order
 SECTIONS = {
@@ -106,6 +106,69 @@ def update_rules(d):
     return rules
 
 
+def earned(d):
+    """The products the first written-out chains share, each with the derivative
+    it equals by the chain rule: (product, ∂C/∂z) pairs the δ section names.
+
+    From a chain's first line (the chain rule) everything but the last factor is
+    ∂C/∂z of the parameter's own unit; in the index form's sum over the units i
+    above, the first two factors are ∂C/∂z_i and the whole sum with the
+    activation factor is ∂C/∂z_j."""
+    from derive.model.symbols import COST, Factors as F, IndexSum
+
+    entries = d.motivation or d.gradients
+    out = []
+    for e in entries[:3] if d.mode == "chain" else entries[:1]:
+        first = e.derived.steps[0].expr
+        if isinstance(first, F) and len(first.args) > 1 and isinstance(first.args[-1], type(e.derived.lhs)):
+            out.append((F(*first.args[:-1]), Partial(COST, first.args[-1].num)))
+            if out[-1] in out[:-1]:
+                out.pop()
+        elif isinstance(first, IndexSum) and isinstance(first.args[0], F) and d.mode == "index":
+            body = first.args[0].args
+            tail = body[-3:]  # ∂z_i/∂a_j, ∂a_j/∂z_j, ∂z_j/∂w_jk
+            head = body[:-3]
+            upper = tail[0].num
+            out.append((head[0] if len(head) == 1 else F(*head), Partial(COST, upper)))
+            inner = IndexSum(F(Partial(COST, upper), tail[0]), *first.args[1:])
+            out.append((F(inner, tail[1]), Partial(COST, tail[2].num)))
+    return out[:2]
+
+
+def brief(d):
+    """Bias gradients a chain handout writes in two lines, by reference to the
+    weight of the same layer (the chains agree but for the last factor):
+    key -> (the weight's ∂C/∂w, the bias step ∂z/∂b = 1)."""
+    from derive.model.symbols import label
+
+    if d.mode != "chain" or d.motivation:
+        return {}
+    weights = {e.layer: e.derived.lhs for e in d.gradients if label(e.derived.lhs.den)[0] == "w"}
+    out = {}
+    for e in d.gradients:
+        if label(e.derived.lhs.den)[0] == "b" and e.layer in weights:
+            step = next((s for s in e.derived.steps if s.rule.kind == "weighted_input_by_bias"), None)
+            if step is not None:
+                out[e.key] = (weights[e.layer], step.rule)
+    return out
+
+
+COMPOSED_LAYERS = 3  # chains up to this many weight layers get their output as one formula
+
+
+def composed(d):
+    """The output of a small chain as one formula of the input and the
+    parameters (seed 000's f(x) = σ(w⁽³⁾σ(w⁽²⁾x + b⁽²⁾) + b⁽³⁾)), or None."""
+    if d.mode != "chain" or d.network.L > COMPOSED_LAYERS:
+        return None
+    defs = {q.lhs: q.rhs for q in d.forward}
+    out = d.forward[-1]
+    expr = out.rhs
+    for _ in range(len(defs)):
+        expr = expr.xreplace(defs)
+    return Equation("composed", out.lhs, expr)
+
+
 def glossary(d):
     """The generic quantities a reader meets, as (kind, quantity) pairs: a
     generic layer l (and units j, k where layers are wider than one unit)."""
@@ -181,6 +244,9 @@ def context(d, sections=None, title=None):
         diagram=layout(d.network, d.notation) if d.network is not None else _graph_diagram(d),
         updates=update_rules(d),
         glossary=glossary(d),
+        earned=earned(d),
+        brief=brief(d),
+        composed=composed(d),
         in_handout=True,  # lets included templates (worked.*.j2) adapt their headings
     )
 
