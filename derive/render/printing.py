@@ -27,9 +27,24 @@ class DeriveLatexPrinter(LatexPrinter):
                          "line_width": None, "line_break": r" \\ &\qquad "}
 
     def __init__(self, notation, widths=None, settings=None):
-        super().__init__({"mul_symbol": None, "ln_notation": True, **(settings or {})})
+        # full_prec: a rounded number keeps its trailing zeros (-5.000, not -5.0, which
+        # reads as if nothing had changed); exact short numbers are made short upstream
+        super().__init__({"mul_symbol": None, "ln_notation": True, "full_prec": True,
+                          **(settings or {})})
         self.notation = notation
         self.widths = tuple(widths) if widths else None
+
+    def _print_Float(self, expr):
+        from derive.numbers.worked_lines import EXACT_PRECISION
+        from mpmath.libmp import prec_to_dps
+
+        if prec_to_dps(expr._prec) >= EXACT_PRECISION:  # exact: as short as it is
+            saved, self._settings["full_prec"] = self._settings["full_prec"], False
+            try:
+                return super()._print_Float(expr)
+            finally:
+                self._settings["full_prec"] = saved
+        return super()._print_Float(expr)
 
     _LEVELS = {"Terms": "Add", "IndexSum": "Add", "Factors": "Mul", "Hadamard": "Mul",
                "MatMul": "Mul"}
