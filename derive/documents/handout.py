@@ -13,7 +13,7 @@ import sympy as sp
 
 from derive.engine.equations import Equation
 from derive.errors import SpecError
-from derive.model.symbols import ETA, Factors, Partial, Terms
+from derive.model.symbols import COST, ETA, Factors, Partial, Terms
 
 # name -> what it is (for messages and --help); order = the default order
 SECTIONS = {
@@ -24,6 +24,7 @@ SECTIONS = {
     "gradients": "every gradient by the chain rule",
     "deltas": "the error terms δ and the gradients restated with them",
     "equations": "the four backpropagation equations, boxed",
+    "saturation": "saturated units and vanishing gradients (sigmoid and tanh layers)",
     "vectorised": "the vectorised forms with dimensions",
     "update": "the gradient-descent update of every parameter",
     "worked": "the worked numerical example and SGD step (needs --values or --random-values)",
@@ -73,6 +74,8 @@ def applicable(d, name):
         return bool(d.bp_network)
     if name == "worked":
         return d.worked is not None
+    if name == "saturation":
+        return bool(squashing(d))
     return True
 
 
@@ -135,6 +138,37 @@ def earned(d):
     return out[:2]
 
 
+def _unshaped(expr):
+    from derive.model.symbols import Shaped
+
+    return expr.replace(lambda e: isinstance(e, Shaped), lambda e: e.args[0])
+
+
+def matrix_updates(d):
+    """W ← W − η ∂C/∂W = W − η δ (a)ᵀ (and b ← b − η δ) per layer, from the
+    vectorised BP4/BP3; empty where there is no vectorised form."""
+    out = []
+    for q in d.vectorised:
+        if q.name not in ("BP3", "BP4"):
+            continue
+        partial = _unshaped(q.lhs)
+        param = partial.den
+        out.append((Equation("update", param, Terms(param, Factors(sp.S.NegativeOne, ETA, partial))),
+                    Terms(param, Factors(sp.S.NegativeOne, ETA, _unshaped(q.rhs)))))
+    return out
+
+
+def vector_origin(d):
+    """The element-wise BP4 and its matrix form for the output layer: the pair the
+    vectorised section derives one from the other.  None without a vectorised form."""
+    bp4 = [q for q in d.vectorised if q.name == "BP4"]
+    scalar = [e for e in d.restated if e.layer == d.network.L and "w" in str(e.derived.lhs.den)] \
+        if d.vectorised else []
+    if not bp4 or not scalar:
+        return None
+    return dict(scalar=scalar[0].derived, matrix=bp4[0])
+
+
 def brief(d):
     """Bias gradients a chain handout writes in two lines, by reference to the
     weight of the same layer (the chains agree but for the last factor):
@@ -151,6 +185,40 @@ def brief(d):
             if step is not None:
                 out[e.key] = (weights[e.layer], step.rule)
     return out
+
+
+SQUASHING = ("sigmoid", "tanh")  # activations that saturate: f' → 0 as |z| grows
+
+
+def squashing(d):
+    """The saturating activations the derivation uses, in order of first use."""
+    return [name for name, _ in d.activation_derivatives if name in SQUASHING]
+
+
+def vanishing(d):
+    """For a chain: the gradient of its first weight as the product of one local
+    factor per layer, activation derivatives unexpanded, and how many of them
+    saturate -- the product a vanishing-gradient argument is about.  None otherwise."""
+    from derive.model.symbols import quantity
+
+    if d.mode != "chain":
+        return None
+    net = d.network
+    L = net.L
+    a, y, z = quantity("a", L, 0), quantity("y", "out", 0), quantity("z", L, 0)
+    act = net.activation(L)
+    factors = ([Terms(a, -y)] if net.cost.simplifies_with == act.name
+               else [net.cost.derivative(a, y), act.derivative(z)])
+    for l in range(L, 1, -1):
+        factors.append(quantity("w", l, 0, 0))
+        factors.append(net.activation(l - 1).derivative(quantity("z", l - 1, 0)))
+    factors.append(quantity("x", 0, 0))
+    count = sum(1 for l in range(1, L + 1) if net.activations[l - 1] in SQUASHING
+                and not (l == L and net.cost.simplifies_with == act.name))
+    sigmoids = sum(1 for l in range(1, L + 1) if net.activations[l - 1] == "sigmoid"
+                   and not (l == L and net.cost.simplifies_with == act.name))
+    return dict(equation=Equation("vanishing", Partial(COST, quantity("w", 1, 0, 0)), Factors(*factors)),
+                count=count, sigmoids=sigmoids, bound=sp.Rational(1, 4) ** sigmoids)
 
 
 COMPOSED_LAYERS = 3  # chains up to this many weight layers get their output as one formula
@@ -247,6 +315,10 @@ def context(d, sections=None, title=None):
         earned=earned(d),
         brief=brief(d),
         composed=composed(d),
+        squashing=squashing(d),
+        matrix_updates=matrix_updates(d),
+        vector_origin=vector_origin(d),
+        vanishing=vanishing(d),
         in_handout=True,  # lets included templates (worked.*.j2) adapt their headings
     )
 

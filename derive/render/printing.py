@@ -201,7 +201,11 @@ class DeriveLatexPrinter(LatexPrinter):
         return r"\mathbf{1}_{[%s = %s]}" % (self._print(i), self._print(j))
 
     def _print_Transpose(self, expr):
-        return r"\left(%s\right)^{T}" % self._print(expr.args[0])
+        arg = expr.args[0]
+        inner = self._print(arg)
+        if isinstance(arg, (sp.Symbol, sp.IndexedBase, sp.Indexed)) and "^" not in inner:
+            return inner + "^{T}"  # x^T, not (x)^T; a^{(2)} keeps its brackets: (a^{(2)})^T
+        return r"\left(%s\right)^{T}" % inner
 
     def _print_Hadamard(self, expr):
         # a product inside ⊙ is bracketed: (Wᵀδ) ⊙ σ'(z) must not read as Wᵀ(δ ⊙ σ'(z))
