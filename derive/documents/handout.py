@@ -249,7 +249,7 @@ def glossary(d):
     q = (lambda kind, layer, *i: quantity(kind, layer, *i)) if wide else (
         lambda kind, layer, *i: base(kind, layer))
     out = [("x", q("x", 0, K)), ("z", q("z", "l", J)), ("a", q("a", "l", J)),
-           ("w", q("w", "l", J, K)), ("b", q("b", "l", J)), ("delta", q("delta", "l", J)),
+           ("w", q("w", "l", J, K)), ("b", q("b", "l", J)),  # δ is not listed: it is earned later
            ("y", q("y", "out", J)), ("C", COST)]
     return [(k, e) for k, e in out if k != "b" or d.network.bias]
 
