@@ -292,3 +292,16 @@ def test_every_notation_in_every_document(notation):
     sheet = run(*SHEET, "--notation", notation).stdout
     key = {"nielsen": "w^{(2)}", "ng": r"\theta^{(1)}", "matrix": "W^{1}"}[notation]
     assert key in sheet and key in handout.replace("_{11}", "")
+
+
+def test_exercise_sheet_writes_f_prime_for_mixed_activations_and_asks_a_conceptual_question():
+    """Issue 13: a ReLU hidden layer is not described with σ′, and the sheet asks (and answers)
+    what a dead ReLU does to learning."""
+    text = run("--exercise", "--layers", "1-1-1", "--activation", "relu,sigmoid", "--seed", "4",
+               "--format", "markdown").stdout
+    problems, solutions = text.split("## Solutions", 1)
+    assert "write $f'$ for its derivative" in problems and "\\sigma'$ for the derivative" not in problems
+    assert "A ReLU unit has $z < 0$ for every training example" in problems
+    assert "The unit is dead" in solutions and "f'\\left(z" in solutions
+    sig = run("--exercise", "--layers", "1-1-1", "--seed", "4", "--format", "markdown").stdout
+    assert "What happens to $\\sigma'(z)$ as $|z|$ grows" in sig and "at most $\\frac{1}{4}$" in sig
