@@ -241,8 +241,7 @@ def build_graph(graph, notation):
     d.forward = [Equation("def", n.symbol, n.expr) for n in graph.nodes
                  if not n.is_leaf and n.role != "cost"]
     d.cost = Equation("C", COST, graph.cost.expr)
-    d.activation_derivatives = _activation_derivations(
-        [n.activation.name for n in graph.nodes if n.activation is not None])
+    d.activation_derivatives = _activation_derivations(_graph_activations(graph))
     from derive.engine.diffsteps import differentiate, formula_nodes
 
     d.formula_derivatives = [(n.symbol, differentiate(n.expr, n.parents[0].symbol))
@@ -258,6 +257,23 @@ def build_graph(graph, notation):
     if not d.full_expansion and params:
         d.motivation = [Entry(params[-1].key, engine.gradient(params[-1]))]
     return d
+
+
+def _graph_activations(graph):
+    """The activations a graph uses, in order: its activation nodes, and also an
+    activation applied inside a longer line (h1 = tanh(w1*x + b1)), whose derivative
+    the chain rule needs just the same."""
+    from derive.model import functions as F
+
+    known = {sp.tanh: "tanh", F.sigmoid: "sigmoid", F.relu: "relu"}
+    names = []
+    for n in graph.nodes:
+        if n.activation is not None:
+            names.append(n.activation.name)
+        elif n.expr is not None and not n.is_leaf:
+            names += [known[f.func] for f in sorted(n.expr.atoms(sp.Function), key=str)
+                      if f.func in known]
+    return names
 
 
 def _scalar_key(network, notation, param):

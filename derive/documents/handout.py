@@ -237,6 +237,24 @@ def composed(d):
     return Equation("composed", out.lhs, expr)
 
 
+def _graph_file(d):
+    """The graph file's name as a reader should see it: never the builder's absolute path."""
+    from pathlib import PurePath
+
+    source = getattr(d.graph, "source", None) if d.mode == "graph" else None
+    return PurePath(str(source)).name if source else None
+
+
+def _graph_roles(d):
+    """role -> the graph's quantities of that role, as symbols (printed in math type)."""
+    if d.mode != "graph":
+        return {}
+    out = {}
+    for n in d.graph.nodes:
+        out.setdefault(n.role, []).append(n.symbol)
+    return out
+
+
 def glossary(d):
     """The generic quantities a reader meets, as (kind, quantity) pairs: a
     generic layer l (and units j, k where layers are wider than one unit)."""
@@ -315,6 +333,8 @@ def context(d, sections=None, title=None):
         earned=earned(d),
         brief=brief(d),
         composed=composed(d),
+        graph_file=_graph_file(d),
+        graph_roles=_graph_roles(d),
         squashing=squashing(d),
         matrix_updates=matrix_updates(d),
         vector_origin=vector_origin(d),
