@@ -290,7 +290,7 @@ def test_every_notation_in_every_document(notation):
     handout = render_handout(derive(layers="2-3-2", notation=notation))
     assert len(sections_of(handout)) == len(DEFAULT) - 1  # all but the worked example
     sheet = run(*SHEET, "--notation", notation).stdout
-    key = {"nielsen": "w^{(2)}", "ng": r"\theta^{(1)}", "matrix": "W^{1}"}[notation]
+    key = {"nielsen": "w^{(2)}", "ng": r"\theta^{(1)}", "matrix": "W^{[1]}"}[notation]
     assert key in sheet and key in handout.replace("_{11}", "")
 
 

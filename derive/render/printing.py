@@ -81,7 +81,9 @@ class DeriveLatexPrinter(LatexPrinter):
             name, off = (m.group(1), int(m.group(2).replace(" ", ""))) if m and m.group(2) else (layer, 0)
             off += n.offsets.get(kind, 0) - n.offsets.get("z", 0)
             shown = name + (f"+{off}" if off > 0 else f"{off}" if off < 0 else "")
-        return f"({shown})" if n.parens else shown
+        if n.parens:
+            return f"({shown})"
+        return f"[{shown}]" if getattr(n, "brackets", False) else shown
 
     def _width(self, layer):
         if self.widths is None or not layer.isdigit():
