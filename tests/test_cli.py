@@ -21,7 +21,7 @@ def test_headline_prints_the_whole_derivation():
     assert r"\delta^{(3)} = \frac{\partial C}{\partial z^{(3)}}" in out
     assert r"\delta^{(2)} = \frac{\partial C}{\partial z^{(2)}}" in out
     for name in ("BP1", "BP2", "BP3", "BP4"):
-        assert r"\text{%s}" % name in out
+        assert r"\text{(%s)}" % name in out  # tagged as in the boxed equations (issue 13)
     assert r"\text{chain rule}" in out and r"\sigma' = \sigma\,(1 - \sigma)" in out
     assert "\n\n" not in out.split(r"\begin{align*}")[1].split(r"\end{align*}")[0]
 
@@ -69,8 +69,8 @@ def test_wide_networks_use_index_form_and_do_not_grow():
     small = run("--layers", "3-4-2", "--notation", "matrix")
     big = run("--layers", "784-30-10", "--notation", "matrix")
     assert small.exit_code == big.exit_code == 0
-    assert r"\left[\frac{\partial C}{\partial W^{2}}\right]_{2 \times 4}" in small.stdout
-    assert r"\left[\delta^{2}\right]_{2 \times 1}" in small.stdout
+    assert r"\left[\frac{\partial C}{\partial W^{[2]}}\right]_{2 \times 4}" in small.stdout
+    assert r"\left[\delta^{[2]}\right]_{2 \times 1}" in small.stdout
     assert r"\sum_{m=1}^{3}" in small.stdout
     assert small.stdout.count("\n") == big.stdout.count("\n")
     assert abs(len(big.stdout) - len(small.stdout)) < 200

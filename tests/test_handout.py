@@ -31,9 +31,32 @@ def test_default_handout_has_every_applicable_section_in_order():
     assert chain == ["The network", "The network at a glance", "Forward pass and cost",
                      "Derivatives of the activations", "Every gradient by the chain rule",
                      r"The error terms \texorpdfstring{$\delta$}{delta}",
-                     "The four equations of backpropagation", "The update rule"]
+                     "The four equations of backpropagation", "Saturation and vanishing gradients",
+                     "The update rule"]
     wide = sections_of(run("--layers", "3-4-2", "--standalone").stdout)
     assert wide[-2:] == ["Vectorised forms", "The update rule"]
+    # δ is earned: the wide handout writes one gradient out before the δ section names it
+    assert wide.index("The chain rule, written out") < wide.index(
+        r"The error terms \texorpdfstring{$\delta$}{delta}")
+    # no sigmoid or tanh layer: nothing saturates, so no saturation section
+    relu = sections_of(run("--layers", "2-2-1", "--activation", "relu,linear", "--standalone").stdout)
+    assert "Saturation and vanishing gradients" not in relu
+
+
+@pytest.mark.parametrize("args", [["--layers", "1-1-1"], ["--layers", "1-1-1-1-1-1"],
+                                  ["--layers", "3-4-2", "--notation", "matrix"],
+                                  ["--layers", "2-3-3", "--activation", "sigmoid,softmax", "--cost", "log-likelihood"],
+                                  ["--graph", "examples/graphs/seed004.graph"],
+                                  ["--graph", "examples/graphs/residual.graph"]])
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_delta_is_earned_before_it_is_used(args, fmt):
+    """Issue 13: a chain written out from the cost, with no δ in it, and the products it
+    shares, come before the first δ of the handout (glossary included)."""
+    text = run(*args, "--standalone", "--format", fmt).stdout
+    first = text.index("\\delta")
+    before = text[:first]
+    assert "\\text{chain rule}" in before, args
+    assert "\\frac{\\partial C}{\\partial z" in before or "--graph" in args, args  # the shared product named ∂C/∂z
 
 
 def test_sections_select_and_order():
@@ -267,5 +290,18 @@ def test_every_notation_in_every_document(notation):
     handout = render_handout(derive(layers="2-3-2", notation=notation))
     assert len(sections_of(handout)) == len(DEFAULT) - 1  # all but the worked example
     sheet = run(*SHEET, "--notation", notation).stdout
-    key = {"nielsen": "w^{(2)}", "ng": r"\theta^{(1)}", "matrix": "W^{1}"}[notation]
+    key = {"nielsen": "w^{(2)}", "ng": r"\theta^{(1)}", "matrix": "W^{[1]}"}[notation]
     assert key in sheet and key in handout.replace("_{11}", "")
+
+
+def test_exercise_sheet_writes_f_prime_for_mixed_activations_and_asks_a_conceptual_question():
+    """Issue 13: a ReLU hidden layer is not described with σ′, and the sheet asks (and answers)
+    what a dead ReLU does to learning."""
+    text = run("--exercise", "--layers", "1-1-1", "--activation", "relu,sigmoid", "--seed", "4",
+               "--format", "markdown").stdout
+    problems, solutions = text.split("## Solutions", 1)
+    assert "write $f'$ for its derivative" in problems and "\\sigma'$ for the derivative" not in problems
+    assert "A ReLU unit has $z < 0$ for every training example" in problems
+    assert "The unit is dead" in solutions and "f'\\left(z" in solutions
+    sig = run("--exercise", "--layers", "1-1-1", "--seed", "4", "--format", "markdown").stdout
+    assert "What happens to $\\sigma'(z)$ as $|z|$ grows" in sig and "at most $\\frac{1}{4}$" in sig

@@ -30,6 +30,18 @@ EXERCISE = ["--exercise", "--layers", "1-1-1", "--activation", "relu,sigmoid", "
             "--variants", "2"]
 TITLE = r"Week 3: $\alpha$ & 100% {fun}_#"
 
+# handouts whose page layout is measured (issue 13): the 5-layer chain, seed 000's saturated
+# unit with its SGD steps, and seed 004's graph with numbers
+LAYOUT = {
+    "layout-5-layer": ["--layers", "1-1-1-1-1-1", "--standalone"],
+    "layout-seed000": ["--layers", "1-1", "--cost", "squared-error", "--values",
+                       "x=62.5, w2=0.8, b2=0, y=0", "--lr", "0.5", "--steps", "3", "--standalone"],
+    "layout-graph": ["--graph", "examples/graphs/seed004.graph", "--values",
+                     "x=3, t=1, w1=0.01, w2=-5, b=-1", "--lr", "0.1", "--steps", "3", "--standalone"],
+}
+PAGE_LIMITS = {"handout-1-1-1-nielsen": 4, "handout-1-1-1-ng": 4, "handout-1-1-1-matrix": 4,
+               "layout-5-layer": 5}
+
 HANDOUT_TITLES = ["The network", "The network at a glance", "Forward pass and cost",
                   "Derivatives of the activations", "Every gradient by the chain rule",
                   "The error terms", "The four equations of backpropagation", "The update rule"]
@@ -44,6 +56,7 @@ def documents():
     for notation in NOTATIONS:
         docs[f"exercise-{notation}"] = EXERCISE + ["--notation", notation]
     docs["handout-1-1-1-nielsen"] += ["--title", TITLE]
+    docs.update(LAYOUT)
     return docs
 
 
@@ -103,6 +116,8 @@ def test_handout_pdf_pages_and_titles(built, net, notation):
     titles = list(HANDOUT_TITLES)
     if net in ("3-4-2", "2-3-3-softmax"):
         titles.insert(-1, "Vectorised forms")
+        # wide layers: one gradient is written out before δ is named, the rest use δ
+        titles[titles.index("Every gradient by the chain rule")] = "The chain rule, written out"
     positions = [text.find(t) for t in titles]
     assert -1 not in positions, [t for t, p in zip(titles, positions) if p == -1]
     assert positions == sorted(positions)
@@ -151,3 +166,65 @@ def test_markdown_of_every_document_renders_in_katex(tmp_path):
         paths.append(path)
     code, out = katex_check(paths)
     assert code == 0, out
+
+
+# -- page layout (issue 13) ------------------------------------------------------------------
+
+HANDOUTS = [name for name in documents() if not name.startswith("exercise")]
+
+
+def page_texts(pdf):
+    return [pdftotext(pdf, n, n) for n in range(1, page_count(pdf) + 1)]
+
+
+def page_fills(pdf):
+    """How far down each page the text reaches, relative to the fullest page: from the
+    words' boxes (pdftotext -bbox), leaving out the page number at the foot."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    spans = []
+    for n, page in enumerate(out.split("<page ")[1:], start=1):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)
+        body = [(float(lo), float(hi)) for lo, hi, w in words
+                if not (w.strip() == str(n) and float(lo) > 0.9 * height)]
+        spans.append((min(lo for lo, _ in body), max(hi for _, hi in body)))
+    top = min(lo for lo, _ in spans)
+    full = max(hi for _, hi in spans) - top
+    return [(hi - top) / full for _, hi in spans]
+
+
+@pytest.mark.parametrize("name", HANDOUTS)
+def test_no_page_is_less_than_a_fifth_full(built, name):
+    """No orphan page: the last page holds more than one stray equation."""
+    pdf = built[1][name][2]
+    fills = page_fills(pdf)
+    assert min(fills) >= 0.2, fills
+
+
+@pytest.mark.parametrize("name", HANDOUTS)
+def test_the_boxed_equations_never_span_a_page_break(built, name):
+    """BP1–BP4 are one box: the page that starts it also ends it."""
+    pages = page_texts(built[1][name][2])
+    first = next((n for n, text in enumerate(pages) if "(BP1)" in text), None)
+    if first is None:
+        assert "graph" in name
+        return
+    assert "(BP4)" in pages[first].split("(BP1)", 1)[1], pages[first]
+
+
+@pytest.mark.parametrize("name", list(PAGE_LIMITS))
+def test_handouts_are_short(built, name):
+    """Issue 13's targets: 1-1-1 in at most 4 pages, the 5-layer chain in at most 5."""
+    assert page_count(built[1][name][2]) <= PAGE_LIMITS[name]
+
+
+def test_the_saturation_remark_stands_beside_its_equations(built):
+    """Seed 000: the remark on σ(50) is on the page of the forward pass it explains,
+    says why float64 gives 0, and names the remedies."""
+    pages = page_texts(built[1]["layout-seed000"][2])
+    forward = next(n for n, text in enumerate(pages) if "Forward pass:" in text)
+    remark = next(n for n, text in enumerate(pages) if "Saturated unit" in text)
+    assert remark in (forward, forward + 1)
+    text = " ".join(pages)
+    assert "float64 rounds" in text and "scale the inputs" in text and "cross-entropy" in text

@@ -197,3 +197,19 @@ def test_unit_engine_says_dont_know_for_a_factor_that_is_no_edge():
     factor = Partial(quantity("z", 2, IF.J), quantity("x", 0, IF.K))
     (step,) = eng._resolve(factor, factor)
     assert step.rule.kind == "dont_know" and step.expr == factor
+
+
+@pytest.mark.parametrize("layers,activation,cost,bias",
+                         CASES + [("3-2", "sigmoid", "quadratic", True), ("3-3", "softmax", "log-likelihood", True),
+                                  ("2-2-2-2", "tanh", "quadratic", True)])
+def test_motivating_chain_matches_sympy_diff(layers, activation, cost, bias):
+    """The sum a handout shows before δ is named: every line equals diff at every j, k."""
+    net = Network(layers, activation, cost, bias)
+    g = net.graph
+    rng = random.Random("expanded" + layers + activation)
+    numerics = [Numeric(g, random_point(g, rng)) for _ in range(2)]
+    top = net.L - 1 if net.L > 1 else net.L
+    derived = IF.index_chain(net, top)
+    w = net.widths
+    _check(net, derived, numerics, {IF.J: range(w[top]), IF.K: range(w[top - 1])})
+    assert len(derived.steps) >= 4 and not any(s.rule.kind == "named_delta" for s in derived.steps)

@@ -148,7 +148,10 @@ def test_saturated_example_shows_the_tiny_derivative():
     fp = next(line for line in w.forward if line.kind == "fprime")
     assert fp.rule == "saturated"
     show = lambda e: tex(e, NIELSEN, net.widths)
-    assert show(fp.substituted) == r"1.0 \cdot 1.929 \cdot 10^{-22}"  # not 1.0·(1 − 1.0)
+    # a is shown through its complement, 1 − a = 1.929·10⁻²², never as a rounded 1.0 (issue 13)
+    assert show(fp.substituted) == r"\left(1 - 1.929 \cdot 10^{-22}\right) \cdot 1.929 \cdot 10^{-22}"
+    a = next(line for line in w.forward if line.kind == "a")
+    assert show(a.result) == r"1 - 1.929 \cdot 10^{-22}"
     grad = next(line for line in w.gradients if line.key == "w2")
     assert show(grad.result) == r"2.411 \cdot 10^{-20}"
     assert 2.4e-20 < w.values["gradients"]["w2"][0][0] < 2.42e-20

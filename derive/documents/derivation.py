@@ -49,6 +49,9 @@ class Derivation:
     # index form only: Entry per weight layer, ∂C/∂w_jk by the chain rule up to the cost with one
     # Σ per layer above (one term per unit), every factor resolved, before any δ is named
     index_chain: list = field(default_factory=list)
+    # gradients written out from the cost, with no δ, where `gradients` already use δ
+    # (index form, deep chains, large graphs): a handout shows them first, to earn δ
+    motivation: list = field(default_factory=list)
     bp_general: list = field(default_factory=list)
     bp_network: list = field(default_factory=list)
     vectorised: list = field(default_factory=list)
@@ -219,6 +222,9 @@ def build(network, notation, expand=False):
                    for p in params]
         if chain:
             d.gradients = entries
+            if not d.full_expansion:
+                d.motivation = [Entry(_scalar_key(network, notation, p), engine.gradient(p), layer=p.layer)
+                                for p in params if p.key[0] == "w"][:2]
             zs = [n for n in reversed(g.nodes) if n.delta is not None]
             d.deltas = [Entry(_delta_key(notation, z.layer), engine.delta(z), name=z.delta,
                               layer=z.layer) for z in zs]
@@ -240,6 +246,10 @@ def build(network, notation, expand=False):
             d.deltas.append(Entry(_delta_key(notation, layer), engine.delta(z),
                                   name=quantity("delta", layer, J), layer=layer))
         d.restated = d.gradients
+        top = network.L - 1 if network.L > 1 else network.L
+        # the handout earns δ on the layer below the output: its chain holds a sum over units
+        d.motivation = [Entry(notation.key("w", top), engine.index_chain(quantity("w", top, J, K)),
+                              layer=top)]
         d.vectorised = EQ.vectorised(network, _output_delta(network))
     d.bp_general = EQ.general(network)
     d.bp_network = EQ.for_network(network, _output_delta(network))
@@ -259,8 +269,7 @@ def build_graph(graph, notation):
     d.forward = [Equation("def", n.symbol, n.expr) for n in graph.nodes
                  if not n.is_leaf and n.role != "cost"]
     d.cost = Equation("C", COST, graph.cost.expr)
-    d.activation_derivatives = _activation_derivations(
-        [n.activation.name for n in graph.nodes if n.activation is not None])
+    d.activation_derivatives = _activation_derivations(_graph_activations(graph))
     from derive.engine.diffsteps import differentiate, formula_nodes
 
     d.formula_derivatives = [(n.symbol, differentiate(n.expr, n.parents[0].symbol))
@@ -273,7 +282,26 @@ def build_graph(graph, notation):
     d.deltas = [Entry(f"delta_{n.symbol}", engine.delta(n), name=n.delta)
                 for n in reversed(graph.nodes) if n.delta is not None]
     d.restated = [Entry(p.key, engine.restated(p)) for p in params]
+    if not d.full_expansion and params:
+        d.motivation = [Entry(params[-1].key, engine.gradient(params[-1]))]
     return d
+
+
+def _graph_activations(graph):
+    """The activations a graph uses, in order: its activation nodes, and also an
+    activation applied inside a longer line (h1 = tanh(w1*x + b1)), whose derivative
+    the chain rule needs just the same."""
+    from derive.model import functions as F
+
+    known = {sp.tanh: "tanh", F.sigmoid: "sigmoid", F.relu: "relu"}
+    names = []
+    for n in graph.nodes:
+        if n.activation is not None:
+            names.append(n.activation.name)
+        elif n.expr is not None and not n.is_leaf:
+            names += [known[f.func] for f in sorted(n.expr.atoms(sp.Function), key=str)
+                      if f.func in known]
+    return names
 
 
 def _scalar_key(network, notation, param):

@@ -56,20 +56,21 @@ def check_seed(seed):
     return seed
 
 
-def general_equations():
-    """BP1–BP4 element by element for a generic layer l (σ' standing for the
-    layer's activation derivative), as a quiz asks for them."""
+def general_equations(generic=False):
+    """BP1–BP4 element by element for a generic layer l, as a quiz asks for them:
+    with σ' where every layer is a sigmoid, else with f' (the layer's own activation)."""
     from derive.engine.equations import Equation
-    from derive.model.functions import sigmoid_prime
+    from derive.model.functions import activation_prime, sigmoid_prime
     from derive.engine.indexform import J, K
 
     q = quantity
+    prime = activation_prime if generic else sigmoid_prime
     return [
         Equation("BP1", q("delta", "L", J),
-                 Factors(Partial(COST, q("a", "L", J)), sigmoid_prime(q("z", "L", J)))),
+                 Factors(Partial(COST, q("a", "L", J)), prime(q("z", "L", J)))),
         Equation("BP2", q("delta", "l", J),
                  Factors(IndexSum(Factors(q("w", "l+1", K, J), q("delta", "l+1", K)), K, None),
-                         sigmoid_prime(q("z", "l", J)))),
+                         prime(q("z", "l", J)))),
         Equation("BP4", Partial(COST, q("w", "l", J, K)), Factors(q("a", "l-1", K), q("delta", "l", J))),
         Equation("BP3", Partial(COST, q("b", "l", J)), q("delta", "l", J)),
     ]
@@ -125,7 +126,7 @@ def build_sheet(network, notation, seed=0, variants=1, values_text=None, lr=None
         versions.append(Version(letter=string.ascii_uppercase[k], seed=s, worked=worked,
                                 activation=act, derivative=derivative_derivation(act), lr=eta))
     rule = (param, Terms(param, Factors(sp.S.NegativeOne, ETA, Partial(COST, param))))
-    return Sheet(d=d, versions=versions, general=general_equations(), update_rule=rule,
+    return Sheet(d=d, versions=versions, general=general_equations(d.generic_activation), update_rule=rule,
                  symbols=generic_symbols())
 
 

@@ -13,7 +13,7 @@ import sympy as sp
 
 from derive.engine.equations import Equation
 from derive.errors import SpecError, option, speaks_python
-from derive.model.symbols import ETA, Factors, Terms
+from derive.model.symbols import COST, ETA, Factors, Partial, Terms
 
 # name -> what it is (for messages and --help); order = the default order
 SECTIONS = {
@@ -24,6 +24,7 @@ SECTIONS = {
     "gradients": "every gradient by the chain rule",
     "deltas": "the error terms δ and the gradients restated with them",
     "equations": "the four backpropagation equations, boxed",
+    "saturation": "saturated units and vanishing gradients (sigmoid and tanh layers)",
     "vectorised": "the vectorised forms with dimensions",
     "update": "the gradient-descent update of every parameter",
     "worked": "the worked numerical example and SGD step (needs --values or --random-values)",
@@ -73,6 +74,8 @@ def applicable(d, name):
         return bool(d.bp_network)
     if name == "worked":
         return d.worked is not None
+    if name == "saturation":
+        return bool(squashing(d))
     return True
 
 
@@ -116,6 +119,152 @@ def update_rules(d):
     return rules
 
 
+def earned(d):
+    """The products the first written-out chains share, each with the derivative
+    it equals by the chain rule: (product, ∂C/∂z) pairs the δ section names.
+
+    From a chain's first line (the chain rule) everything but the last factor is
+    ∂C/∂z of the parameter's own unit; in the index form's sum over the units i
+    above, the first two factors are ∂C/∂z_i and the whole sum with the
+    activation factor is ∂C/∂z_j."""
+    from derive.model.symbols import COST, Factors as F, IndexSum
+
+    entries = d.motivation or d.gradients
+    out = []
+    for e in entries[:3] if d.mode == "chain" else entries[:1]:
+        first = e.derived.steps[0].expr
+        if isinstance(first, F) and len(first.args) > 1 and isinstance(first.args[-1], type(e.derived.lhs)):
+            out.append((F(*first.args[:-1]), Partial(COST, first.args[-1].num)))
+            if out[-1] in out[:-1]:
+                out.pop()
+        elif isinstance(first, IndexSum) and isinstance(first.args[0], F) and d.mode == "index":
+            body = first.args[0].args
+            tail = body[-3:]  # ∂z_i/∂a_j, ∂a_j/∂z_j, ∂z_j/∂w_jk
+            head = body[:-3]
+            upper = tail[0].num
+            out.append((head[0] if len(head) == 1 else F(*head), Partial(COST, upper)))
+            inner = IndexSum(F(Partial(COST, upper), tail[0]), *first.args[1:])
+            out.append((F(inner, tail[1]), Partial(COST, tail[2].num)))
+    return out[:2]
+
+
+def _unshaped(expr):
+    from derive.model.symbols import Shaped
+
+    return expr.replace(lambda e: isinstance(e, Shaped), lambda e: e.args[0])
+
+
+def matrix_updates(d):
+    """W ← W − η ∂C/∂W = W − η δ (a)ᵀ (and b ← b − η δ) per layer, from the
+    vectorised BP4/BP3; empty where there is no vectorised form."""
+    out = []
+    for q in d.vectorised:
+        if q.name not in ("BP3", "BP4"):
+            continue
+        partial = _unshaped(q.lhs)
+        param = partial.den
+        out.append((Equation("update", param, Terms(param, Factors(sp.S.NegativeOne, ETA, partial))),
+                    Terms(param, Factors(sp.S.NegativeOne, ETA, _unshaped(q.rhs)))))
+    return out
+
+
+def vector_origin(d):
+    """The element-wise BP4 and its matrix form for the output layer: the pair the
+    vectorised section derives one from the other.  None without a vectorised form."""
+    bp4 = [q for q in d.vectorised if q.name == "BP4"]
+    scalar = [e for e in d.restated if e.layer == d.network.L and "w" in str(e.derived.lhs.den)] \
+        if d.vectorised else []
+    if not bp4 or not scalar:
+        return None
+    return dict(scalar=scalar[0].derived, matrix=bp4[0])
+
+
+def brief(d):
+    """Bias gradients a chain handout writes in two lines, by reference to the
+    weight of the same layer (the chains agree but for the last factor):
+    key -> (the weight's ∂C/∂w, the bias step ∂z/∂b = 1)."""
+    from derive.model.symbols import label
+
+    if d.mode != "chain" or d.motivation:
+        return {}
+    weights = {e.layer: e.derived.lhs for e in d.gradients if label(e.derived.lhs.den)[0] == "w"}
+    out = {}
+    for e in d.gradients:
+        if label(e.derived.lhs.den)[0] == "b" and e.layer in weights:
+            step = next((s for s in e.derived.steps if s.rule.kind == "weighted_input_by_bias"), None)
+            if step is not None:
+                out[e.key] = (weights[e.layer], step.rule)
+    return out
+
+
+SQUASHING = ("sigmoid", "tanh")  # activations that saturate: f' → 0 as |z| grows
+
+
+def squashing(d):
+    """The saturating activations the derivation uses, in order of first use."""
+    return [name for name, _ in d.activation_derivatives if name in SQUASHING]
+
+
+def vanishing(d):
+    """For a chain: the gradient of its first weight as the product of one local
+    factor per layer, activation derivatives unexpanded, and how many of them
+    saturate -- the product a vanishing-gradient argument is about.  None otherwise."""
+    from derive.model.symbols import quantity
+
+    if d.mode != "chain":
+        return None
+    net = d.network
+    L = net.L
+    a, y, z = quantity("a", L, 0), quantity("y", "out", 0), quantity("z", L, 0)
+    act = net.activation(L)
+    factors = ([Terms(a, -y)] if net.cost.simplifies_with == act.name
+               else [net.cost.derivative(a, y), act.derivative(z)])
+    for l in range(L, 1, -1):
+        factors.append(quantity("w", l, 0, 0))
+        factors.append(net.activation(l - 1).derivative(quantity("z", l - 1, 0)))
+    factors.append(quantity("x", 0, 0))
+    count = sum(1 for l in range(1, L + 1) if net.activations[l - 1] in SQUASHING
+                and not (l == L and net.cost.simplifies_with == act.name))
+    sigmoids = sum(1 for l in range(1, L + 1) if net.activations[l - 1] == "sigmoid"
+                   and not (l == L and net.cost.simplifies_with == act.name))
+    return dict(equation=Equation("vanishing", Partial(COST, quantity("w", 1, 0, 0)), Factors(*factors)),
+                count=count, sigmoids=sigmoids, bound=sp.Rational(1, 4) ** sigmoids)
+
+
+COMPOSED_LAYERS = 3  # chains up to this many weight layers get their output as one formula
+
+
+def composed(d):
+    """The output of a small chain as one formula of the input and the
+    parameters (seed 000's f(x) = σ(w⁽³⁾σ(w⁽²⁾x + b⁽²⁾) + b⁽³⁾)), or None."""
+    if d.mode != "chain" or d.network.L > COMPOSED_LAYERS:
+        return None
+    defs = {q.lhs: q.rhs for q in d.forward}
+    out = d.forward[-1]
+    expr = out.rhs
+    for _ in range(len(defs)):
+        expr = expr.xreplace(defs)
+    return Equation("composed", out.lhs, expr)
+
+
+def _graph_file(d):
+    """The graph file's name as a reader should see it: never the builder's absolute path."""
+    from pathlib import PurePath
+
+    source = getattr(d.graph, "source", None) if d.mode == "graph" else None
+    return PurePath(str(source)).name if source else None
+
+
+def _graph_roles(d):
+    """role -> the graph's quantities of that role, as symbols (printed in math type)."""
+    if d.mode != "graph":
+        return {}
+    out = {}
+    for n in d.graph.nodes:
+        out.setdefault(n.role, []).append(n.symbol)
+    return out
+
+
 def glossary(d):
     """The generic quantities a reader meets, as (kind, quantity) pairs: a
     generic layer l (and units j, k where layers are wider than one unit)."""
@@ -128,7 +277,7 @@ def glossary(d):
     q = (lambda kind, layer, *i: quantity(kind, layer, *i)) if wide else (
         lambda kind, layer, *i: base(kind, layer))
     out = [("x", q("x", 0, K)), ("z", q("z", "l", J)), ("a", q("a", "l", J)),
-           ("w", q("w", "l", J, K)), ("b", q("b", "l", J)), ("delta", q("delta", "l", J)),
+           ("w", q("w", "l", J, K)), ("b", q("b", "l", J)),  # δ is not listed: it is earned later
            ("y", q("y", "out", J)), ("C", COST)]
     return [(k, e) for k, e in out if k != "b" or d.network.bias]
 
@@ -197,6 +346,15 @@ def context(d, sections=None, title=None):
         diagram=layout(d.network, d.notation) if d.network is not None else _graph_diagram(d),
         updates=update_rules(d),
         glossary=glossary(d),
+        earned=earned(d),
+        brief=brief(d),
+        composed=composed(d),
+        graph_file=_graph_file(d),
+        graph_roles=_graph_roles(d),
+        squashing=squashing(d),
+        matrix_updates=matrix_updates(d),
+        vector_origin=vector_origin(d),
+        vanishing=vanishing(d),
         in_handout=True,  # lets included templates (worked.*.j2) adapt their headings
     )
 

@@ -17,6 +17,9 @@ class Notation:
     parens: bool  # layer superscripts in parentheses, so they never read as powers
     input_as_activation: bool = False  # the input prints as a^0 rather than x
     output_alias: str = None  # the network output prints as this name
+    # without parens, an activation a^2_j next to a^2_j(1 - a^2_j) reads as a square: the
+    # layer is bracketed where it stands beside its own unit index, a^{[2]}_j (issue 13)
+    brackets: bool = False
 
     def display_layer(self, kind, layer):
         return layer + self.offsets.get(kind, 0)
@@ -58,6 +61,7 @@ PRESETS = {
         keys={"w": "W", "b": "b"},
         offsets={},
         parens=False,
+        brackets=True,
         input_as_activation=True,
     ),
 }

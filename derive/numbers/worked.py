@@ -36,6 +36,9 @@ class WorkedExample:
     updates: list = field(default_factory=list)  # Line(kind='update') of the first SGD step
     losses: list = field(default_factory=list)  # [(step, loss)]: 0 = before any update
     lr: object = None  # η as shown
+    # step -> [(the unit's activation symbol, its activation name)] for units that die (ReLU,
+    # z ≤ 0) or saturate after that many SGD steps though they had not before
+    step_notes: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)  # JSON-ready numbers
 
     def to_dict(self):
@@ -100,6 +103,24 @@ def _unit(notation, network, l, j):
 
 # -- entry point -----------------------------------------------------------------------
 
+def _step_notes(network, values, result, run):
+    """Units that die or saturate during the SGD steps, by the step after which they do."""
+    from derive.model.symbols import quantity
+
+    def units(v, r):
+        return {(s.layer, j): s.activation for s in numeric.saturation(network, v, r) for j in s.units}
+
+    before, notes = units(values, result), {}
+    for s in run.steps:
+        v = values.replace(s.parameters)
+        now = units(v, numeric.backprop(network, v))
+        new = [(quantity("a", l, j), act) for (l, j), act in now.items() if (l, j) not in before]
+        if new:
+            notes[s.step] = new
+        before = now
+    return notes
+
+
 def worked_example(network, values, digits=4, gradcheck=False, lr=None, steps=None, mode=None):
     """The worked example for ``values`` (checked ``Values``, all keys present).
 
@@ -134,8 +155,9 @@ def worked_example(network, values, digits=4, gradcheck=False, lr=None, steps=No
     losses = []
     if run:
         losses = [(s.step - 1, w.n(s.loss)) for s in run.steps] + [(len(run.steps), w.n(run.final_loss))]
+    notes = _step_notes(network, values, result, run) if run and len(run.steps) > 1 else {}
     return WorkedExample(
-        mode=mode, digits=digits, inputs=inputs, forward=fwd, loss=loss, deltas=deltas,
+        step_notes=notes, mode=mode, digits=digits, inputs=inputs, forward=fwd, loss=loss, deltas=deltas,
         gradients=grads, warnings=warnings, saturation=sat, gradcheck=check, updates=updates,
         losses=losses, lr=w.n(run.lr) if run else None,
         values=json_values(network, values, result, warnings, check, run))

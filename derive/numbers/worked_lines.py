@@ -20,6 +20,9 @@ from derive.numbers import numeric
 from derive.model.symbols import COST, ETA, Factors, Partial, Terms, base, quantity
 
 EXACT_DIGITS = 15  # given numbers with at most this many digits are shown as given
+# an exact number is a Float of this many digits, which the printer shows without
+# trailing zeros; a rounded one keeps its `digits` and is shown with them (-5.000)
+EXACT_PRECISION = 30
 
 
 @dataclass
@@ -61,11 +64,15 @@ def shown(value, digits=4):
         if value == value.to_integral_value() and abs(value) < 10**EXACT_DIGITS:
             return integer(int(value))
         sig = len(value.normalize().as_tuple().digits)
-        return sp.Float(str(value), max(sig, digits) if sig <= EXACT_DIGITS else digits)
+        return sp.Float(str(value), EXACT_PRECISION) if sig <= EXACT_DIGITS else sp.Float(str(value), digits)
     v = numeric.num(value)
     if v == int(v) and abs(v) < 10**EXACT_DIGITS:
         return integer(int(v))
-    return sp.Float(v, digits)  # rounds from all 50 digits
+    exact = Decimal(str(v)).normalize()
+    sig = len(exact.as_tuple().digits)
+    if sig < digits:  # exact in fewer digits (0.01 · 3 = 0.03): no zeros that claim rounding
+        return sp.Float(str(exact), EXACT_PRECISION)
+    return sp.Float(v, digits)  # rounds from all 50 digits; printed with its trailing zeros
 
 
 def integer(n):
@@ -170,6 +177,14 @@ class Work:
         func = {"sigmoid": F.sigmoid, "relu": F.relu, "tanh": sp.tanh, "linear": F.linear}[name]
         return func(quantity("z", l, j) if z is None else z)
 
+    def a_shown(self, l, j):
+        """a as the forward line shows it: a saturated sigmoid as 1 − (its tiny
+        complement), since a rounded 1.000 hides why σ′ is small (seed 000's z = 50)."""
+        a = self.r.a[l][j]
+        if self.act(l) == "sigmoid" and rounds_to(a, 1, self.d):
+            return Terms(1, neg(self.n(numeric._sigmoid(-self.r.z[l][j]))))
+        return self.n(a)
+
     def fprime_line(self, l, j):
         """(lhs, formula, substituted, rule) for f'(z), or None (linear, softmax)."""
         name = self.act(l)
@@ -179,7 +194,8 @@ class Work:
             comp = numeric._sigmoid(-self.r.z[l][j])
             formula = Factors(A, Terms(1, neg(A)))
             if rounds_to(a, 1, self.d):  # 1 − (rounded a) would read as 0
-                return F.sigmoid_prime(Z), formula, Factors(self.n(a), self.n(comp)), "saturated"
+                return (F.sigmoid_prime(Z), formula, Factors(self.a_shown(l, j), self.n(comp)),
+                        "saturated")
             return F.sigmoid_prime(Z), formula, Factors(self.n(a), Terms(1, neg(self.n(a)))), None
         if name == "tanh":
             if rounds_to(abs(a), 1, self.d):
@@ -254,7 +270,7 @@ def forward_scalar(w):
                               w.n(w.r.z[l][j]), "z", l, j))
         for j in range(w.net.widths[l]):
             lines.append(Line(quantity("a", l, j), w.a_formula(l, j, None),
-                              w.a_formula(l, j, w.n(w.r.z[l][j])), w.n(w.r.a[l][j]), "a", l, j))
+                              w.a_formula(l, j, w.n(w.r.z[l][j])), w.a_shown(l, j), "a", l, j))
         for j in range(w.net.widths[l]):
             fp = w.fprime_line(l, j)
             if fp is not None:

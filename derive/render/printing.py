@@ -27,9 +27,24 @@ class DeriveLatexPrinter(LatexPrinter):
                          "line_width": None, "line_break": r" \\ &\qquad "}
 
     def __init__(self, notation, widths=None, settings=None):
-        super().__init__({"mul_symbol": None, "ln_notation": True, **(settings or {})})
+        # full_prec: a rounded number keeps its trailing zeros (-5.000, not -5.0, which
+        # reads as if nothing had changed); exact short numbers are made short upstream
+        super().__init__({"mul_symbol": None, "ln_notation": True, "full_prec": True,
+                          **(settings or {})})
         self.notation = notation
         self.widths = tuple(widths) if widths else None
+
+    def _print_Float(self, expr):
+        from derive.numbers.worked_lines import EXACT_PRECISION
+        from mpmath.libmp import prec_to_dps
+
+        if prec_to_dps(expr._prec) >= EXACT_PRECISION:  # exact: as short as it is
+            saved, self._settings["full_prec"] = self._settings["full_prec"], False
+            try:
+                return super()._print_Float(expr)
+            finally:
+                self._settings["full_prec"] = saved
+        return super()._print_Float(expr)
 
     _LEVELS = {"Terms": "Add", "IndexSum": "Add", "Factors": "Mul", "Hadamard": "Mul",
                "MatrixProduct": "Mul"}
@@ -66,7 +81,9 @@ class DeriveLatexPrinter(LatexPrinter):
             name, off = (m.group(1), int(m.group(2).replace(" ", ""))) if m and m.group(2) else (layer, 0)
             off += n.offsets.get(kind, 0) - n.offsets.get("z", 0)
             shown = name + (f"+{off}" if off > 0 else f"{off}" if off < 0 else "")
-        return f"({shown})" if n.parens else shown
+        if n.parens:
+            return f"({shown})"
+        return f"[{shown}]" if getattr(n, "brackets", False) else shown
 
     def _width(self, layer):
         if self.widths is None or not layer.isdigit():
@@ -186,7 +203,11 @@ class DeriveLatexPrinter(LatexPrinter):
         return r"\mathbf{1}_{[%s = %s]}" % (self._print(i), self._print(j))
 
     def _print_Transposed(self, expr):
-        return r"\left(%s\right)^{T}" % self._print(expr.args[0])
+        arg = expr.args[0]
+        inner = self._print(arg)
+        if isinstance(arg, (sp.Symbol, sp.IndexedBase, sp.Indexed)) and "^" not in inner:
+            return inner + "^{T}"  # x^T, not (x)^T; a^{(2)} keeps its brackets: (a^{(2)})^T
+        return r"\left(%s\right)^{T}" % inner
 
     def _print_Hadamard(self, expr):
         # a product inside ⊙ is bracketed: (Wᵀδ) ⊙ σ'(z) must not read as Wᵀ(δ ⊙ σ'(z))
