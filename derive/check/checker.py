@@ -58,6 +58,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     layered ``Network`` or a ``Graph``."""
     if not isinstance(notation, Notation):
         notation = get_notation(notation or "nielsen")
+    declared = getattr(network, "declared", None)
     if isinstance(network, Graph):
         network = GraphModel(network)
     source = Source(text, name)
@@ -69,6 +70,9 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
     checker.macros_with_arguments = macro_args
+    if declared is not None:  # numbers the document's own substitution lines give
+        checker.givens.update({checker.graph.by_symbol[s].symbol: v
+                               for s, v in _symbols(declared.givens, checker.graph)})
     deadline = Deadline(LIMITS.file_seconds)
     verdicts = []
     for chain in chains[:LIMITS.max_steps]:
@@ -77,6 +81,28 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             break
     return Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
                   strict=strict)
+
+
+def _symbols(givens, graph):
+    import sympy as sp
+
+    for name, value in givens.items():
+        s = sp.Symbol(name)
+        if s in graph.by_symbol and graph.by_symbol[s].is_leaf:
+            yield s, value
+
+
+def declared_network(path):
+    """The Graph of the forward pass the file at ``path`` writes itself
+    (``read.declared``), or None when it writes none derive can read."""
+    from derive.check.read.declared import read_declared
+
+    try:
+        text, name, kind = read_input(path)
+    except CheckInputError:
+        return None  # check_file reports it
+    declared = read_declared(text, kind, name)
+    return None if declared is None else declared.graph
 
 
 def check_file(path_or_dash, network, notation, strict=False, seed=0):
