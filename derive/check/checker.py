@@ -5,6 +5,7 @@ that cannot be read at all (missing, larger than 1 MB, not UTF-8 text, no
 equations) raises ``CheckInputError`` (exit status 2); otherwise a ``Report``
 comes back, whatever the steps say.
 """
+import re
 import sys
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     declared = getattr(network, "declared", None)
     if isinstance(network, Graph):
         network = GraphModel(network)
+    text = name_fonts(text)
     source = Source(text, name)
     def words(w):  # which words of a plain-text file are math, not prose
         return is_math_word(w) or isinstance(network, GraphModel) and network.is_word(w)
@@ -101,8 +103,17 @@ def declared_network(path):
         text, name, kind = read_input(path)
     except CheckInputError:
         return None  # check_file reports it
-    declared = read_declared(text, kind, name)
+    declared = read_declared(name_fonts(text), kind, name)
     return None if declared is None else declared.graph
+
+
+_TEXT_NAME = re.compile(r"\\text(?:rm|it)?\s*\{\s*([A-Za-z]+)\s*\}(?=\s*[_^])")
+
+
+def name_fonts(text):
+    """``\\text{net}_{h1}`` is a name with a subscript, not prose: written as
+    ``\\mathrm{net}_{h1}``, which the reader takes as one name (line numbers stay)."""
+    return _TEXT_NAME.sub(lambda m: "\\mathrm{" + m.group(1) + "}", text)
 
 
 def check_file(path_or_dash, network, notation, strict=False, seed=0):

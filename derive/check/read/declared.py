@@ -75,7 +75,16 @@ class DeclaredNetwork:
 
 def read_declared(text, kind="md", name="<input>"):
     """The ``DeclaredNetwork`` of derivation ``text``, or None when it defines no
-    forward pass derive can read (then the caller falls back to its defaults)."""
+    forward pass derive can read (then the caller falls back to its defaults).
+    Reading the forward pass is a best effort and never fails the check."""
+    try:
+        return _read(text, kind, name)
+    except (NotAFormula, GraphSpecError, ValueError, KeyError, IndexError, AttributeError,
+            TypeError, RecursionError):
+        return None
+
+
+def _read(text, kind, name):
     source = Source(text, name)
     try:
         chains, _ = extract(source, kind, is_math_word)
@@ -242,6 +251,8 @@ def _tokens(s):
             continue
         if c == "\\":
             m = re.match(r"\\[A-Za-z]+|\\.", s[i:])
+            if m is None:
+                raise NotAFormula(c)
             word = m.group(0)
             i += len(word)
             if word in (r"\cdot", r"\times", r"\ast"):
