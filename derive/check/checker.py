@@ -5,6 +5,7 @@ that cannot be read at all (missing, larger than 1 MB, not UTF-8 text, no
 equations) raises ``CheckInputError`` (exit status 2); otherwise a ``Report``
 comes back, whatever the steps say.
 """
+import re
 import sys
 from pathlib import Path
 
@@ -58,8 +59,10 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     layered ``Network`` or a ``Graph``."""
     if not isinstance(notation, Notation):
         notation = get_notation(notation or "nielsen")
+    declared = getattr(network, "declared", None)
     if isinstance(network, Graph):
         network = GraphModel(network)
+    text = name_fonts(text)
     source = Source(text, name)
     def words(w):  # which words of a plain-text file are math, not prose
         return is_math_word(w) or isinstance(network, GraphModel) and network.is_word(w)
@@ -69,6 +72,9 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
     checker.macros_with_arguments = macro_args
+    if declared is not None:  # numbers the document's own substitution lines give
+        checker.givens.update({checker.graph.by_symbol[s].symbol: v
+                               for s, v in _symbols(declared.givens, checker.graph)})
     deadline = Deadline(LIMITS.file_seconds)
     verdicts = []
     for chain in chains[:LIMITS.max_steps]:
@@ -77,6 +83,37 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             break
     return Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
                   strict=strict)
+
+
+def _symbols(givens, graph):
+    import sympy as sp
+
+    for name, value in givens.items():
+        s = sp.Symbol(name)
+        if s in graph.by_symbol and graph.by_symbol[s].is_leaf:
+            yield s, value
+
+
+def declared_network(path):
+    """The Graph of the forward pass the file at ``path`` writes itself
+    (``read.declared``), or None when it writes none derive can read."""
+    from derive.check.read.declared import read_declared
+
+    try:
+        text, name, kind = read_input(path)
+    except CheckInputError:
+        return None  # check_file reports it
+    declared = read_declared(name_fonts(text), kind, name)
+    return None if declared is None else declared.graph
+
+
+_TEXT_NAME = re.compile(r"\\text(?:rm|it)?\s*\{\s*([A-Za-z]+)\s*\}(?=\s*[_^])")
+
+
+def name_fonts(text):
+    """``\\text{net}_{h1}`` is a name with a subscript, not prose: written as
+    ``\\mathrm{net}_{h1}``, which the reader takes as one name (line numbers stay)."""
+    return _TEXT_NAME.sub(lambda m: "\\mathrm{" + m.group(1) + "}", text)
 
 
 def check_file(path_or_dash, network, notation, strict=False, seed=0):

@@ -66,6 +66,7 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
     is the verdict: 0 all decided steps correct, 1 a step wrong, 2 unreadable input.
     The derivation is checked against a --layers network or a --graph file."""
     from derive.check import check_file
+    from derive.check.checker import declared_network
     from derive.errors import SpecError
     from derive.model.network import Network
 
@@ -80,6 +81,10 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
         for line in warnings:
             if warn is not None:
                 warn(line if "warning:" in line else f"warning: {line}")
+    elif layers is None and check_path != "-":
+        # no network given: the derivation's own forward pass, if it writes one
+        network = declared_network(check_path) or Network("1-1-1", activation, cost,
+                                                          not no_bias)
     else:
         network = Network(layers or "1-1-1", activation, cost, not no_bias, notation=notation)
     report = check_file(check_path, network, notation, strict=strict)

@@ -292,7 +292,10 @@ class Checker(Readings):
             equal_keys = [k for k, s in outcome.by_layer.items() if s == "equal"]
             if particular and equal_keys:
                 return v
-            if rhs.is_number and not ref.is_number and kind != "link" and outcome.structural is None:
+            if rhs.is_number and outcome.structural is None and (
+                    kind == "link" or not ref.is_number):
+                # a printed number means its printed digits: judged at the example's
+                # numbers with the rounding it implies, never at a random point
                 return numeric_claim(self, v, ref, *self._rhs_source)
             if generic and equal_keys and self._only_output(outcome) and not _mentions_L(ref, rhs):
                 v.status, v.code = "unknown", "only_output_layer"

@@ -77,8 +77,7 @@ class GraphContext(Context):
         spans = []
         taken = [False] * len(text.s)
         for name in self._long:
-            word = re.escape(name)
-            pattern = re.compile(_FONT % word + r"|(?<![\\A-Za-z0-9_{])" + word + r"(?![A-Za-z0-9_])")
+            pattern = re.compile(_written(name))
             for m in pattern.finditer(text.s):
                 if any(taken[m.start():m.end()]):
                     continue
@@ -137,7 +136,8 @@ class GraphContext(Context):
             if c in names:
                 self.seen.add("graph")
                 return names[c]
-        if not sub and (written in COST_LETTERS or written == self.model.cost_written):
+        if not sub and (written in COST_LETTERS or written == self.model.cost_written) or (
+                sub and self.model.cost_written in candidates):
             self.seen.add("graph")
             return COST
         shown = written + ("_" + "".join(sub) if sub else "")
@@ -155,6 +155,7 @@ class GraphContext(Context):
         for c in (name, name.replace("_", "")):
             node = self.model.graph.by_symbol.get(self.model.names.get(c))
             if node is not None and node.delta is not None:
+                self._decidable(COST, node.symbol)
                 self.seen.add("graph")
                 return self._powers(node.delta, sups)
         raise Unsupported("graph_delta", name=name)
@@ -187,13 +188,61 @@ class GraphContext(Context):
         raise Unsupported("unknown_function", name=name)
 
     def partial(self, num, den):
+        self._decidable(num, den)
         return Partial(num, den)
+
+    def _decidable(self, num, den):
+        """∂num/∂den is not decided where num depends on a quantity the document only
+        gave a number for (``out_h2`` "by the same process" as ``out_h1``) and den may
+        reach that quantity: it is taken to depend on what its sibling depends on."""
+        g = self.model.graph
+        node = g.cost if num == COST else g.by_symbol.get(num)
+        wrt = g.by_symbol.get(den)
+        for hidden in _opaque_above(node):
+            if wrt is hidden:
+                continue
+            sibling = getattr(hidden, "sibling", None)
+            if wrt is None or sibling is None or reaches(wrt, sibling):
+                raise Unsupported("undefined_in_document", name=str(hidden.symbol))
 
     def nabla(self, sub, operand):
         raise Unsupported("nabla")
 
     def layerless(self, kind, idx=()):
         raise Unsupported("unknown_name", name=kind)
+
+
+def _opaque_above(node):
+    """The leaves marked opaque that ``node`` is or depends on."""
+    stack, seen, out = [node] if node is not None else [], set(), []
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if getattr(n, "opaque", False):
+            out.append(n)
+        stack.extend(n.parents)
+    return out
+
+
+def _written(name):
+    """A regular expression for graph name ``name`` as a document may write it:
+    ``net_h1`` also as ``net_{h1}``, ``\\text{net}_{h1}`` or ``\\mathrm{net_{h1}}``."""
+    word = re.escape(name)
+    forms = [_FONT % word, r"(?<![\\A-Za-z0-9_{])" + word + r"(?![A-Za-z0-9_])"]
+    m = re.fullmatch(r"([A-Za-z]{2,})_([A-Za-z0-9]+)", name)
+    if m:  # a word with a subscript, the subscript braced, the word maybe in a font
+        stem, sub = re.escape(m.group(1)), m.group(2)
+        inner = [re.escape(sub)]
+        for k in range(1, len(sub)):  # out_{o_1} and out_{o_{1}} for out_o1
+            a, b = re.escape(sub[:k]), re.escape(sub[k:])
+            inner += [a + r"_" + b, a + r"_\{" + b + r"\}"]
+        stem_forms = r"(?:%s|(?<![\\A-Za-z0-9_{])%s)" % (_FONT % stem, stem)
+        braced = r"(?:\{\s*(?:%s)\s*\}|%s(?![A-Za-z0-9]))" % ("|".join(inner), re.escape(sub))
+        forms.insert(0, _FONT % (stem + r"_\s*" + braced))
+        forms.insert(1, stem_forms + r"\s*_\s*" + braced)
+    return "|".join(forms)
 
 
 def along_edges(graph, expr):

@@ -1,0 +1,64 @@
+"""Run ``derive --check`` on the real-world corpus and record derive's verdict per step.
+
+The texts are not ours and are not in the repository: each entry of
+``corpus.json`` says where it was found, and you save it yourself as
+``$REALWORLD_DIR/NAME`` (default /tmp/realworld).  Then::
+
+    python benchmarks/realworld/collect.py --as after      # this checkout
+    PYTHONPATH=/path/to/other/checkout python benchmarks/realworld/collect.py --as before
+
+fills ``derive_<as>`` of every labelled step in corpus.json (steps are keyed
+``LINE:K``, the K-th step derive reports on that line, from 0) with derive's
+status and message.  ``score.py`` turns the labels and verdicts into the four
+figures.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def run(path, options):
+    cmd = [sys.executable, "-c", "from derive.command.cli import main; main()",
+           "--check", str(path), "--format", "json", *options]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=os.environ)
+    try:
+        return json.loads(out.stdout), None
+    except ValueError:  # exit 2 with one line on stderr: the input could not be read
+        return None, (out.stderr.strip().splitlines() or ["exit 2"])[-1]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--as", dest="which", default="after")
+    ap.add_argument("--corpus", default=str(HERE / "corpus.json"))
+    ap.add_argument("--dir", default=os.environ.get("REALWORLD_DIR", "/tmp/realworld"))
+    ap.add_argument("--show", action="store_true", help="print every step derive reports")
+    args = ap.parse_args()
+    corpus = json.loads(Path(args.corpus).read_text())
+    for doc in corpus["documents"]:
+        data, error = run(Path(args.dir) / doc["name"], doc.get("options", []))
+        seen = {}
+        got = {}
+        header = None
+        if data is not None:
+            header = data["summary"]["network"]
+            for s in data["steps"]:
+                k = seen.get(s["line"], 0)
+                seen[s["line"]] = k + 1
+                got[f"{s['line']}:{k}"] = {"status": s["status"], "message": s["message"]}
+                if args.show:
+                    print(doc["name"], f"{s['line']}:{k}", s["status"], "|", s["source"][:70],
+                          "|", (s["message"] or "")[:140])
+        doc[f"network_{args.which}"] = header if error is None else error
+        for key, step in doc.get("steps", {}).items():
+            step[f"derive_{args.which}"] = got.get(key, {"status": "missing", "message": error})
+    Path(args.corpus).write_text(json.dumps(corpus, indent=1, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()

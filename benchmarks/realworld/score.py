@@ -1,0 +1,67 @@
+"""The four figures of issue 10 from a verdict file (corpus.json).
+
+    python benchmarks/realworld/score.py [corpus.json] [--as after|before]
+
+Per labelled step: ``truth`` is C (a correct claim), W (a genuine mistake) or N
+(not a claim); ``derive_<as>.status`` is what derive said; ``diag_<as>`` (true or
+false, for caught mistakes) records whether derive's message names the real error.
+
+* mistakes caught: W steps derive calls wrong / W steps
+* false alarms: C steps derive calls wrong / C steps
+* correct lines ✓: C steps derive calls correct / C steps
+* diagnoses: caught W steps whose message names the error / caught W steps
+
+and, because a ✓ must be a proof, W steps derive calls correct, and N steps
+(definitions, prose math) derive calls wrong.
+"""
+import argparse
+import json
+from pathlib import Path
+
+
+def figures(corpus, which):
+    n = {"W": 0, "C": 0, "N": 0}
+    caught = alarms = ticked = named = bad_ticks = n_wrong = 0
+    for doc in corpus["documents"]:
+        for step in doc.get("steps", {}).values():
+            truth = step["truth"]
+            status = step.get(f"derive_{which}", {}).get("status", "missing")
+            n[truth] += 1
+            if truth == "W":
+                if status == "wrong":
+                    caught += 1
+                    named += bool(step.get(f"diag_{which}"))
+                elif status == "correct":
+                    bad_ticks += 1
+            elif truth == "C":
+                alarms += status == "wrong"
+                ticked += status == "correct"
+            else:
+                n_wrong += status == "wrong"
+    pct = lambda a, b: f"{a}/{b} = {100 * a / b:.1f}%" if b else f"{a}/0"
+    return {
+        "documents": len(corpus["documents"]),
+        "steps": sum(n.values()),
+        "mistakes caught (target >= 90%)": pct(caught, n["W"]),
+        "false alarms (target <= 1%)": pct(alarms, n["C"]),
+        "correct lines ✓ (target >= 85%)": pct(ticked, n["C"]),
+        "diagnoses naming the error (target >= 75%)": pct(named, caught),
+        "mistakes given a ✓ (must be 0)": bad_ticks,
+        "non-claims called wrong": pct(n_wrong, n["N"]),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus", nargs="?", default=str(Path(__file__).parent / "corpus.json"))
+    ap.add_argument("--as", dest="which", default=None)
+    args = ap.parse_args()
+    corpus = json.loads(Path(args.corpus).read_text())
+    for which in [args.which] if args.which else ["before", "after"]:
+        print(which)
+        for k, v in figures(corpus, which).items():
+            print(f"  {k}: {v}")
+
+
+if __name__ == "__main__":
+    main()

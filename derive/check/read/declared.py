@@ -1,0 +1,437 @@
+"""The network a derivation declares itself: its own forward pass, in its own names.
+
+Real derivations say what their symbols mean before they differentiate::
+
+    net_{h1} = w_1 \\cdot i_1 + w_2 \\cdot i_2 + b_1 \\cdot 1 = 0.15 \\cdot 0.05 + … = 0.3775
+    out_{h1} = \\frac{1}{1+e^{-net_{h1}}}
+    E_{o1} = \\frac{1}{2}(target_{o1} - out_{o1})^2
+    E_{total} = E_{o1} + E_{o2}
+
+``read_declared`` finds such definitions (a name, ``=``, a formula in other names
+and the functions it knows), writes them as the statements of a ``--graph`` file
+(``net_h1 = w1*i1 + w2*i2 + b1*1``) and reads that with the ``--graph`` reader, so
+the document's network is the same ``Graph`` a ``--graph`` file builds, in the
+author's names.  It never evaluates anything: the LaTeX is rewritten token by token
+into the graph file's small language, whose own lark grammar builds the sympy
+expressions (``derive.model.graphspec``).
+
+A substitution line right after a definition (``= 0.15 \\cdot 0.05 + …``) that has
+the definition's shape with numbers in place of names gives those names' numbers
+(w1 = 0.15, i1 = 0.05, …): the worked example's givens, read from the document.
+
+A name defined twice keeps its first definition; the later one is a claim the
+checker judges.  Definitions that are not of this form (a schematic
+``E = \\sum \\frac12 (target - output)^2``, an unknown function ``g(…)``) are left
+to the checker, which reports them as it always has.
+"""
+import re
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derive.errors import GraphSpecError
+from derive.model.graphspec import parse_graph
+from derive.check.read.extract import extract
+from derive.check.read.parse import is_math_word
+from derive.check.read.text import Source
+
+MAX_DEFINITIONS = 200
+
+_FONTS = r"\\(?:mathrm|mathit|text|textrm|textit|operatorname\*?|mathbf|boldsymbol|bm|mathsf)"
+_SPACING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|\\[,;:! ]|\\quad|\\qquad"
+                      r"|\\displaystyle|\\nonumber|\\notag|&")
+_FUNCTIONS = {r"\sigma": "sigmoid", r"\exp": "exp", r"\log": "log", r"\ln": "log",
+              r"\tanh": "tanh", r"\sqrt": "sqrt"}
+_WORD_FUNCTIONS = {"sigmoid": "sigmoid", "exp": "exp", "log": "log", "ln": "log",
+                   "tanh": "tanh", "relu": "relu", "ReLU": "relu", "sqrt": "sqrt"}
+_REJECT = re.compile(r"\\partial|\\nabla|\\sum|\\prod|\\int|\\begin|\\delta|\\hat|\\bar"
+                     r"|\\tilde|\\vec|'|\\prime|\\odot|\\circ|\\cases|\\lim|\\max"
+                     r"|\\min|\\approx|\\frac\s*\{\s*d|\bd[A-Za-z]")
+_INPUT_STEMS = ("i", "x", "input", "in", "I", "X", "inp")
+_TARGET_STEMS = ("t", "target", "ideal", "y", "T", "Y", "tgt", "expected", "label")
+_NAME = re.compile(r"(?P<stem>[A-Za-z][A-Za-z]*)(?P<digits>[0-9]*)"
+                   r"(?:_(?:\{(?P<braced>[A-Za-z0-9, _{}]+?)\}(?![}])|(?P<bare>[A-Za-z0-9])))?")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
+
+
+class NotAFormula(Exception):
+    """This text is not a formula the forward pass can be written in."""
+
+
+@dataclass
+class DeclaredNetwork:
+    """The document's own forward pass: the graph, where it was read, the numbers."""
+
+    graph: object
+    statements: list  # the graph file's statements, in the author's names
+    lines: list  # line numbers of the definitions in the document
+    givens: dict = field(default_factory=dict)  # name -> sympy Rational
+    warnings: list = field(default_factory=list)
+    opaque: list = field(default_factory=list)  # leaves standing in for undefined quantities
+
+    def describe(self):
+        return (f"its own forward pass (lines {', '.join(map(str, self.lines))})")
+
+
+def read_declared(text, kind="md", name="<input>"):
+    """The ``DeclaredNetwork`` of derivation ``text``, or None when it defines no
+    forward pass derive can read (then the caller falls back to its defaults).
+    Reading the forward pass is a best effort and never fails the check."""
+    try:
+        return _read(text, kind, name)
+    except (NotAFormula, GraphSpecError, ValueError, KeyError, IndexError, AttributeError,
+            TypeError, RecursionError):
+        return None
+
+
+def _read(text, kind, name):
+    source = Source(text, name)
+    try:
+        chains, _ = extract(source, kind, is_math_word)
+    except Exception:  # noqa: BLE001 - an unreadable file is the checker's to report
+        return None
+    defined, lines, givens = {}, {}, {}
+    for chain in chains:
+        if chain.lhs is None or not chain.links or chain.links[0].relation != "=":
+            continue
+        if chain.prefix:
+            continue
+        try:
+            target = _name_of(chain.lhs.s)
+        except NotAFormula:
+            continue
+        formula, at = None, 0
+        for at, link in enumerate(chain.links[:3]):
+            if link.relation != "=":
+                break
+            try:
+                formula = _formula(link.rhs.s)
+                break
+            except NotAFormula:
+                continue
+        if formula is None:
+            continue
+        if target is None or target in defined or not _has_name(formula):
+            continue
+        if target in _tokens_names(formula):
+            continue  # x = x + 1 is an update, not a definition
+        defined[target] = formula
+        lines[target] = source.line_col(chain.links[at].rhs.first_origin())[0]
+        _substitutions(chain.links[at + 1:], formula, givens)
+        if len(defined) >= MAX_DEFINITIONS:
+            break
+    if not defined:
+        return None
+    used = set()
+    for formula in defined.values():
+        used |= _tokens_names(formula)
+    leaves = sorted(used - set(defined))
+    roles = {"param": [], "input": [], "target": []}
+    for leaf in leaves:
+        roles[_role(leaf)].append(leaf)
+    if not roles["param"]:
+        return None
+    statements = [f"{word}: {', '.join(names)}" for word, names in
+                  (("params", roles["param"]), ("input", roles["input"]),
+                   ("target", roles["target"])) if names]
+    statements += [f"{n} = {f}" for n, f in defined.items()]
+    try:
+        graph, warnings = parse_graph("\n".join(statements) + "\n", source=name)
+    except GraphSpecError:
+        return None
+    except Exception:  # noqa: BLE001 - a forward pass we cannot build is no forward pass
+        return None
+    if not _is_loss(graph.cost_name):
+        return None  # the last quantity is not a loss: a fragment, not a network
+    live = {str(n.symbol) for n in graph.nodes} | {graph.cost_name}
+    used_lines = sorted({lines[n] for n in defined if n in live})
+    if len(used_lines) < 2:
+        return None  # one definition alone is a claim to check, not a network
+    declared = DeclaredNetwork(graph, statements, used_lines,
+                               {k: v for k, v in givens.items() if k in leaves}, warnings)
+    stems = {}
+    for n in defined:
+        stems.setdefault(_stem(n), n)
+    for leaf in leaves:
+        node = graph.by_symbol.get(sp.Symbol(leaf))
+        if node is not None and _stem(leaf) in stems:
+            sib = stems[_stem(leaf)]
+            node.sibling = graph.cost if sib == graph.cost_name else graph.by_symbol.get(
+                sp.Symbol(sib))
+            # out_h2 beside a defined out_h1: the document computed it ("the same for
+            # h2") without writing its formula, so nothing is known of what it depends on
+            node.opaque = True
+            declared.opaque.append(leaf)
+    graph.source = f"{name}: {declared.describe()}"
+    graph.declared = declared
+    return declared
+
+
+# -- names ------------------------------------------------------------------------------
+
+def _unfont(s):
+    """``\\text{net}_{h1}`` → ``net_{h1}``; ``\\mathrm{E_{total}}`` → ``E_{total}``."""
+    s = re.sub(r"\\mathcal\s*\{\s*([A-Z])\s*\}", r"\1", s)
+    for _ in range(4):
+        s2 = re.sub(_FONTS + r"\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}", r"\1", s)
+        if s2 == s:
+            break
+        s = s2
+    return s
+
+
+def _canonical(m):
+    """The graph file's spelling of a name token: ``net_{h1}`` → ``net_h1``,
+    ``w_1`` → ``w1``, ``E_{total}`` → ``E_total``."""
+    stem, digits = m.group("stem"), m.group("digits")
+    sub = re.sub(r"[ ,_{}]", "", m.group("braced") or m.group("bare") or "")
+    if not sub:
+        return stem + digits
+    if digits:
+        return f"{stem}{digits}_{sub}"
+    if len(stem) == 1 and sub.isdigit():
+        return stem + sub
+    return f"{stem}_{sub}"
+
+
+def _name_of(lhs):
+    s = _SPACING.sub(" ", _unfont(lhs)).strip()
+    m = _NAME.fullmatch(s)
+    if m is None or m.group("stem") in _WORD_FUNCTIONS or m.group("stem") in ("e", "d"):
+        raise NotAFormula(lhs)
+    return _canonical(m)
+
+
+def _tokens_names(formula):
+    return {t for t in re.findall(r"[A-Za-z][A-Za-z0-9_]*", formula)
+            if t not in _WORD_FUNCTIONS}
+
+
+def _has_name(formula):
+    return bool(_tokens_names(formula))
+
+
+# -- formulas ---------------------------------------------------------------------------
+
+def _group(s, i):
+    """(content, end) of the brace group starting at s[i] == '{'."""
+    if i >= len(s) or s[i] != "{":
+        raise NotAFormula(s)
+    depth = 0
+    for j in range(i, len(s)):
+        if s[j] == "{":
+            depth += 1
+        elif s[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return s[i + 1:j], j + 1
+    raise NotAFormula(s)
+
+
+def _tokens(s):
+    """Tokens of a LaTeX formula in the graph language: names, numbers, operators,
+    parentheses and function names; NotAFormula for anything else."""
+    out = []
+    i = 0
+    n = len(s)
+    while i < n:
+        c = s[i]
+        if c.isspace():
+            i += 1
+            continue
+        if s.startswith(r"\frac", i) or s.startswith(r"\dfrac", i) or s.startswith(r"\tfrac", i):
+            i = s.index("c", i) + 1
+            while i < n and s[i].isspace():
+                i += 1
+            num, i = _group(s, i)
+            while i < n and s[i].isspace():
+                i += 1
+            den, i = _group(s, i)
+            out += ["(", "("] + _tokens(num) + [")", "/", "("] + _tokens(den) + [")", ")"]
+            continue
+        if c == "\\":
+            m = re.match(r"\\[A-Za-z]+|\\.", s[i:])
+            if m is None:
+                raise NotAFormula(c)
+            word = m.group(0)
+            i += len(word)
+            if word in (r"\cdot", r"\times", r"\ast"):
+                out.append("*")
+            elif word in _FUNCTIONS:
+                out.append(_FUNCTIONS[word])
+                if word == r"\sqrt":
+                    arg, i = _group(s, i)
+                    out += ["("] + _tokens(arg) + [")"]
+            elif word == r"\|":
+                out.append("|")
+            elif word in (r"\{", r"\}"):
+                out.append("(" if word == r"\{" else ")")
+            else:
+                raise NotAFormula(word)
+            continue
+        if c == "{":
+            inner, i = _group(s, i)
+            out += ["("] + _tokens(inner) + [")"]
+            continue
+        if c == "^":
+            i += 1
+            while i < n and s[i].isspace():
+                i += 1
+            if i < n and s[i] == "{":
+                inner, i = _group(s, i)
+                out += ["^", "("] + _tokens(inner) + [")"]
+            elif i < n:
+                out += ["^"] + _tokens(s[i])
+                i += 1
+            continue
+        if c in "+-*/()[]|":
+            out.append({"[": "(", "]": ")"}.get(c, c))
+            i += 1
+            continue
+        if c in "·⋅×":
+            out.append("*")
+            i += 1
+            continue
+        if c == "−":
+            out.append("-")
+            i += 1
+            continue
+        if c == "σ":
+            out.append("sigmoid")
+            i += 1
+            continue
+        m = _NUMBER.match(s, i)
+        if m:
+            out.append(m.group(0))
+            i = m.end()
+            continue
+        m = _NAME.match(s, i)
+        if m:
+            word = m.group("stem")
+            if word == "e" and not m.group("digits") and not m.group("braced") \
+                    and not m.group("bare"):
+                out.append("e")
+            elif word in _WORD_FUNCTIONS and not m.group("braced") and not m.group("bare"):
+                out.append(_WORD_FUNCTIONS[word])
+            else:
+                out.append(_canonical(m))
+            i = m.end()
+            continue
+        raise NotAFormula(c)
+    return out
+
+
+def _bars(tokens):
+    """``|x|^2`` → ``(x)^2``: bars around a real difference squared (a norm of a number)."""
+    out, open_ = [], False
+    for t in tokens:
+        if t == "|":
+            out.append(")" if open_ else "(")
+            open_ = not open_
+        else:
+            out.append(t)
+    if open_:
+        raise NotAFormula("|")
+    return out
+
+
+def _operand_end(t):
+    return t == ")" or _NUMBER.fullmatch(t) is not None or (
+        re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", t) is not None and t not in _WORD_FUNCTIONS
+        and t != "e")
+
+
+def _operand_start(t):
+    return t == "(" or _NUMBER.fullmatch(t) is not None or re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", t)
+
+
+def _with_products(tokens):
+    """Explicit ``*`` where LaTeX multiplies by juxtaposition; ``e^(…)`` as ``exp(…)``."""
+    out = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t == "e" and i + 1 < len(tokens) and tokens[i + 1] == "^":
+            t, i = "exp", i + 1  # e ^ ( … ) → exp ( … )
+            if i + 1 >= len(tokens) or tokens[i + 1] != "(":
+                raise NotAFormula("e^")
+        elif t == "e":
+            raise NotAFormula("e")
+        if out and _operand_end(out[-1]) and _operand_start(t):
+            if out[-1] == ")" or t != "(" or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", out[-1]):
+                out.append("*")
+            else:
+                raise NotAFormula(out[-1])  # f(x) with an unknown function f
+        out.append(t)
+        i += 1
+    return out
+
+
+def _formula(rhs):
+    s = _SPACING.sub(" ", _unfont(rhs)).strip().rstrip(",.;")
+    if not s or _REJECT.search(s) or "=" in s:
+        raise NotAFormula(rhs)
+    tokens = _with_products(_bars(_tokens(s)))
+    if not tokens:
+        raise NotAFormula(rhs)
+    return " ".join(tokens)
+
+
+# -- numbers from substitution lines -----------------------------------------------------
+
+def _substitutions(links, formula, givens):
+    """``= 0.15 * 0.05 + …`` after the definition: the names' numbers, where the
+    substitution has the definition's shape token for token."""
+    shape = formula.split()
+    for link in links[:2]:
+        if link.relation != "=":
+            return
+        try:
+            numbers = _formula_numbers(link.rhs.s)
+        except NotAFormula:
+            continue
+        if len(numbers) != len(shape):
+            continue
+        pairs = {}
+        ok = True
+        for a, b in zip(shape, numbers):
+            if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", a) and a not in _WORD_FUNCTIONS:
+                if _NUMBER.fullmatch(b) is None or pairs.get(a, b) != b:
+                    ok = False
+                    break
+                pairs[a] = b
+            elif a != b:
+                ok = False
+                break
+        if ok:
+            for a, b in pairs.items():
+                givens.setdefault(a, sp.Rational(b))
+            return
+
+
+def _formula_numbers(rhs):
+    s = _SPACING.sub(" ", _unfont(rhs)).strip().rstrip(",.;")
+    if _REJECT.search(s):
+        raise NotAFormula(rhs)
+    return _with_products(_bars(_tokens(s)))
+
+
+_LOSS_STEMS = ("E", "C", "J", "L", "Loss", "loss", "cost", "Cost", "err", "error", "Error",
+               "l", "ell", "Etotal", "E_total", "MSE", "mse", "CE")
+
+
+def _stem(name):
+    return re.match(r"[A-Za-z]+", name).group(0)
+
+
+def _is_loss(name):
+    return name in _LOSS_STEMS or re.match(r"[A-Za-z]+", name).group(0) in _LOSS_STEMS
+
+
+def _role(name):
+    stem = re.match(r"[A-Za-z]+", name).group(0)
+    if stem in _INPUT_STEMS:
+        return "input"
+    if stem in _TARGET_STEMS:
+        return "target"
+    return "param"

@@ -1,0 +1,128 @@
+"""The document declares its own network: derive --check with no network options
+reads the forward pass a derivation writes (net_{h1} = …, out_{h1} = …, E_{total} = …)
+and checks the later lines against it, in the author's names.
+
+The fixtures are our own, written in the styles seen in real derivations
+(benchmarks/realworld/ lists the real ones, which stay out of the repository)."""
+from pathlib import Path
+
+import pytest
+
+from derive.check.checker import check_text, declared_network, name_fonts
+from derive.check.read.declared import read_declared
+
+FIXTURES = Path(__file__).parent / "fixtures" / "check"
+NETOUT = FIXTURES / "declared_netout.md"
+
+
+def _report(path):
+    network = declared_network(path)
+    assert network is not None
+    text = path.read_text()
+    return check_text(text, network, "nielsen", kind="md", name=str(path))
+
+
+def _by_line(report):
+    out = {}
+    for v in report.verdicts:
+        out.setdefault(v.line, []).append(v.status)
+    return out
+
+
+def test_the_forward_pass_is_read_in_the_authors_names():
+    declared = read_declared(name_fonts(NETOUT.read_text()), "md", "f.md")
+    assert declared.lines == [9, 13, 19, 23, 29]
+    names = {str(n.symbol) for n in declared.graph.nodes}
+    assert {"net_h1", "out_h1", "net_o1", "out_o1", "w1", "w3", "i1", "target_o1"} <= names
+    assert declared.graph.cost_name == "E_total"
+    # numbers from the substitution lines, as exact decimals
+    assert str(declared.givens["w1"]) == "3/20" and str(declared.givens["i2"]) == "1/10"
+    assert declared.givens["target_o1"] == declared.givens["target_o1"].__class__(1, 100)
+
+
+def test_the_report_says_which_network_and_lines():
+    text = _report(NETOUT).render_text()
+    first = text.splitlines()[0]
+    assert "its own forward pass (lines 9, 13, 19, 23, 29)" in first
+    assert "cost E_total" in first
+
+
+def test_correct_lines_get_a_tick_and_planted_mistakes_are_caught():
+    lines = _by_line(_report(NETOUT))
+    for line in (9, 13, 19, 23, 29, 35, 39, 43, 47):
+        assert set(lines[line]) == {"correct"}, (line, lines[line])
+    for line in (53, 57, 61, 65):  # sign, σ' as σ(1+σ), a missing σ'(net_h1), a digit typo
+        assert lines[line] == ["wrong"], (line, lines[line])
+
+
+def test_a_sign_flip_is_named():
+    report = _report(NETOUT)
+    msgs = dict(zip([v.line for v in report.verdicts], report.messages()))
+    assert "sign" in msgs[53]
+
+
+def test_a_digit_typo_shows_the_digits():
+    report = _report(NETOUT)
+    msgs = dict(zip([v.line for v in report.verdicts], report.messages()))
+    assert "0.086044278" in msgs[65]
+
+
+STAND_IN = r"""
+$$net_{h1} = w_1 i_1 + b_1$$
+
+$$out_{h1} = \frac{1}{1+e^{-net_{h1}}}$$
+
+The same for $h_2$ gives $out_{h2} = 0.6$.
+
+$$net_{o1} = w_5 out_{h1} + w_6 out_{h2} + b_2$$
+
+$$out_{o1} = \frac{1}{1+e^{-net_{o1}}}$$
+
+$$E_{total} = \frac{1}{2}(target_{o1} - out_{o1})^2$$
+
+$$\frac{\partial E_{total}}{\partial w_1} = \frac{\partial E_{total}}{\partial out_{h1}} \frac{\partial out_{h1}}{\partial net_{h1}} i_1$$
+
+$$\frac{\partial E_{total}}{\partial b_1} = \frac{\partial E_{total}}{\partial out_{h1}} \frac{\partial out_{h1}}{\partial net_{h1}}$$
+
+$$\frac{\partial net_{o1}}{\partial w_5} = out_{h1}$$
+"""
+
+
+def test_a_quantity_given_only_as_a_number_leaves_derivatives_through_it_undecided():
+    # out_h2 is computed "the same way" but never defined: b1 may feed it too, so
+    # the derivative by b1 is not decided (never called wrong, never a ✓ on a guess)
+    declared = read_declared(STAND_IN, "md", "s.md")
+    assert declared is not None and declared.opaque == ["out_h2"]
+    report = check_text(STAND_IN, declared.graph, "nielsen", kind="md")
+    status = {v.line: v.status for v in report.verdicts}
+    assert status[14] == "unknown" and status[16] == "unknown"
+    assert status[18] == "correct"  # w5 cannot reach out_h2, which feeds net_o1
+    assert "wrong" not in status.values()
+
+
+def test_no_forward_pass_means_no_declared_network():
+    assert read_declared(r"$$\frac{\partial C}{\partial w} = \delta a$$", "md") is None
+    assert read_declared("just prose, no math", "md") is None
+    # a fragment whose last quantity is not a loss is not taken as a network
+    assert read_declared("$$z = w x + b$$\n\n$$a = \\sigma(z)$$\n", "md") is None
+
+
+@pytest.mark.parametrize("text", [
+    "$$E = e^\\$$", "$$net_{h1} = \\frac{1}{$$", "$$E_{total} = ((( $$", "$x = $",
+    "$$E = 1/0$$\n$$L = E + w$$", "$$out_{h1} = \\sigma(net_{h1}^{2^{3^{4}}})$$\n$$E = out_{h1}$$",
+    "\\begin{align} E &= w \\\\ L &= E^2 \\end{align}", "$$" * 50,
+])
+def test_reading_the_forward_pass_never_fails(text):
+    read_declared(text, "md", "odd.md")  # None or a network, never an exception
+
+
+def test_no_options_reads_the_document_and_given_layers_still_win():
+    from click.testing import CliRunner
+
+    from derive.command.cli import cli
+
+    own = CliRunner().invoke(cli, ["--check", str(NETOUT)])
+    assert own.exit_code == 1  # the planted mistakes
+    assert "on the network it declares in its own forward pass" in own.output
+    given = CliRunner().invoke(cli, ["--check", str(NETOUT), "--layers", "1-1-1"])
+    assert given.output.startswith(f"Checking {NETOUT} on a 1-1-1 network")
