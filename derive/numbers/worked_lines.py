@@ -63,7 +63,9 @@ def shown(value, digits=4):
         sig = len(value.normalize().as_tuple().digits)
         return sp.Float(str(value), max(sig, digits) if sig <= EXACT_DIGITS else digits)
     v = numeric.num(value)
-    if v == int(v) and abs(v) < 10**EXACT_DIGITS:
+    numeric.check_size(v, "a number in the worked example")
+    # size first: int() of 1e(10^49) would try to write out every digit
+    if abs(v) < 10**EXACT_DIGITS and v == int(v):
         return integer(int(v))
     return sp.Float(v, digits)  # rounds from all 50 digits
 
