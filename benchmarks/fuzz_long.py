@@ -3,7 +3,8 @@
     python benchmarks/fuzz_long.py 20000            # 20 000 inputs, a third of each kind
     python benchmarks/fuzz_long.py 300 --seed 7 --limit 10
 
-Counts, per kind: inputs, tracebacks (any exception other than a DeriveError,
+Counts, per kind: inputs, how many ran to exit 0 (so a run that only meets
+syntax errors shows), tracebacks (any exception other than a DeriveError,
 or an exit status other than 0 and 2), hangs (an input still running after
 --limit seconds of CPU time, stopped by SIGPROF: the checker's own step limits
 use SIGALRM, so the outer limit needs another timer), and false ✓: --check lines built to be
@@ -98,6 +99,7 @@ def run_check(rng, stats):
     except DeriveError:
         return None
     statuses = [v.status for v in report.verdicts]
+    stats["exit 0"] += report.exit_code(False) == 0
     if expect == "wrong" and "correct" in statuses:
         stats["false ✓"] += 1
         return f"false ✓: {text.strip()}"
@@ -107,8 +109,9 @@ def run_check(rng, stats):
     return None
 
 
-def _invoke(args):
+def _invoke(args, stats):
     result = CliRunner().invoke(cli, args)
+    stats["exit 0"] += result.exit_code == 0
     exc = result.exception
     if isinstance(exc, Hang):
         raise exc
@@ -128,13 +131,13 @@ def run_graph(rng, stats, folder):
     options = list(rng.choice(OPTIONS))
     if rng.random() < 0.4:
         options = [o for o in options if o != "--random-values"] + ["--values", graph_values(rng, leaves)]
-    problem = _invoke(["--graph", str(path), *options])
+    problem = _invoke(["--graph", str(path), *options], stats)
     return None if problem is None else f"{problem} | {options} | {text!r}"
 
 
 def run_values(rng, stats, folder):
     net, text, extra = values_case(rng)
-    problem = _invoke([*net, "--values", text, *extra])
+    problem = _invoke([*net, "--values", text, *extra], stats)
     return None if problem is None else f"{problem} | {net + extra} | --values {text!r}"
 
 
@@ -150,7 +153,7 @@ def main(argv=None):
     ap.add_argument("--show", type=int, default=10, help="failures to print")
     args = ap.parse_args(argv)
     kinds = [k for k in args.kinds.split(",") if k]
-    stats = {k: {"inputs": 0, "tracebacks": 0, "hangs": 0, "false ✓": 0, "false ✗": 0, "seconds": 0.0,
+    stats = {k: {"inputs": 0, "exit 0": 0, "tracebacks": 0, "hangs": 0, "false ✓": 0, "false ✗": 0, "seconds": 0.0,
                  "slowest": 0.0} for k in kinds}
     failures = []
     signal.signal(signal.SIGPROF, _alarm)
@@ -181,7 +184,7 @@ def main(argv=None):
                 failures.append(f"[{kind} seed={seed}] {problem}")
             if (i + 1) % 500 == 0:
                 print(f"... {i + 1} inputs", file=sys.stderr, flush=True)
-    cols = ["inputs", "tracebacks", "hangs", "false ✓", "false ✗", "seconds", "slowest"]
+    cols = ["inputs", "exit 0", "tracebacks", "hangs", "false ✓", "false ✗", "seconds", "slowest"]
     print(f"{'kind':<8}" + "".join(f"{c:>12}" for c in cols))
     total = {c: 0 for c in cols}
     for kind, s in stats.items():

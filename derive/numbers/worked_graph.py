@@ -15,7 +15,7 @@ import sympy as sp
 
 from derive.engine.chain import Engine
 from derive.errors import DuplicateKeyError, MissingValuesError, ShapeError, UnknownKeyError
-from derive.numbers.mpeval import evaluate
+from derive.model.mpeval import evaluate
 from derive.numbers.numeric import DPS, SATURATION_RATIO
 from derive.model.symbols import COST, ETA, Factors, Partial, Terms, plain
 from derive.numbers.values import parse_number, read_pairs
@@ -243,6 +243,7 @@ def _worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
         eta = parse_number(lr, "--lr")
         current = dict(leaves)
         losses, cur_grads = [(0, show(vals[COST]))], grads
+        raw = [vals[COST]]  # JSON takes these, not the rounded display (which may be Terms(-1))
         for step in range(1, (steps or 1) + 1):
             updated = dict(current)
             for p, (_, v) in cur_grads.items():
@@ -256,7 +257,8 @@ def _worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
             current = updated
             step_vals = _forward(graph, current)
             losses.append((step, show(step_vals[COST])))
+            raw.append(step_vals[COST])
             _, _, cur_grads = _backward(engine, graph, step_vals)
         w.losses, w.lr = losses, shown(eta, digits)
-        values["sgd"] = {"lr": float(eta), "losses": [float(l) for _, l in losses]}
+        values["sgd"] = {"lr": float(eta), "losses": [float(l) for l in raw]}
     return w

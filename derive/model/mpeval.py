@@ -1,5 +1,9 @@
 """Evaluate a --graph expression at 50 digits with mpmath, node by node.
 
+It lives with the model because the grammar also uses it, to refuse
+constants such as exp(exp(1e30)) where they are written; the worked numbers
+(``derive.numbers.worked_graph``) use it for every value.
+
 The graph's expressions are sympy trees built by our own grammar, so the set
 of node types is small and known; walking them here (instead of sympy's
 ``evalf`` and a string round trip into mpmath) means every case is decided
@@ -45,6 +49,27 @@ def evaluate(expr, env, name):
         raise NumberError(f"{name} cannot be computed at these values: {e}") from None
     except RecursionError:
         raise NumberError(f"{name} is nested too deeply to evaluate") from None
+
+
+def constant_problem(expr, dps=30):
+    """Why the constant ``expr`` (no free symbols) is not a real number we can
+    work with, or None.  The grammar asks this of every constant it builds,
+    before sympy's own constructors evaluate it (sympy's evalf of
+    log(1 + exp(exp(1e30))) overflows deep inside mpmath)."""
+    with mpmath.workdps(dps):
+        try:
+            _eval(expr, {}, [MAX_NODES])
+        except _Refused as e:
+            return str(e)
+        except RecursionError:
+            return "it is nested too deeply"
+    return None
+
+
+def evaluate_constant(expr, dps=30):
+    """The value of a constant that ``constant_problem`` accepted."""
+    with mpmath.workdps(dps):
+        return _eval(expr, {}, [MAX_NODES])
 
 
 def _check(v):
