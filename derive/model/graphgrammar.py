@@ -15,7 +15,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from derive.model import functions as F
-from derive.model.mpeval import constant_problem, evaluate_constant
+from derive.model.mpeval import constant_problem
 from derive.errors import GraphSizeError, GraphSyntaxError, UnknownFunctionError
 
 MAX_DEPTH = 40  # nested parentheses, signs, powers and calls in one right-hand side
@@ -256,11 +256,6 @@ class Expressions:
             raise GraphSyntaxError(f"{name} takes one argument, not {len(args)}", self.source, *where)
         if str(name) == "log" and args[0] == 0 or str(name) == "sqrt" and args[0].is_negative:
             raise GraphSyntaxError(f"{name}({args[0]}) is undefined", self.source, *where)
-        if str(name) == "relu" and not args[0].free_symbols:
-            # ReLU of a constant is the constant or 0, exactly; left as relu(c), sympy cannot
-            # tell its sign, and asking (log(1 + exp(relu(c)^100))) expands a 100th power
-            self._constant(args[0], where)
-            return args[0] if evaluate_constant(args[0]) > 0 else sp.S.Zero
         return self._constant(FUNCTIONS[str(name)](args[0]), where)
 
     def _constant(self, out, where):

@@ -66,12 +66,6 @@ def constant_problem(expr, dps=30):
     return None
 
 
-def evaluate_constant(expr, dps=30):
-    """The value of a constant that ``constant_problem`` accepted."""
-    with mpmath.workdps(dps):
-        return _eval(expr, {}, [MAX_NODES])
-
-
 def _check(v):
     if not mpmath.isfinite(v):
         raise _Refused("the result is not a finite number")
