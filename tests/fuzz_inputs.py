@@ -87,15 +87,35 @@ LAYERED = [["--layers", "1-1-1"], ["--layers", "1-1-1", "--activation", "relu,si
 KEYS = {"nielsen": ["x", "y", "t", "w2", "b2", "w3", "b3"], "ng": ["x", "y", "theta1", "b1", "theta2", "b2"]}
 
 
+# a complete, valid --values for each of LAYERED, so that a share of the cases get past
+# reading and exercise the numbers with one entry made extreme
+VALID = [{"x": "3", "y": "1", "w2": "0.01", "b2": "0", "w3": "-5", "b3": "-1"},
+         {"x": "3", "y": "1", "w2": "0.01", "b2": "0", "w3": "-5", "b3": "-1"},
+         {"x": "[0.5, -1]", "y": "[0.25, 0.25, 0.5]", "w2": "[[0.1,0.2],[0.3,0.4],[0.5,0.6]]",
+          "b2": "[0, 0.5, -2]"},
+         {"x": "[1, 2]", "y": "1", "w2": "[[0.1,0.2],[0.3,0.4]]", "b2": "[0, 0]", "w3": "[[1, -1]]",
+          "b3": "0.5"},
+         {"x": "2", "y": "0.5", "w2": "0.3", "b2": "-0.1"},
+         {"x": "3", "y": "1", "theta1": "0.01", "b1": "0", "theta2": "-5", "b2": "-1"}]
+EXTREME = ["1e50", "-1e50", "1e100", "-1e100", "1e-100", "0", "-0", "100", "-100", "1e30", "2",
+           "[1e50, -1e50]", "[[1e100, 1e100], [1e100, 1e100]]"]
+
+
 def values_case(rng):
     """(network options, --values text, extra options) for a layered network."""
-    net = rng.choice(LAYERED)
+    i = rng.randrange(len(LAYERED))
+    net = LAYERED[i]
     keys = KEYS["ng" if "ng" in net else "nielsen"] + ["W1", "q", "x x", "é"]
     kind = rng.random()
-    if kind < 0.55:
+    if kind < 0.4:
+        pairs = dict(VALID[i])
+        for _ in range(rng.randint(0, 2)):
+            pairs[rng.choice(list(pairs))] = rng.choice(EXTREME)
+        text = ", ".join(f"{k}={v}" for k, v in pairs.items())
+    elif kind < 0.7:
         text = ", ".join(f"{rng.choice(keys)}={rng.choice(VALUE_NUMBERS)}"
                          for _ in range(rng.randint(0, 8)))
-    elif kind < 0.8:
+    elif kind < 0.85:
         body = ", ".join(f'"{rng.choice(keys)}": {rng.choice(VALUE_NUMBERS)}'
                          for _ in range(rng.randint(0, 8)))
         text = "{" + body + ("}" if rng.random() < 0.9 else "")
