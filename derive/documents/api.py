@@ -89,7 +89,7 @@ def derive(network=None, *, layers=None, activation=None, cost=None, bias=None,
         g, warnings = ((graph, list(getattr(graph, "warnings", ()))) if isinstance(graph, Graph)
                        else load_graph(graph))
         d = build_graph(g, get_notation(notation))
-        d.warnings = list(warnings)
+        d.warnings = list(warnings) + d.warnings  # the file's, then the derivation's
     else:
         if network is None:
             spec = {k: (v if v is not None else _LAYERED_DEFAULTS.get(k)) for k, v in layered.items()}
@@ -115,6 +115,10 @@ def _attach_worked(derivation, *, values_text, random_values, seed, digits, grad
             raise ValuesError(f"{option('gradcheck')}, {option('lr')} and {option('steps')} need numbers: add {option('values')} or "
                               f"{option('random-values')}")
         return
+    if values_text is not None and not str(values_text).strip():
+        # an empty --values (often an unset shell variable) is a mistake, not "no values"
+        raise ValuesError("--values is empty; give key=value pairs such as 'x=3, y=1', "
+                          "or use --random-values")
     if derivation.mode == "graph":
         from derive.numbers.worked_graph import worked_graph
 
@@ -125,8 +129,12 @@ def _attach_worked(derivation, *, values_text, random_values, seed, digits, grad
         from derive.numbers.values import parse_number, parse_values
         from derive.numbers.worked import worked_example
 
+        from derive.numbers.numeric import check_network_size
+
         net, nt = derivation.network, derivation.notation
-        given = parse_values(values_text, net, nt, require_all=not random_values) if values_text else None
+        check_network_size(net)
+        given = (parse_values(values_text, net, nt, require_all=not random_values)
+                 if values_text is not None else None)
         values = draw(net, nt, seed, given) if random_values else given
         rate = parse_number(lr, f"{option('lr')}") if lr is not None else None
         derivation.worked = worked_example(net, values, digits, gradcheck, rate, steps)

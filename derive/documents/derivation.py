@@ -12,7 +12,7 @@ import sympy as sp
 
 from derive.engine import equations as EQ
 from derive.engine.activation_steps import derivative_derivation
-from derive.engine.chain import Engine, UnitEngine
+from derive.engine.chain import MAX_EXPANSION_CELLS, Engine, UnitEngine
 from derive.errors import option, speaks_python, SizeLimitError
 from derive.engine.equations import Equation
 from derive.model.unitgraph import J, K, UnitGraph, weighted_input
@@ -275,8 +275,19 @@ def build_graph(graph, notation):
     d.formula_derivatives = [(n.symbol, differentiate(n.expr, n.parents[0].symbol))
                              for n in formula_nodes(graph)]
     engine = Engine(graph)
-    d.full_expansion = len(graph.nodes) <= GRAPH_FULL_EXPANSION_NODES
     params = graph.params
+    d.full_expansion = len(graph.nodes) <= GRAPH_FULL_EXPANSION_NODES
+    if d.full_expansion:
+        # many paths (2^18 in a 500-byte file) would make megabytes of chain rule:
+        # write each gradient from the δ above instead, and say so once
+        sizes = {p: engine.expansion_size(p) for p in params}
+        big = [p for p in params if sizes[p][1] > MAX_EXPANSION_CELLS]
+        if big:
+            d.full_expansion = False
+            p = max(big, key=lambda p: sizes[p][0])
+            d.warnings.append(
+                f"warning: {p.symbol} reaches the cost along {sizes[p][0]} paths, too many to "
+                f"write out one by one; every gradient is written from the δ above it instead")
     d.gradients = [Entry(p.key, engine.gradient(p) if d.full_expansion else engine.restated(p))
                    for p in params]
     d.deltas = [Entry(f"delta_{n.symbol}", engine.delta(n), name=n.delta)

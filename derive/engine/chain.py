@@ -17,8 +17,33 @@ from derive.model.symbols import (COST, DirectPartial, Factors, IndexSum, Partia
 MAX_PATHS = 4096
 
 
+# A gradient written out path by path prints every factor of every path once
+# per step, and there is about one step per edge: beyond this many
+# (factor, step) cells the document would run to megabytes, so callers write
+# the gradient from the δ above instead (``Engine.expansion_size``).
+MAX_EXPANSION_CELLS = 50_000
+
+
 class TooManyPaths(Exception):
     pass
+
+
+def path_counts(graph):
+    """{node: (paths to the cost, factors on them in total)} without listing any
+    path: counted backwards over the topological order, so 2^18 paths cost
+    one pass.  A path of k edges contributes k factors."""
+    counts = {}
+    for n in reversed(graph.nodes):
+        if n.role == "cost":
+            counts[n] = (1, 0)
+            continue
+        paths = factors = 0
+        for c in n.children:
+            p, f = counts.get(c, (0, 0))
+            paths += p
+            factors += f + p
+        counts[n] = (paths, factors)
+    return counts
 
 
 def paths_up(node, stop):
@@ -112,9 +137,27 @@ class Engine:
         self.cost = graph.cost
         self._activation_of = {}
         self._reach = {}
+        self._counts = None
         for n in graph.nodes:
             if n.role in ("a", "var") and n.activation is not None and len(n.parents) == 1:
                 self._activation_of[n.parents[0].symbol] = n
+
+    def expansion_size(self, node):
+        """(paths, cells) of writing ∂C/∂node out path by path from the cost:
+        cells = factors on all paths × the edges they use (about one step each)."""
+        if self._counts is None:
+            self._counts = path_counts(self.graph)
+        paths, factors = self._counts[node]
+        edges, seen, stack = 0, {node}, [node]
+        while stack:  # the edges on some path from node to the cost
+            n = stack.pop()
+            for c in n.children:
+                if self._counts.get(c, (0, 0))[0]:
+                    edges += 1
+                    if c not in seen:
+                        seen.add(c)
+                        stack.append(c)
+        return paths, factors * max(1, edges)
 
     def expand(self, node, stop=lambda n: False):
         """∂C/∂node as a chain of steps, anchored at the cost or at named δ."""

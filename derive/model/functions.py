@@ -9,8 +9,15 @@ checks differentiate.
 import sympy as sp
 
 
+def _real_if_argument_is(self):
+    # sympy asks this before splitting f(c)^100 into real and imaginary parts; unanswered,
+    # it expands (re + i im)^100 as a polynomial, which took minutes for relu(c)^100
+    return self.args[0].is_extended_real
+
+
 class sigmoid(sp.Function):
     nargs = 1
+    _eval_is_extended_real = _real_if_argument_is
 
     def fdiff(self, argindex=1):
         return sigmoid_prime(self.args[0])
@@ -18,6 +25,7 @@ class sigmoid(sp.Function):
 
 class sigmoid_prime(sp.Function):
     nargs = 1
+    _eval_is_extended_real = _real_if_argument_is
 
     def fdiff(self, argindex=1):
         s = sigmoid(self.args[0])
@@ -26,6 +34,7 @@ class sigmoid_prime(sp.Function):
 
 class relu(sp.Function):
     nargs = 1
+    _eval_is_extended_real = _real_if_argument_is
 
     def fdiff(self, argindex=1):
         return relu_prime(self.args[0])
@@ -33,6 +42,7 @@ class relu(sp.Function):
 
 class relu_prime(sp.Function):
     nargs = 1
+    _eval_is_extended_real = _real_if_argument_is
 
     def fdiff(self, argindex=1):
         return sp.S.Zero
@@ -42,6 +52,7 @@ class tanh_prime(sp.Function):
     """tanh'(z), kept symbolic so the identity 1 − tanh² is its own step."""
 
     nargs = 1
+    _eval_is_extended_real = _real_if_argument_is
 
     def fdiff(self, argindex=1):
         t = sp.tanh(self.args[0])

@@ -15,6 +15,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from derive.model import functions as F
+from derive.model.mpeval import constant_problem
 from derive.errors import GraphSizeError, GraphSyntaxError, UnknownFunctionError
 
 MAX_DEPTH = 40  # nested parentheses, signs, powers and calls in one right-hand side
@@ -232,7 +233,7 @@ class Expressions:
                                  f"limited to ±{MAX_EXPONENT}", self.source, *position(op))
         if out.is_Number and abs(out) > sp.Integer(10) ** 300:
             raise GraphSizeError("the number is too large", self.source, *position(op))
-        return out
+        return self._constant(out, position(op))
 
     def _call(self, t, refs):
         name, *rest = t.children
@@ -255,7 +256,18 @@ class Expressions:
             raise GraphSyntaxError(f"{name} takes one argument, not {len(args)}", self.source, *where)
         if str(name) == "log" and args[0] == 0 or str(name) == "sqrt" and args[0].is_negative:
             raise GraphSyntaxError(f"{name}({args[0]}) is undefined", self.source, *where)
-        return FUNCTIONS[str(name)](args[0])
+        return self._constant(FUNCTIONS[str(name)](args[0]), where)
+
+    def _constant(self, out, where):
+        """``out``, unless it is a constant that is not a real number of a size we
+        can work with (log(-2), exp(exp(1e30))): refused here, where it is written,
+        because sympy's own constructors would overflow or recurse on it later."""
+        if not out.free_symbols and not out.is_Number:
+            problem = constant_problem(out)
+            if problem is not None:
+                raise GraphSizeError(f"the constant {str(out)[:40]} cannot be used: {problem}",
+                                     self.source, *where)
+        return out
 
     def _softmax(self, args, index, where):
         if index is None:
@@ -268,4 +280,4 @@ class Expressions:
         if k.denominator != 1 or not 1 <= k <= len(args):
             raise GraphSyntaxError(f"softmax index must be a whole number from 1 to {len(args)}",
                                    self.source, *position(token))
-        return F.softmax(int(k) - 1, *args)
+        return self._constant(F.softmax(int(k) - 1, *args), where)

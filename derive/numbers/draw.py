@@ -57,6 +57,7 @@ def random_values(network, notation, seed, given=None):
     (softmax or log-likelihood), 0 or 1 (cross-entropy) or multiples of 0.1 in
     the output's range.  Draws that put a ReLU exactly at its kink (z = 0, where
     the derivative is only a convention) are redrawn."""
+    numeric.check_network_size(network)
     try:
         seed = int(seed)
     except (TypeError, ValueError):

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 import mpmath
 
-from derive.errors import option, DomainError, SizeLimitError, ValuesError
+from derive.errors import option, DomainError, NumberError, SizeLimitError, ValuesError
 
 DPS = 50
 MP = mpmath.MPContext()
@@ -38,6 +38,13 @@ _PRIME_MAX = {"sigmoid": MP.mpf("0.25"), "tanh": MP.mpf(1)}
 
 # Work bounds (multiply-adds): the gradient check samples entries beyond it,
 # SGD refuses more steps than it allows.
+# Computed numbers beyond this size are refused with the quantity's name:
+# float64 (JSON) ends at 1.8e308, and such a worked example teaches nothing.
+MAX_ABS = MP.mpf("1e300")
+# Numbers are kept for every parameter several times over (values, the pass,
+# gradients); beyond this many parameters a worked example is refused.
+MAX_PARAMS = 250_000
+
 GRADCHECK_BUDGET = 2_000_000
 SGD_BUDGET = 4_000_000
 MAX_STEPS = 10_000
@@ -220,6 +227,42 @@ def _forward(network, notation, P, with_loss=True):
     return Result(z=z, a=a, fprime=fprime, complement=comp, loss=loss, dC_da=dC_da)
 
 
+def check_network_size(network):
+    """Refuse, before any number is drawn or read, a network too large to work numbers for."""
+    if network.n_params > MAX_PARAMS:
+        raise SizeLimitError(
+            f"the network has {network.n_params} parameters; worked numbers (--values, "
+            f"--random-values, --gradcheck, --lr) are limited to {MAX_PARAMS} parameters")
+
+
+def check_size(v, name):
+    """Refuse a number that is not finite or beyond ±MAX_ABS, naming it."""
+    if not MP.isfinite(v) or abs(v) > MAX_ABS:
+        raise NumberError(f"{name} = {mpmath.nstr(mpmath.mpf(v), 3)} is beyond ±1e300; the "
+                          "values are too extreme for a worked example, use smaller ones")
+    return v
+
+
+def _check_sizes(network, notation, r):
+    """Every number of a pass within ±MAX_ABS (cheap: one comparison each)."""
+    L = network.L
+    groups = [(getattr(notation, "cost_name", "C"), [r.loss])] if r.loss is not None else []
+    for l in range(1, L + 1):
+        w = network.widths[l]
+        for kind, vals in (("z", r.z[l]), ("a", r.a[l]), ("delta", (r.delta or {}).get(l, ()))):
+            groups += [(unit_name(notation, kind, l, j, w), [v]) for j, v in enumerate(vals)
+                       if not abs(v) <= MAX_ABS]
+    if r.dC_da is not None:
+        groups += [(f"dC/d{unit_name(notation, 'a', L, j, network.widths[L])}", [v])
+                   for j, v in enumerate(r.dC_da) if not abs(v) <= MAX_ABS]
+    for key, g in (r.gradients or {}).items():
+        rows = g if g and isinstance(g[0], list) else [g]
+        groups += [(f"dC/d{key}", row) for row in rows if not all(abs(v) <= MAX_ABS for v in row)]
+    for name, vals in groups:
+        for v in vals:
+            check_size(v, name)
+
+
 def _backward(network, notation, P, r):
     L = network.L
     delta = {}
@@ -244,6 +287,7 @@ def _backward(network, notation, P, r):
             grads[notation.key("b", l)] = list(delta[l])
     r.delta = delta
     r.gradients = grads
+    _check_sizes(network, notation, r)
     return r
 
 

@@ -15,7 +15,7 @@ import sympy as sp
 
 from derive.engine.chain import Engine
 from derive.errors import option, DuplicateKeyError, MissingValuesError, ShapeError, UnknownKeyError
-from derive.model.functions import concrete
+from derive.model.mpeval import evaluate
 from derive.numbers.numeric import DPS, SATURATION_RATIO
 from derive.model.symbols import COST, ETA, Factors, Partial, Terms, plain
 from derive.numbers.values import parse_number, read_pairs
@@ -92,23 +92,29 @@ def graph_values(graph, text, draw, seed):
 
 
 def _mp(value):
-    return mpmath.mpf(str(value))
+    return value if isinstance(value, mpmath.mpf) else mpmath.mpf(str(value))
+
+
+def _name(graph, node):
+    return graph.cost_name if node.role == "cost" else str(node.symbol)
 
 
 def _forward(graph, leaf_values):
-    """Every node's value (mpmath, 50 digits)."""
+    """Every node's value (mpmath, 50 digits and 10 guard digits); a value that
+    is not a real number, or is too large, is a NumberError naming the node."""
     with mpmath.workdps(DPS + 10):
-        vals = {s: sp.Float(str(v), DPS + 10) for s, v in leaf_values.items()}
+        vals = {s: _mp(v) for s, v in leaf_values.items()}
         for n in graph.nodes:
             if not n.is_leaf:
-                e = concrete(n.expr).xreplace({p.symbol: vals[p.symbol] for p in n.parents})
-                vals[n.symbol] = e.evalf(DPS + 10)
+                vals[n.symbol] = evaluate(n.expr, vals, _name(graph, n))
     return vals
 
 
 def _ordered(expr):
     """The expression as ordered containers, so numbers substituted into it
     keep the printed order and negative ones get their parentheses."""
+    if not expr.free_symbols:  # a constant has nothing to substitute: keep it as written
+        return expr
     if isinstance(expr, sp.Add):
         terms = expr.as_ordered_terms()
         terms = ([t for t in terms if not t.could_extract_minus_sign()]
@@ -117,8 +123,12 @@ def _ordered(expr):
     if isinstance(expr, sp.Mul):
         return Factors(*[_ordered(f) for f in expr.as_ordered_factors()])
     if expr.args and not isinstance(expr, (sp.Symbol, sp.Indexed, sp.Number)):
+        # the arguments are ordered with evaluation on: sympy's sort keys take
+        # complex() of constant terms such as exp(tanh(1000)), which recurses
+        # without end on terms built under evaluate(False)
+        args = [_ordered(a) for a in expr.args]
         with sp.evaluate(False):
-            return expr.func(*[_ordered(a) for a in expr.args])
+            return expr.func(*args)
     return expr
 
 
@@ -134,8 +144,9 @@ def _substituted(expr, vals, digits):
     expr = plain(expr)
     if isinstance(expr, (sp.Symbol, sp.Indexed)):
         return None
+    ordered = _ordered(expr)  # outside evaluate(False), as _ordered needs
     with sp.evaluate(False):
-        return _ordered(expr).xreplace({s: _number(vals[s], digits)
+        return ordered.xreplace({s: _number(vals[s], digits)
                                         for s in expr.atoms(sp.Symbol) if s in vals})
 
 
@@ -163,14 +174,15 @@ def _backward(engine, graph, vals):
     """δ of every named node and every parameter's gradient, from the engine's results."""
     deltas, order = {}, [n for n in reversed(graph.nodes) if n.delta is not None]
     derived = {}
-    for n in order:
-        d = engine.delta(n)
-        derived[n] = d.result
-        deltas[n.delta] = concrete(plain(d.result).xreplace({**vals, **deltas})).evalf(DPS)
-    grads = {}
-    for p in graph.params:
-        r = engine.restated(p).result
-        grads[p] = (r, concrete(plain(r).xreplace({**vals, **deltas})).evalf(DPS))
+    with mpmath.workdps(DPS + 10):
+        for n in order:
+            d = engine.delta(n)
+            derived[n] = d.result
+            deltas[n.delta] = evaluate(d.result, {**vals, **deltas}, f"delta_{n.symbol}")
+        grads = {}
+        for p in graph.params:
+            r = engine.restated(p).result
+            grads[p] = (r, evaluate(r, {**vals, **deltas}, f"dC/d{p.symbol}"))
     return derived, deltas, grads
 
 
@@ -179,6 +191,12 @@ def _cost_at(graph, leaf_values):
 
 
 def worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
+    # every mpmath operation below (updates, differences) at the working precision
+    with mpmath.workdps(DPS + 10):
+        return _worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps)
+
+
+def _worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
     graph = derivation.graph
     engine = Engine(graph)
     leaves = graph_values(graph, text, draw, seed)
@@ -225,6 +243,7 @@ def worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
         eta = parse_number(lr, f"{option('lr')}")
         current = dict(leaves)
         losses, cur_grads = [(0, show(vals[COST]))], grads
+        raw = [vals[COST]]  # JSON takes these, not the rounded display (which may be Terms(-1))
         for step in range(1, (steps or 1) + 1):
             updated = dict(current)
             for p, (_, v) in cur_grads.items():
@@ -238,7 +257,8 @@ def worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
             current = updated
             step_vals = _forward(graph, current)
             losses.append((step, show(step_vals[COST])))
+            raw.append(step_vals[COST])
             _, _, cur_grads = _backward(engine, graph, step_vals)
         w.losses, w.lr = losses, shown(eta, digits)
-        values["sgd"] = {"lr": float(eta), "losses": [float(l) for _, l in losses]}
+        values["sgd"] = {"lr": float(eta), "losses": [float(l) for l in raw]}
     return w

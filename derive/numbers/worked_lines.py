@@ -66,7 +66,9 @@ def shown(value, digits=4):
         sig = len(value.normalize().as_tuple().digits)
         return sp.Float(str(value), EXACT_PRECISION) if sig <= EXACT_DIGITS else sp.Float(str(value), digits)
     v = numeric.num(value)
-    if v == int(v) and abs(v) < 10**EXACT_DIGITS:
+    numeric.check_size(v, "a number in the worked example")
+    # size first: int() of 1e(10^49) would try to write out every digit
+    if abs(v) < 10**EXACT_DIGITS and v == int(v):
         return integer(int(v))
     exact = Decimal(str(v)).normalize()
     sig = len(exact.as_tuple().digits)

@@ -268,13 +268,15 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_linear(self, expr, exp=None):
         return self._fn("g", expr, exp=exp)
 
-    def _print_softmax(self, expr):
+    def _print_softmax(self, expr, exp=None):
         i, z0 = expr.args[0], expr.args[1]
         if isinstance(z0, sp.Indexed):
             vec = self._print(z0.base)
         else:  # the quantities of a --graph file, listed
             vec = ", ".join(self._print(z) for z in expr.args[1:])
-        return r"\operatorname{softmax}\left(%s\right)_{%s}" % (vec, self._index(i))
+        out = r"\operatorname{softmax}\left(%s\right)_{%s}" % (vec, self._index(i))
+        # like _fn: a power of softmax(z)_k is bracketed, (softmax(z)_k)^2, not softmax(z)_k^2
+        return r"\left(%s\right)^{%s}" % (out, exp) if exp is not None else out
 
 
 def tex(expr, notation, widths=None):
