@@ -19,11 +19,11 @@ def write_atomic(path, data, force=False):
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(f"cannot write {path}: directory {directory} does not exist")
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a directory")
     try:
+        if not directory.is_dir():
+            raise OutputError(f"cannot write {path}: directory {directory} does not exist")
+        if path.is_dir():
+            raise OutputError(f"cannot write {path}: it is a directory")
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         mode = None
