@@ -60,7 +60,7 @@ CHECK_SUFFIXES = {".tex": "marked", ".pdf": "marked-pdf", ".json": "json", ".txt
 
 
 def run_check(*, check_path, strict, fmt, output, force, echo, layers, activation, cost,
-              no_bias, notation, graph=None, warn=None, **_):
+              no_bias, notation, graph=None, warn=None, time_limit=None, **_):
     """--check: the report on stdout (text, or JSON with --format json); with -o, the
     marked-up derivation (.tex, .pdf) or the report (.json, .txt).  The exit status
     is the verdict: 0 all decided steps correct, 1 a step wrong, 2 unreadable input.
@@ -82,7 +82,7 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
                 warn(line if "warning:" in line else f"warning: {line}")
     else:
         network = Network(layers or "1-1-1", activation, cost, not no_bias)
-    report = check_file(check_path, network, notation, strict=strict)
+    report = check_file(check_path, network, notation, strict=strict, seconds=time_limit)
     text = report.to_json() if fmt == "json" else report.render_text()
     if output is None or output == "-":
         echo(text if text.endswith("\n") else text + "\n")
@@ -108,9 +108,10 @@ def run(**options):
     """Dispatch on the options given; returns the exit status."""
     from derive.documents.jobs import run_document, user_template_errors, wants_document
 
+    time_limit = options.pop("time_limit", None)  # --check's budget; nothing else takes it
     with user_template_errors(options.get("template_dir")):
         if options.get("check_path") is not None:
-            return run_check(**options)
+            return run_check(time_limit=time_limit, **options)
         if wants_document(options):  # handouts, exercise sheets, PDFs
             return run_document(**options)
         return run_derivation(**options)

@@ -28,6 +28,7 @@ from derive.check.read.parse import ParseFailure
 from derive.check.judge.readings import Readings
 from derive.check.judge.semantics import Points, compare
 from derive.check.judge.shapes import Instantiator, Missing, ShapeMismatch, shape
+from derive.check.judge.soundness import cover, hidden
 
 MAX_WITNESS = 40  # values listed for a witness point (all of them in any network one checks by hand)
 
@@ -58,6 +59,8 @@ class Outcome:
         self.exact = True
         self.assigns = []
         self.sampled = None  # (checked, all) when there were too many index values to try all
+        self.points = None  # the points of the witness (soundness.cover may add some)
+        self.reason = None  # (code, params) why agreement at the points is not a proof
 
     @property
     def states(self):
@@ -93,7 +96,20 @@ class Checker(Readings):
         """Verdicts for the steps of one chain (givens produce none)."""
         if chain.lhs is not None and chain.lhs.s.strip() in ("l", "L", "j", "k", "i", "m", "n"):
             return []  # l = {1, 2}: the range of an index, not a claim
-        lhs, sides = self.parse_chain(chain)
+        # reading is bounded too: 81 bytes of nested powers once hung sympy while parsing
+        budget = self.step_seconds * max(len(chain.links), 1)
+        if deadline_file is not None:
+            budget = min(budget, deadline_file.remaining)
+        try:
+            if budget <= 0:
+                raise StepTimeout()
+            with time_limit(budget):
+                lhs, sides = self.parse_chain(chain)
+        except StepTimeout:
+            code = "file_budget" if budget <= 0 else "too_complex"
+            return [Verdict(*source.line_col(link.rhs.first_origin()),
+                            _source_text(chain, link, n == 0), "unknown", code)
+                    for n, link in enumerate(chain.links)]
         if self._record_givens(lhs, sides) or self._record_function(chain, lhs, sides):
             return []
         out = []
@@ -252,12 +268,31 @@ class Checker(Readings):
             if a == b:
                 continue
             out.exact = False
-            xs = self.points.values(a, deadline)
-            ys = self.points.values(b, deadline)
+            points = self.points
+            xs = points.values(a, deadline)
+            ys = points.values(b, deadline)
             state, i = compare(ys, xs)
+            if state != "different":
+                # agreement at random points proves nothing about a piece they miss
+                # or a term below the tolerance (soundness.py)
+                points, why = cover(self.points, a, b, xs, ys, deadline)
+                if points is None:
+                    state = "undecided"
+                else:
+                    if points is not self.points:
+                        xs = points.values(a, deadline)
+                        ys = points.values(b, deadline)
+                        state, i = compare(ys, xs)
+                    if state == "equal":
+                        why = hidden(points, b, deadline) or hidden(points, a, deadline)
+                        if why is not None:
+                            state = "undecided"
+                if why is not None and out.reason is None:
+                    out.reason = why
             if state == "different":
                 if out.witness is None:
                     out.witness = (assign, i, n, ys[i], xs[i], a, b)
+                    out.points = points
                 return "different"
             if state == "undecided":
                 worst = "undecided"
@@ -307,10 +342,14 @@ class Checker(Readings):
             else:
                 assign, i, _, sv, rv_, a, b = outcome.witness
                 v.params.update(instance=_instance(assign), student_value=sv, expected_value=rv_,
-                                witness=self._witness(i, a, b))
+                                witness=self._witness(i, a, b, outcome.points))
                 v.code = "wrong"
-                found = diagnose(self, ref, rhs, assign, outcome.witness, deadline, kind=kind,
-                                 assigns=self._same_layers(outcome, assign))
+                # where the sides differ only at a point added for a piece, the usual
+                # points (which every diagnosis uses) agree: no diagnosis to give
+                found = outcome.points is not self.points and outcome.points is not None or diagnose(
+                    self, ref, rhs, assign, outcome.witness, deadline, kind=kind,
+                    assigns=self._same_layers(outcome, assign))
+                found = None if found is True else found
             if found:
                 v.diagnosis, extra = found
                 v.params.update(extra)
@@ -325,6 +364,9 @@ class Checker(Readings):
                     pass
             return v
         v.status, v.code = "unknown", "undecided"
+        if outcome.reason is not None:
+            v.code = outcome.reason[0]
+            v.params.update(outcome.reason[1])
         return v
 
     @staticmethod
@@ -339,15 +381,16 @@ class Checker(Readings):
         return good and all(all(val == out_value for val in g.values()) for g in good) and all(
             any(val != out_value for val in b.values()) for b in bad)
 
-    def _witness(self, i, a, b):
+    def _witness(self, i, a, b, points=None):
         """The point at which the two sides differ: its leaves (and free symbols)."""
-        env = self.points.envs[i]
+        points = points or self.points
+        env = points.envs[i]
         out = []
-        for s in self.points.support(a, b):
+        for s in points.support(a, b):
             if s in env:
                 out.append((s, env[s]))
             elif isinstance(s, sp.Symbol):
-                out.append((s, self.points.free_value(i, s)))
+                out.append((s, points.free_value(i, s)))
         return out[:MAX_WITNESS]
 
     # -- the engine's answer ------------------------------------------------------------

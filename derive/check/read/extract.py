@@ -15,7 +15,8 @@ is not a step.
 import re
 from dataclasses import dataclass, field
 
-from derive.check.read.text import Source, Text, matching_brace
+from derive.check.limits import LIMITS, CheckInputError
+from derive.check.read.text import Source, Text, brace_table, matching_brace
 
 ENVIRONMENTS = ("align", "align*", "aligned", "equation", "equation*", "gather", "gather*",
                 "multline", "multline*", "eqnarray", "eqnarray*", "split", "alignat", "alignat*",
@@ -61,13 +62,16 @@ def find_macros(text):
     definition (to blank out).  Macros with arguments are recorded with body
     None so their uses can be reported."""
     macros, spans = {}, []
+    braces = None
     for m in _DEF.finditer(text):
         if m.group(6):
             macros[m.group(6)] = m.group(7)
             spans.append((m.start(), m.end()))
             continue
         name = m.group(1) or m.group(2) or m.group(4)
-        end = matching_brace(text, m.end())
+        if braces is None:
+            braces = brace_table(text)
+        end = braces.get(m.end(), -1)
         if end < 0:
             continue
         has_args = bool(m.group(3) or m.group(5))
@@ -79,12 +83,16 @@ def find_macros(text):
 _CMD = re.compile(r"\\([A-Za-z]+)")
 
 
-def expand_macros(t, macros):
-    """``t`` with argument-free macros replaced by their bodies (repeatedly, bounded)."""
+def expand_macros(t, macros, budget=None):
+    """``t`` with argument-free macros replaced by their bodies (repeatedly, bounded).
+    The size is worked out before each round is built, and ``budget`` (a one-item
+    list) counts the characters all expansions of a file may add: a macro used
+    200 000 times once made 5.7 GB."""
     if not macros:
         return t
+    budget = budget if budget is not None else [LIMITS.max_expansion]
     for _ in range(MAX_MACRO_ROUNDS):
-        spans = []
+        spans, grows = [], 0
         for m in _CMD.finditer(t.s):
             body = macros.get(m.group(1))
             if body is None:
@@ -92,11 +100,16 @@ def expand_macros(t, macros):
             nxt = t.s[m.end():m.end() + 1]
             pad = " " if body[-1:].isalpha() and nxt.isalpha() else ""
             spans.append((m.start(), m.end(), body + pad))
+            grows += len(body) + len(pad) - (m.end() - m.start())
+            if grows > budget[0]:
+                raise CheckInputError(f"the macros expand to more than {LIMITS.max_expansion:,} "
+                                      "characters; write the derivation out without them")
         if not spans:
             break
+        if len(t) + grows > MAX_EXPANDED:
+            break  # what is left unexpanded is reported on its step
+        budget[0] -= max(grows, 0)
         t = t.replace_spans(spans)
-        if len(t) > MAX_EXPANDED:
-            break
     return t
 
 
@@ -115,9 +128,7 @@ def _blank_comments(t, markdown):
     else:
         for m in re.finditer(r"(?<!\\)%[^\n]*", s):
             spans.append((m.start(), m.end()))
-    for a, b in spans:
-        t = t.blank(a, b)
-    return t
+    return t.blank_spans(spans)
 
 
 def math_segments(t, markdown):
@@ -125,6 +136,7 @@ def math_segments(t, markdown):
     out = []
     s = t.s
     i = 0
+    unclosed = set()  # closers not found after some point: not after any later one either
     while True:
         m = _OPENERS.search(s, i)
         if not m:
@@ -139,7 +151,9 @@ def math_segments(t, markdown):
         if tok == "$":
             end = _inline_dollar_end(s, start)
         else:
-            end = s.find(close, start)
+            end = -1 if close in unclosed else s.find(close, start)
+            if end < 0:
+                unclosed.add(close)
         if end < 0:
             i = m.end()
             continue
@@ -220,12 +234,13 @@ def clean_row(t):
             s = t.s
             break
     spans = []
+    braces = brace_table(s) if "{" in s else {}
     for m in re.finditer(r"\\(tag\*?|label|eqref|ref|hspace|vspace|phantom|intertext)\s*(?=\{)", s):
-        end = matching_brace(s, m.end())
+        end = braces.get(m.end(), -1)
         if end > 0:
             spans.append((m.start(), end, ""))
     for m in re.finditer(r"\\(text|textrm|mbox|textit|textbf|mathrm|operatorname)\s*(?=\{)", s):
-        end = matching_brace(s, m.end())
+        end = braces.get(m.end(), -1)
         if end < 0:
             continue
         word = s[m.end() + 1:end - 1].strip()
@@ -348,12 +363,12 @@ def extract_latex(source, markdown=False):
     """Chains from a .tex or .md source."""
     t = source.whole()
     macros, spans = find_macros(t.s)
-    for a, b in spans:
-        t = t.blank(a, b)
+    t = t.blank_spans(spans)
     t = _blank_comments(t, markdown)
     chains = []
+    budget = [LIMITS.max_expansion]
     for seg in math_segments(t, markdown):
-        seg = expand_macros(seg, macros)
+        seg = expand_macros(seg, macros, budget)
         chains.extend(chains_from_rows(_rows_of(seg), "latex"))
     return chains, {k for k, v in macros.items() if v is None}
 
