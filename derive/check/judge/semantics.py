@@ -215,7 +215,28 @@ class Points:
                 own[id(q)] = mine
         return own
 
-    def value(self, expr, i, moved, free_moved):
+    def subvalues(self, expr, deadline=None):
+        """For each point, {sub-expression: value} of every part of ``expr`` that was
+        evaluated there (one walk per point; ``soundness.hidden`` looks at them all)."""
+        expr = plain(expr)
+        self._own = self._owners(expr)
+        out = []
+        try:
+            with mpmath.workdps(DPS):
+                for i in range(len(self.envs)):
+                    if deadline is not None:
+                        deadline.check()
+                    memo = {}
+                    try:
+                        memo[None] = self.value(expr, i, (), {}, memo)  # None: the whole
+                    except (Undefined, ZeroDivisionError, OverflowError, ValueError):
+                        pass  # what was evaluated before the undefined part is kept
+                    out.append(memo)
+        finally:
+            self._own = {}
+        return out
+
+    def value(self, expr, i, moved, free_moved, memo=None):
         nodes = self.node_values(i, moved)
 
         def leaf(s):
@@ -238,7 +259,7 @@ class Points:
                 return self.direct(p, i, moved)
             return self.derivative(p.num, p.den, i, moved, free_moved)
 
-        return _eval(expr, leaf, {}, partial)
+        return _eval(expr, leaf, {} if memo is None else memo, partial)
 
     def direct(self, p, i, moved):
         """∂num/∂den through num's own definition, its other inputs held fixed."""

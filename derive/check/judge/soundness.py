@@ -8,7 +8,8 @@ if nothing the student wrote can hide from those points:
   must be points with ``s > 0`` and with ``s < 0`` for every ``s``; ``cover`` looks for
   the missing ones by moving one input of the first point at a time, by amounts growing
   to 10³⁰, so a switch at x = 100 gets points beyond 100.  A side that cannot be reached
-  leaves the step undecided.
+  leaves the step undecided, unless the reference has no value there (a ReLU output
+  under a log cost is log 0 on one side: there is nothing to compare).
 * **hidden terms** (``hidden``): a term of a sum that is below the tolerance, relative
   to the sum, at every point but not 0 (``e^{-1000}``, ``σ(−1000) x``); a function
   saturated beyond the working precision at every point (``σ(1000)`` is 1 to 430
@@ -57,9 +58,10 @@ def switches(*exprs):
     return out
 
 
-def cover(points, a, b, xs, ys, deadline):
+def cover(points, a, b, xs, ys, deadline, memos=()):
     """(points, None) with points on both sides of every piece of ``a`` and ``b``
-    (``points`` itself, or it with extra points), or (None, (code, params))."""
+    (``points`` itself, or it with extra points), or (None, (code, params)).
+    ``memos``: ``points.subvalues`` of a and b, where a switch's values may be found."""
     sw = switches(a, b)
     if not sw:
         return points, None
@@ -68,7 +70,8 @@ def cover(points, a, b, xs, ys, deadline):
     usable = [i for i, (x, y) in enumerate(zip(xs, ys)) if x is not None and y is not None]
     need = {(k, s) for k in range(len(sw)) for s in (1, -1)}
     for k, s in enumerate(sw):
-        vals = points.values(s, deadline)
+        known = next((m for m in memos if all(s in point for point in m)), None)
+        vals = [point[s] for point in known] if known else points.values(s, deadline)
         need -= {(k, _sign(vals[i])) for i in usable if vals[i] is not None}
     if not need:
         return points, None
@@ -83,8 +86,11 @@ def cover(points, a, b, xs, ys, deadline):
             return None, ("piece_unreached", {"piece": sw[k], "side": "positive" if side > 0
                                               else "negative"})
         env, free, signs = found
-        extra.append((env, free))
+        if env is not None:
+            extra.append((env, free))
         need -= signs
+    if not extra:
+        return points, None
     more = Points(points.network, points.graph, seed=points.seed,
                   envs=list(points.envs) + [e for e, _ in extra], free_symbols=True)
     more._free = [{} for _ in points.envs] + [dict(f) for _, f in extra]
@@ -102,6 +108,7 @@ def _search(points, probe, sw, k, side, a, b, deadline):
                     if isinstance(s, sp.Symbol) and s not in base}, key=str)
     base_free = {s: points.free_value(0, s) for s in frees}
     coords = points.support(sw[k])[:MAX_COORDS]
+    outside = None  # a point on that side where the reference has no value
     for mag in MAGNITUDES:
         for c in coords:
             for d in (1, -1):
@@ -117,7 +124,10 @@ def _search(points, probe, sw, k, side, a, b, deadline):
                 v = probe.values(sw[k])[0]
                 if v is None or _sign(v) != side:
                     continue
-                if probe.values(a)[0] is None or probe.values(b)[0] is None:
+                if probe.values(a)[0] is None:
+                    outside = outside or (None, None, {(k, side)})
+                    continue
+                if probe.values(b)[0] is None:
                     continue
                 signs = set()
                 for j, s in enumerate(sw):
@@ -125,11 +135,14 @@ def _search(points, probe, sw, k, side, a, b, deadline):
                     if w is not None:
                         signs.add((j, _sign(w)))
                 return env, free, signs
-    return None
+    # nothing to compare on that side where the reference itself is undefined there
+    # (a ReLU output under a log: log 0), after no point on it with a value was found
+    return outside
 
 
-def hidden(points, expr, deadline):
-    """(code, params) of something in ``expr`` the points cannot see, or None."""
+def hidden(points, expr, deadline, memos=None):
+    """(code, params) of something in ``expr`` the points cannot see, or None.
+    ``memos`` are ``points.subvalues(expr)`` if the caller has them already."""
     e = plain(expr)
     for n in e.atoms(sp.Number):
         r = abs(n)
@@ -137,21 +150,26 @@ def hidden(points, expr, deadline):
             return "extreme_constant", {"term": n}
     nodes = [q for q in sp.preorder_traversal(e)
              if isinstance(q, sp.Add) or type(q) in SATURATES or isinstance(q, (sp.exp, sp.Pow))]
+    if not nodes:
+        return None
+    memos = memos if memos is not None else points.subvalues(e, deadline)
+
+    def at(q):
+        return [m.get(q) for m in memos]
+
     for q in nodes[:MAX_NODES]:
         if type(q) in SATURATES:
-            vals = points.values(q.args[0], deadline)
-            if _always(vals, lambda v: abs(v) > SATURATES[type(q)]):
+            if _always(at(q.args[0]), lambda v: abs(v) > SATURATES[type(q)]):
                 return "saturated", {"term": q}
         elif isinstance(q, sp.exp) or isinstance(q, sp.Pow) and not q.exp.is_Integer:
             # e^{u} (or b^u) with u nonzero but below the tolerance: 1 to every digit kept
-            u = q.args[0] if isinstance(q, sp.exp) else q.exp
-            vals = points.values(u, deadline)
+            vals = at(q.args[0] if isinstance(q, sp.exp) else q.exp)
             if _always(vals, lambda v: abs(v) <= HIDDEN) and any(v for v in vals if v is not None):
                 return "negligible_term", {"term": q}
-        else:
-            total = points.values(q, deadline)
+        elif isinstance(q, sp.Add):
+            total = at(q)
             for t in q.args:
-                vals = points.values(t, deadline)
+                vals = at(t)
                 with mpmath.workdps(DPS):
                     small = [abs(v) <= HIDDEN * max(1, abs(s))
                              for v, s in zip(vals, total) if v is not None and s is not None]

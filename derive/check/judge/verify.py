@@ -269,22 +269,22 @@ class Checker(Readings):
                 continue
             out.exact = False
             points = self.points
-            xs = points.values(a, deadline)
-            ys = points.values(b, deadline)
+            ma, mb = points.subvalues(a, deadline), points.subvalues(b, deadline)
+            xs, ys = [m.get(None) for m in ma], [m.get(None) for m in mb]
             state, i = compare(ys, xs)
             if state != "different":
                 # agreement at random points proves nothing about a piece they miss
                 # or a term below the tolerance (soundness.py)
-                points, why = cover(self.points, a, b, xs, ys, deadline)
+                points, why = cover(self.points, a, b, xs, ys, deadline, (ma, mb))
                 if points is None:
                     state = "undecided"
                 else:
                     if points is not self.points:
-                        xs = points.values(a, deadline)
-                        ys = points.values(b, deadline)
+                        ma, mb = points.subvalues(a, deadline), points.subvalues(b, deadline)
+                        xs, ys = [m.get(None) for m in ma], [m.get(None) for m in mb]
                         state, i = compare(ys, xs)
                     if state == "equal":
-                        why = hidden(points, b, deadline) or hidden(points, a, deadline)
+                        why = hidden(points, b, deadline, mb) or hidden(points, a, deadline, ma)
                         if why is not None:
                             state = "undecided"
                 if why is not None and out.reason is None:
