@@ -109,7 +109,10 @@ def _search(points, probe, sw, k, side, a, b, deadline):
     base_free = {s: points.free_value(0, s) for s in frees}
     coords = points.support(sw[k])[:MAX_COORDS]
     outside = None  # a point on that side where the reference has no value
+    outside_mag = None
     for mag in MAGNITUDES:
+        if outside_mag is not None and mag > 100 * outside_mag:
+            break  # looked a hundred times further for a point with a value: none
         for c in coords:
             for d in (1, -1):
                 deadline.check()
@@ -125,7 +128,8 @@ def _search(points, probe, sw, k, side, a, b, deadline):
                 if v is None or _sign(v) != side:
                     continue
                 if probe.values(a)[0] is None:
-                    outside = outside or (None, None, {(k, side)})
+                    if outside is None:
+                        outside, outside_mag = (None, None, {(k, side)}), mag
                     continue
                 if probe.values(b)[0] is None:
                     continue

@@ -14,7 +14,7 @@ also get the engine's answer as the expected expression; the engine's answer
 is itself compared with the independent semantics before it is shown.
 """
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
@@ -84,6 +84,7 @@ class Checker(Readings):
         self.seed = seed
         self.step_seconds = step_seconds or LIMITS.step_seconds
         self.givens = {}
+        self._decided = {}  # step key -> Verdict (check_chain)
         self._expected = {}
         self._notes = []
         self._rhs_source = None
@@ -114,11 +115,24 @@ class Checker(Readings):
             return []
         out = []
         prev = None
+        # a step exactly like one decided before (same chain, givens, line before) gets
+        # the same verdict: 3 000 copies of one line must not take 3 000 times as long
+        context = (chain.lhs.s if chain.lhs is not None else None, chain.prefix, chain.language,
+                   tuple(link.rhs.s for link in chain.links),
+                   tuple(sorted((str(k), str(v)) for k, v in self.givens.items())),
+                   tuple(sorted((k, str(v)) for k, v in self.functions.items())))
         for link, rhs in zip(chain.links, sides):
             line, col = source.line_col(link.rhs.first_origin())
             text = _source_text(chain, link, prev is None)
+            key = (context, link.rhs.s, link.relation,
+                   None if prev is None else (prev[2].status, prev[2].source))
             if deadline_file is not None and deadline_file.remaining <= 0:
                 v = Verdict(line, col, text, "unknown", "file_budget")
+            elif key in self._decided:
+                v = replace(self._decided[key], params=dict(self._decided[key].params),
+                            notes=list(self._decided[key].notes))
+                if "previous_line" in v.params:
+                    v.params["previous_line"] = prev[1]
             else:
                 try:
                     with time_limit(min(self.step_seconds, deadline_file.remaining
@@ -136,6 +150,9 @@ class Checker(Readings):
                 # writer may have meant different layers, so this reading cannot refute
                 v = Verdict(line, col, text, "unknown", "layerless", lhs=v.lhs, rhs=v.rhs,
                             notes=v.notes)
+            if (key not in self._decided and v.status != "unparsed" and v.code != "file_budget"
+                    and "at_line" not in v.params and len(self._decided) < 10_000):
+                self._decided[key] = replace(v, params=dict(v.params), notes=list(v.notes))
             v.line, v.source = line, text
             v.column = v.params.get("at_column", col) if v.params.get("at_line") == line else col
             out.append(v)

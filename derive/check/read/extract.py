@@ -132,8 +132,8 @@ def _blank_comments(t, markdown):
 
 
 def math_segments(t, markdown):
-    """The math in ``t`` as Text segments (contents only, delimiters dropped)."""
-    out = []
+    """The math in ``t`` as Text segments (contents only, delimiters dropped), one by
+    one, so that finding stops when enough steps are found."""
     s = t.s
     i = 0
     unclosed = set()  # closers not found after some point: not after any later one either
@@ -157,9 +157,8 @@ def math_segments(t, markdown):
         if end < 0:
             i = m.end()
             continue
-        out.append(t[start:end])
+        yield t[start:end]
         i = end + len(close)
-    return out
 
 
 def _inline_dollar_end(s, start):
@@ -177,49 +176,54 @@ def _inline_dollar_end(s, start):
 
 # -- rows, statements, relations -------------------------------------------------
 
+_TOKENS = re.compile(r"\\(?:begin|end)|\\[{}\[\]()|]|\\|[{}()\[\]]")
+
+
 def _top_level(s):
-    """For each index of ``s``: whether it is outside every brace and bracket."""
-    depth, flags, i = 0, [True] * len(s), 0
-    while i < len(s):
-        c = s[i]
-        if c == "\\" and s.startswith(("\\begin", "\\end"), i):
+    """For each index of ``s``: whether it is outside every brace and bracket.
+    Only the characters that change the depth are visited (a regex finds them);
+    a Python loop over every character of a 1 MB segment took seconds."""
+    depth, flags, last = 0, [True] * len(s), 0
+    for m in _TOKENS.finditer(s):
+        i, tok = m.start(), m.group(0)
+        if depth and i > last:
+            flags[last:i] = [False] * (i - last)
+        last = m.end()
+        if tok in ("\\begin", "\\end"):
             # cases, matrix, array: their rows and columns are not the document's
-            opening = s.startswith("\\begin", i)
-            if not opening:
+            if tok == "\\end":
                 depth = max(depth - 1, 0)
             flags[i] = depth == 0
-            if opening:
+            if tok == "\\begin":
                 depth += 1
-            i += 6 if opening else 4
-            continue
-        if c == "\\" and i + 1 < len(s):
+        elif tok[0] == "\\":
             flags[i] = depth == 0
-            if s[i + 1] in "{}[]()|":
+            if len(tok) == 2:
                 flags[i + 1] = depth == 0
-                i += 2
-                continue
-            i += 1
-            continue
-        if c in "{([":
+        elif tok in "{([":
             flags[i] = depth == 0
             depth += 1
-        elif c in "})]":
+        else:
             depth = max(depth - 1, 0)
             flags[i] = depth == 0
-        else:
-            flags[i] = depth == 0
-        i += 1
+    if depth and last < len(s):
+        flags[last:] = [False] * (len(s) - last)
     return flags
 
 
-def _split_at(t, pattern, top=None):
-    """Split ``t`` at every top-level match of the regex ``pattern``."""
+def _split_at(t, pattern, top=None, limit=None):
+    """Split ``t`` at every top-level match of the regex ``pattern``; with ``limit``,
+    the parts after the first ``limit`` are dropped (steps past the bound on steps
+    are never checked, and 990 000 ``=`` in a row made a million parts)."""
     top = top if top is not None else _top_level(t.s)
     parts, last = [], 0
     for m in re.finditer(pattern, t.s):
         if top[m.start()]:
             parts.append((t[last:m.start()], m.group(0)))
             last = m.end()
+            if limit is not None and len(parts) >= limit:
+                parts[-1] = (parts[-1][0], None)
+                return parts
     parts.append((t[last:], None))
     return parts
 
@@ -261,7 +265,7 @@ _REL = (r":=|<-|\\stackrel\{\\text\{def\}\}\{=\}|\\(?:equiv|coloneqq|leftarrow|g
 
 def relations(t):
     """[(text, relation-after-it-or-None)] at top level."""
-    return _split_at(t, _REL)
+    return _split_at(t, _REL, limit=LIMITS.max_steps + 1)
 
 
 def statements(row):
@@ -356,7 +360,7 @@ def _rows_of(segment):
         if end > 0:
             seg = seg.blank(end - 1, end).blank(m.start(), m.end())
     return [(clean_row(r), bool(_INDENTED.match(r.s)))
-            for r, _ in _split_at(seg, r"\\\\|\\cr(?![A-Za-z])")]
+            for r, _ in _split_at(seg, r"\\\\|\\cr(?![A-Za-z])", limit=LIMITS.max_steps + 1)]
 
 
 def extract_latex(source, markdown=False):
@@ -367,9 +371,16 @@ def extract_latex(source, markdown=False):
     t = _blank_comments(t, markdown)
     chains = []
     budget = [LIMITS.max_expansion]
+    steps = 0
     for seg in math_segments(t, markdown):
+        if not seg.s.strip():
+            continue
         seg = expand_macros(seg, macros, budget)
-        chains.extend(chains_from_rows(_rows_of(seg), "latex"))
+        found = chains_from_rows(_rows_of(seg), "latex")
+        chains.extend(found)
+        steps += sum(len(c.links) for c in found)
+        if steps >= LIMITS.max_steps:
+            break  # no more is checked (checker.check_text): stop looking
     return chains, {k for k, v in macros.items() if v is None}
 
 
@@ -384,7 +395,10 @@ def extract_ascii(source, is_math_word):
     starts with ``=`` continues the chain above.  Lines of prose are skipped."""
     rows = []
     chains = []
+    steps = 0
     for t in _lines(source.whole()):
+        if steps + len(rows) >= LIMITS.max_steps:
+            break  # no more is checked: stop reading
         t = _strip_comment(t)
         s = t.s
         if not s.strip():
@@ -398,6 +412,7 @@ def extract_ascii(source, is_math_word):
         if len(prose) >= 2 or "=" not in s and "<-" not in s:
             if rows:
                 chains.extend(chains_from_rows(rows, "ascii"))
+                steps += len(rows)
                 rows = []
             continue
         prefix = ""
@@ -409,6 +424,7 @@ def extract_ascii(source, is_math_word):
         if prefix:
             chains.extend(chains_from_rows(rows, "ascii"))
             chains[-1].prefix = prefix
+            steps += len(rows)
             rows = []
     chains.extend(chains_from_rows(rows, "ascii"))
     return chains
