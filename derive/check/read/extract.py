@@ -13,6 +13,7 @@ their relatives.  Math without one (definitions of notation, ``f: ℝ → ℝ``)
 is not a step.
 """
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from derive.check.limits import LIMITS, CheckInputError
@@ -179,6 +180,7 @@ def _inline_dollar_end(s, start):
 _TOKENS = re.compile(r"\\(?:begin|end)|\\[{}\[\]()|]|\\|[{}()\[\]]")
 
 
+@lru_cache(maxsize=4)  # the same row is split at rows, relations, statements and commas
 def _top_level(s):
     """For each index of ``s``: whether it is outside every brace and bracket.
     Only the characters that change the depth are visited (a regex finds them);
