@@ -99,7 +99,7 @@ class Checker(Readings):
             return []  # l = {1, 2}: the range of an index, not a claim
         # reading is bounded too: 81 bytes of nested powers once hung sympy while parsing
         links = max(len(chain.links), 1)
-        budget = min(self.step_seconds * links, self.step_seconds + 0.1 * links)
+        budget = min(self.step_seconds * links, self.step_seconds / 2 + 0.05 * links)
         if deadline_file is not None:
             budget = min(budget, deadline_file.remaining)
         try:
