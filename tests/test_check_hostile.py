@@ -52,7 +52,7 @@ def test_no_line_of_false_correct_is_called_correct_but_the_two_identities():
 @pytest.mark.parametrize("junk, code", [
     (r"+ e^{-1000}", "negligible_term"),
     (r"+ \sigma(-1000)", "negligible_term"),
-    (r"+ \frac{1}{10^{64}}", "extreme_constant"),
+    (r"+ \frac{1}{10^{64}} x", "extreme_constant"),
     (r"\cdot \sigma(1000)", "saturated"),
     (r"+ e^{-1000} x", "negligible_term"),
 ])
@@ -60,6 +60,15 @@ def test_a_term_below_the_tolerance_is_unknown_with_the_reason(junk, code):
     v = check_text(f"$${L}{RIGHT} {junk}$$", NET, "nielsen").verdicts[0]
     assert (v.status, v.code) == ("unknown", code), v
     assert "term" in v.params
+
+
+@pytest.mark.parametrize("junk, power", [(r"+ 10^{-40}", 40), (r"+ \frac{1}{10^{64}}", 64)])
+def test_the_right_answer_plus_a_tiny_constant_is_wrong_by_that_constant(junk, power):
+    import sympy as sp
+
+    v = check_text(f"$${L}{RIGHT} {junk}$$", NET, "nielsen").verdicts[0]
+    assert (v.status, v.code) == ("wrong", "off_by_constant"), v
+    assert v.params["constant"] == sp.Rational(1, 10 ** power)
 
 
 def test_a_small_constant_the_points_can_see_is_not_correct():

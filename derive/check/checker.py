@@ -13,7 +13,7 @@ from derive.model.notation import Notation, get_notation
 from derive.check.read.extract import extract
 from derive.check.read.graphnames import GraphModel
 from derive.check.limits import LIMITS, CheckInputError, Deadline, StepTimeout, time_limit
-from derive.check.read.parse import is_math_word
+from derive.check.read.parse import is_math_word, parser
 from derive.check.report import Report
 from derive.check.read.text import Source
 from derive.check.judge.verify import Checker
@@ -75,6 +75,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                               "split it into smaller files") from None
     if not chains:
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
+    for language in {c.language for c in chains}:
+        parser(language)  # built once, before any step's clock starts (it takes a second)
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
     checker.macros_with_arguments = macro_args
     verdicts = []

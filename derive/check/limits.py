@@ -87,6 +87,8 @@ def time_limit(seconds):
         return
 
     def _raise(signum, frame):
+        # again soon, in case this one lands where it is swallowed (a gc callback)
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise StepTimeout()
 
     outer, _ = signal.getitimer(signal.ITIMER_REAL)

@@ -16,10 +16,11 @@ is itself compared with the independent semantics before it is shown.
 import re
 from dataclasses import dataclass, field, replace
 
+import mpmath
 import sympy as sp
 
 from derive.engine.chain import Engine
-from derive.model.symbols import COST, ETA, Partial, label
+from derive.model.symbols import COST, ETA, Partial, label, plain
 from derive.check.judge.examples import numeric_claim
 from derive.check.read.forms import Increment
 from derive.check.limits import LIMITS, ParseLimit, StepTimeout, Unsupported, time_limit
@@ -61,6 +62,7 @@ class Outcome:
         self.sampled = None  # (checked, all) when there were too many index values to try all
         self.points = None  # the points of the witness (soundness.cover may add some)
         self.reason = None  # (code, params) why agreement at the points is not a proof
+        self.constant = None  # the right side is the reference plus this nonzero constant
 
     @property
     def states(self):
@@ -307,14 +309,39 @@ class Checker(Readings):
                             state = "undecided"
                 if why is not None and out.reason is None:
                     out.reason = why
+                if state == "undecided" and points is not None:
+                    c, i = self._constant_offset(points, a, b, xs, deadline)
+                    if c is not None:
+                        state, out.constant = "different", c
             if state == "different":
                 if out.witness is None:
+                    if out.constant is not None:
+                        ys = [y + mpmath.mpf(out.constant.p) / out.constant.q if y is not None
+                              else None for y in ys]
                     out.witness = (assign, i, n, ys[i], xs[i], a, b)
                     out.points = points
                 return "different"
             if state == "undecided":
                 worst = "undecided"
         return worst
+
+    @staticmethod
+    def _constant_offset(points, a, b, xs, deadline):
+        """(c, a point) when ``b`` is ``a`` plus a nonzero constant c written as a term
+        (``… + 10^{-40}``): too small for the points, but exactly not 0; else (None, None)."""
+        b = plain(b)
+        if not isinstance(b, sp.Add):
+            return None, None
+        c = sp.Add(*[t for t in b.args if t.is_Number])
+        if c == 0 or not c.is_Number:
+            return None, None
+        rest = sp.Add(*[t for t in b.args if not t.is_Number])
+        ys = points.values(rest, deadline)
+        state, _ = compare(ys, xs)
+        if state != "equal" or hidden(points, rest, deadline) is not None:
+            return None, None
+        i = next((k for k, (x, y) in enumerate(zip(xs, ys)) if x is not None and y is not None), None)
+        return (c, i) if i is not None else (None, None)
 
     # -- verdicts -------------------------------------------------------------------
 
@@ -362,9 +389,13 @@ class Checker(Readings):
                 v.params.update(instance=_instance(assign), student_value=sv, expected_value=rv_,
                                 witness=self._witness(i, a, b, outcome.points))
                 v.code = "wrong"
+                if outcome.constant is not None:
+                    v.code = "off_by_constant"
+                    v.params["constant"] = outcome.constant
                 # where the sides differ only at a point added for a piece, the usual
                 # points (which every diagnosis uses) agree: no diagnosis to give
-                found = outcome.points is not self.points and outcome.points is not None or diagnose(
+                found = (outcome.points is not self.points and outcome.points is not None
+                         or outcome.constant is not None) or diagnose(
                     self, ref, rhs, assign, outcome.witness, deadline, kind=kind,
                     assigns=self._same_layers(outcome, assign))
                 found = None if found is True else found
