@@ -150,6 +150,28 @@ def _bombs():
                             + r"\end{align*}" + "\n",
         "lines100k_short.txt": "C = 1\n" * 100000,
         "lines100k.txt": "dC/dw3 = (a3 - y)*a3*(1-a3)*a2\n" * 30000,
+        # sizes of numbers, powers, nesting and matrices
+        "tower.md": "$$" + L + "2^{2^{2^{2^{99}}}}$$\n",
+        "tower_ascii.txt": "dC/dw3 = 2^2^2^2^99\n",
+        "pow10.md": "$$" + L + "10^{10^{10}}$$\n",
+        "fact.md": "$$" + L + "99999!$$\n",
+        "bigint.txt": "dC/dw3 = " + "9" * 999_000 + "\n",
+        "parens.txt": "dC/dw3 = " + "(" * 10000 + "x" + ")" * 10000 + "\n",
+        "braces.md": "$$" + L + "{" * 10000 + "x" + "}" * 10000 + "$$\n",
+        "frac_nest.md": "$$" + L + r"\frac{1}{" * 5000 + "x" + "}" * 5000 + "$$\n",
+        "line1mb.md": "$$" + L + " + ".join(["a^{(2)}"] * 100000)[:999_000] + "$$\n",
+        "sum_indices.md": "$$" + L + r"\sum_{i=1}^{1000000000} a^{(2)}$$" + "\n",
+        "sum_nest.md": "$$" + L + r"\sum_j \sum_k \sum_i \sum_m " * 10 + r"w_{jk}^{(l)} a_k^{(l-1)}$$",
+        "exp_chain.md": "$$" + L + r"e^{e^{e^{e^{e^{e^{e^{e^{x}}}}}}}}" + "$$\n",
+        "exp_big.md": "$$" + L + r"e^{100000000 x}" + "$$\n",
+        "pow_of_pow.md": "$$" + L + r"((((x^{64})^{64})^{64})^{64})^{64}" + "$$\n",
+        "pow_decimal.md": "$$" + L + r"x^{63.9999999999999999999999999}" + "$$\n",
+        "matrix_big.md": "$$" + L + r"\begin{bmatrix}" + r"\\".join(["&".join(["x"] * 300)] * 300)
+                         + r"\end{bmatrix}" + "$$\n",
+        "long_sum.md": "$$" + L + "+".join(["x^{64}"] * 500) + "$$\n",
+        "many_frac.md": "$$" + L + "".join([r"\frac{\partial a^{(3)}}{\partial z^{(3)}}"] * 199) + "$$\n",
+        "sci.txt": "dC/dw3 = 1e999999999\n",
+        "sci2.txt": "dC/dw3 = 1e-999999999 * x\n",
     }
 
 
