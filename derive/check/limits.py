@@ -96,8 +96,8 @@ def time_limit(seconds):
         seconds = min(seconds, outer)
     start = time.monotonic()
     old = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
+    try:  # armed inside the try: a timer that fires at once must still be disarmed
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield Deadline(seconds)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
