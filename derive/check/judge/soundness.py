@@ -18,14 +18,17 @@ if nothing the student wrote can hide from those points:
   undecided, with the term named, because the points cannot see it.
 
 Both are checked only where the numbers said *equal*, so no correct step is slowed
-down by a search it does not need.
+down by a search it does not need.  ``constant_offset`` turns one kind of close call
+into a wrong verdict: a line that is the right value plus a constant written as a
+term (``+ 10^{-40}``) differs from it by exactly that constant, which sympy knows is
+not 0.
 """
 import mpmath
 import sympy as sp
 
 from derive.model import functions as F
 from derive.model.symbols import plain
-from derive.check.judge.semantics import DPS, Points
+from derive.check.judge.semantics import DPS, Points, compare
 
 HIDDEN = mpmath.mpf(10) ** -50  # relative size below which a term cannot be told from 0
 EXTREME = sp.Rational(1, 10 ** 30)  # constants this small (or 1 / this large) are refused
@@ -186,3 +189,21 @@ def _always(vals, test):
     usable = [v for v in vals if v is not None]
     with mpmath.workdps(DPS):
         return bool(usable) and all(test(v) for v in usable)
+
+
+def constant_offset(points, a, b, xs, deadline):
+    """(c, a point) when ``b`` is ``a`` plus a nonzero constant c written as a term
+    (``… + 10^{-40}``): too small for the points, but exactly not 0; else (None, None)."""
+    b = plain(b)
+    if not isinstance(b, sp.Add):
+        return None, None
+    c = sp.Add(*[t for t in b.args if t.is_Number])
+    if c == 0 or not c.is_Number:
+        return None, None
+    rest = sp.Add(*[t for t in b.args if not t.is_Number])
+    ys = points.values(rest, deadline)
+    state, _ = compare(ys, xs)
+    if state != "equal" or hidden(points, rest, deadline) is not None:
+        return None, None
+    i = next((k for k, (x, y) in enumerate(zip(xs, ys)) if x is not None and y is not None), None)
+    return (c, i) if i is not None else (None, None)

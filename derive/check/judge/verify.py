@@ -20,7 +20,7 @@ import mpmath
 import sympy as sp
 
 from derive.engine.chain import Engine
-from derive.model.symbols import COST, ETA, Partial, label, plain
+from derive.model.symbols import COST, ETA, Partial, label
 from derive.check.judge.examples import numeric_claim
 from derive.check.read.forms import Increment
 from derive.check.limits import LIMITS, ParseLimit, StepTimeout, Unsupported, time_limit
@@ -29,7 +29,7 @@ from derive.check.read.parse import ParseFailure
 from derive.check.judge.readings import Readings
 from derive.check.judge.semantics import Points, compare
 from derive.check.judge.shapes import Instantiator, Missing, ShapeMismatch, shape
-from derive.check.judge.soundness import cover, hidden
+from derive.check.judge.soundness import constant_offset, cover, hidden
 
 MAX_WITNESS = 40  # values listed for a witness point (all of them in any network one checks by hand)
 
@@ -310,7 +310,7 @@ class Checker(Readings):
                 if why is not None and out.reason is None:
                     out.reason = why
                 if state == "undecided" and points is not None:
-                    c, i = self._constant_offset(points, a, b, xs, deadline)
+                    c, i = constant_offset(points, a, b, xs, deadline)
                     if c is not None:
                         state, out.constant = "different", c
             if state == "different":
@@ -324,24 +324,6 @@ class Checker(Readings):
             if state == "undecided":
                 worst = "undecided"
         return worst
-
-    @staticmethod
-    def _constant_offset(points, a, b, xs, deadline):
-        """(c, a point) when ``b`` is ``a`` plus a nonzero constant c written as a term
-        (``… + 10^{-40}``): too small for the points, but exactly not 0; else (None, None)."""
-        b = plain(b)
-        if not isinstance(b, sp.Add):
-            return None, None
-        c = sp.Add(*[t for t in b.args if t.is_Number])
-        if c == 0 or not c.is_Number:
-            return None, None
-        rest = sp.Add(*[t for t in b.args if not t.is_Number])
-        ys = points.values(rest, deadline)
-        state, _ = compare(ys, xs)
-        if state != "equal" or hidden(points, rest, deadline) is not None:
-            return None, None
-        i = next((k for k, (x, y) in enumerate(zip(xs, ys)) if x is not None and y is not None), None)
-        return (c, i) if i is not None else (None, None)
 
     # -- verdicts -------------------------------------------------------------------
 
