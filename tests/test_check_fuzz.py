@@ -21,7 +21,10 @@ TOKENS = [r"\frac", "{", "}", "(", ")", "[", "]", "^", "_", "'", "=", "&=", r"\\
           r"\left(", r"\right)", r"\text{x}", "a", "z", "w", "b", "x", "y", "C", "l", "j", "k", "L",
           "1", "2", "9", "0.5", "e", r"\exp", r"\ln", r"\hat{y}", "f(x)", "$$", "$", r"\[", r"\]",
           r"\begin{align*}", r"\end{align*}", r"\newcommand\d{\partial}", r"\d", " ", "\n", "|", "||",
-          r"\over", r"\Delta", r"\theta", r"\eta", "**", "sum_k", "delta_j^l", "dC/dw2", "relu"]
+          r"\over", r"\Delta", r"\theta", r"\eta", "**", "sum_k", "delta_j^l", "dC/dw2", "relu",
+          # issue 11's hostile pieces: pieces far away, tiny constants, unclosed groups, macros
+          r"\max(0, x - 100)", r"\begin{cases}", r"\end{cases}", "&", "10^{-40}", "e^{-1000}",
+          r"\sigma(1000)", "^{-51}", "^{64}", r"\text{", r"\def\q{", r"\q", "%", r"\let\a=\b"]
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*"))]
 
 
@@ -88,3 +91,32 @@ def test_an_expression_equals_its_reprint(text, expand):
     printed = tex(sp.expand(side.expr) if expand else side.expr, nt)
     report = check_text(f"$${text} = {printed}$$", net, nt, kind="md", step_seconds=STEP_SECONDS)
     assert "wrong" not in [v.status for v in report.verdicts], (text, printed)
+
+
+# -- never correct on a line that is not an identity: the right answer plus junk (issue 11) --------
+
+RIGHT = r"\frac{\partial C}{\partial w^{(3)}} = (a^{(3)} - y) a^{(3)} (1 - a^{(3)}) a^{(2)}"
+VARIABLES = ["x", "w^{(3)}", "b^{(2)}", "x^{2}", "w^{(2)} x"]
+# each is nonzero somewhere (x, w and b range over all reals), so adding it breaks the identity
+JUNK = st.one_of(
+    st.integers(1, 64).map(lambda k: f"+ 10^{{-{k}}}"),
+    st.integers(1, 64).map(lambda k: f"+ \\frac{{1}}{{10^{{{k}}}}}"),
+    st.integers(200, 5000).map(lambda m: f"+ e^{{-{m}}}"),
+    st.integers(200, 5000).map(lambda m: f"+ \\sigma(-{m})"),
+    st.integers(200, 5000).map(lambda m: f"\\cdot \\sigma({m})"),
+    st.tuples(st.sampled_from(VARIABLES), st.integers(3, 10 ** 6)).map(
+        lambda vt: f"+ \\max(0, {vt[0]} - {vt[1]})"),
+    st.tuples(st.sampled_from(VARIABLES), st.integers(3, 10 ** 6), st.integers(1, 9)).map(
+        lambda t: f"+ \\begin{{cases}} {t[2]} & {t[0]} > {t[1]} \\\\ 0 & \\text{{otherwise}} \\end{{cases}}"),
+)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(JUNK)
+def test_the_right_answer_plus_junk_is_never_correct(junk):
+    start = time.monotonic()
+    report = check_text(f"$${RIGHT} {junk}$$", Network("1-1-1"), "nielsen")
+    assert time.monotonic() - start < RUN_BUDGET
+    v = report.verdicts[0]
+    assert v.status in ("wrong", "unknown"), (junk, v.status, v.code)

@@ -13,8 +13,8 @@ from derive.model.graph import Graph
 from derive.model.notation import Notation, get_notation
 from derive.check.read.extract import extract
 from derive.check.read.graphnames import GraphModel
-from derive.check.limits import LIMITS, CheckInputError, Deadline
-from derive.check.read.parse import is_math_word
+from derive.check.limits import LIMITS, CheckInputError, Deadline, StepTimeout, time_limit
+from derive.check.read.parse import is_math_word, parser
 from derive.check.report import Report
 from derive.check.read.text import Source
 from derive.check.judge.verify import Checker
@@ -54,9 +54,12 @@ def read_input(path_or_dash):
 
 
 def check_text(text, network, notation, kind="md", name="<input>", strict=False, seed=0,
-               step_seconds=None):
+               step_seconds=None, seconds=None):
     """A Report for derivation ``text`` of kind 'tex', 'md' or 'txt'; ``network`` is a
-    layered ``Network`` or a ``Graph``."""
+    layered ``Network`` or a ``Graph``.  ``seconds`` bounds the whole file (reading
+    included; default ``LIMITS.file_seconds``): steps not reached in time are unknown."""
+    seconds = LIMITS.file_seconds if seconds is None else seconds
+    deadline = Deadline(seconds)
     if not isinstance(notation, Notation):
         notation = get_notation(notation or "nielsen")
     declared = getattr(network, "declared", None)
@@ -67,20 +70,30 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     def words(w):  # which words of a plain-text file are math, not prose
         return is_math_word(w) or isinstance(network, GraphModel) and network.is_word(w)
 
-    chains, macro_args = extract(source, kind, words)
+    try:
+        with time_limit(seconds):
+            chains, macro_args = extract(source, kind, words)
+    except StepTimeout:
+        raise CheckInputError(f"finding the equations in {name} took longer than {seconds:g} s; "
+                              "split it into smaller files") from None
     if not chains:
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
+    for language in {c.language for c in chains}:
+        parser(language)  # built once, before any step's clock starts (it takes a second)
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
     checker.macros_with_arguments = macro_args
     if declared is not None:  # numbers the document's own substitution lines give
         checker.givens.update({checker.graph.by_symbol[s].symbol: v
                                for s, v in _symbols(declared.givens, checker.graph)})
-    deadline = Deadline(LIMITS.file_seconds)
     verdicts = []
-    for chain in chains[:LIMITS.max_steps]:
-        verdicts.extend(checker.check_chain(chain, source, deadline))
-        if len(verdicts) >= LIMITS.max_steps:
+    steps = 0
+    for chain in chains:
+        if steps >= LIMITS.max_steps:
             break
+        # the bound counts steps, not chains: one chain of 50 000 '=' is 50 000 steps
+        chain.links = chain.links[:LIMITS.max_steps - steps]
+        steps += max(len(chain.links), 1)
+        verdicts.extend(checker.check_chain(chain, source, deadline))
     return Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
                   strict=strict)
 
@@ -116,8 +129,10 @@ def name_fonts(text):
     return _TEXT_NAME.sub(lambda m: "\\mathrm{" + m.group(1) + "}", text)
 
 
-def check_file(path_or_dash, network, notation, strict=False, seed=0):
+def check_file(path_or_dash, network, notation, strict=False, seed=0, seconds=None):
     """Check the derivation in ``path_or_dash`` ('-' for stdin) on ``network``: a
-    layered ``Network`` or the ``Graph`` of a --graph file (graphspec.load_graph)."""
+    layered ``Network`` or the ``Graph`` of a --graph file (graphspec.load_graph);
+    ``seconds`` is the budget for the whole file (--time-limit, default 30 s)."""
     text, name, kind = read_input(path_or_dash)
-    return check_text(text, network, notation, kind=kind, name=name, strict=strict, seed=seed)
+    return check_text(text, network, notation, kind=kind, name=name, strict=strict, seed=seed,
+                      seconds=seconds)

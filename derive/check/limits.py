@@ -25,7 +25,8 @@ class Limits:
     max_factors: int = 200
     max_steps: int = 2_000
     step_seconds: float = 2.0
-    file_seconds: float = 120.0
+    file_seconds: float = 30.0  # a grading server's budget for a whole file (--time-limit)
+    max_expansion: int = 2_000_000  # characters macros may expand a file to
     max_instances: int = 40  # index values tried per statement; beyond, a reproducible sample
     max_ops: int = 4_000  # sympy operations in a composed expression before giving up
 
@@ -76,7 +77,9 @@ class Deadline:
 @contextmanager
 def time_limit(seconds):
     """Interrupt long sympy calls after ``seconds`` (main thread on POSIX only;
-    elsewhere the cooperative ``Deadline`` checks are the only bound)."""
+    elsewhere the cooperative ``Deadline`` checks are the only bound).  Nested
+    limits keep the outer one: the inner one is never longer, and the outer timer
+    runs on afterwards with what is left of it."""
     usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
               and seconds > 0)
     if not usable:
@@ -84,12 +87,20 @@ def time_limit(seconds):
         return
 
     def _raise(signum, frame):
+        # again soon, in case this one lands where it is swallowed (a gc callback)
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise StepTimeout()
 
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)
+    if outer > 0:
+        seconds = min(seconds, outer)
+    start = time.monotonic()
     old = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
+    try:  # armed inside the try: a timer that fires at once must still be disarmed
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield Deadline(seconds)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        if outer > 0:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-4))

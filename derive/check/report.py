@@ -125,6 +125,16 @@ class Report:
     def expected_tex(self, v):
         if v.expected is None:
             return None
+        # printed once per expression: 2 000 copies of a wrong row share their expected value
+        cache = self.__dict__.setdefault("_expected_tex", {})
+        try:
+            if v.expected not in cache:
+                cache[v.expected] = self._print_expected(v)
+            return cache[v.expected]
+        except TypeError:  # an unhashable expected value
+            return self._print_expected(v)
+
+    def _print_expected(self, v):
         from derive.render.printing import tex
 
         try:

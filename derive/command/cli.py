@@ -196,6 +196,9 @@ class OneLineErrors(click.Command):
                    "line against this network; exit 1 if any step is wrong.")
 @click.option("--strict", is_flag=True,
               help="With --check, unknown or unparsed steps also make the exit status 1.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1, max=3600), default=None,
+              metavar="SECONDS", help="With --check, the time budget for the whole file "
+                                      "(default 30); steps not reached are unknown.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Write to FILE (atomically) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")

@@ -60,7 +60,7 @@ CHECK_SUFFIXES = {".tex": "marked", ".pdf": "marked-pdf", ".json": "json", ".txt
 
 
 def run_check(*, check_path, strict, fmt, output, force, echo, layers, activation, cost,
-              no_bias, notation, graph=None, warn=None, **_):
+              no_bias, notation, graph=None, warn=None, time_limit=None, **_):
     """--check: the report on stdout (text, or JSON with --format json); with -o, the
     marked-up derivation (.tex, .pdf) or the report (.json, .txt).  The exit status
     is the verdict: 0 all decided steps correct, 1 a step wrong, 2 unreadable input.
@@ -87,7 +87,7 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
                                                           not no_bias)
     else:
         network = Network(layers or "1-1-1", activation, cost, not no_bias, notation=notation)
-    report = check_file(check_path, network, notation, strict=strict)
+    report = check_file(check_path, network, notation, strict=strict, seconds=time_limit)
     text = report.to_json() if fmt == "json" else report.render_text()
     if output is None or output == "-":
         echo(text if text.endswith("\n") else text + "\n")
@@ -133,9 +133,10 @@ def run(**options):
     from derive.documents.jobs import run_document, user_template_errors, wants_document
 
     _check_inputs(options)
+    time_limit = options.pop("time_limit", None)  # --check's budget; nothing else takes it
     with user_template_errors(options.get("template_dir")):
         if options.get("check_path") is not None:
-            return run_check(**options)
+            return run_check(time_limit=time_limit, **options)
         if _complete_file(options):
             # -o FILE.tex / FILE.md writes a document that compiles (renders) on its own;
             # the bare derivation, to \input into another document, stays on stdout.

@@ -35,10 +35,20 @@ class Readings:
     # -- parsing ----------------------------------------------------------------
 
     def parse(self, text, language, free=()):
+        # a file that repeats a line thousands of times is read once (only successful
+        # readings are kept: an error names the place where it was found)
+        cache = self.__dict__.setdefault("_parsed", {})
+        key = (text.s, language, tuple(free), tuple(sorted(
+            (k, str(v)) for k, v in self.functions.items())))
+        if key in cache:
+            return cache[key]
         ctx = self.context_class(self.network, self.notation, free=free, functions=self.functions)
         try:
-            return Side(parse_side(text, language, ctx), notes=list(ctx.notes), seen=ctx.seen,
+            side = Side(parse_side(text, language, ctx), notes=list(ctx.notes), seen=ctx.seen,
                         literals=ctx.literals)
+            if len(cache) < 10_000:
+                cache[key] = side
+            return side
         except (ParseFailure, ParseLimit, Unsupported) as e:
             return Side(error=e, notes=list(ctx.notes), seen=ctx.seen)
         except (RecursionError, MemoryError):

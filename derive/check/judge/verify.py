@@ -14,8 +14,9 @@ also get the engine's answer as the expected expression; the engine's answer
 is itself compared with the independent semantics before it is shown.
 """
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import mpmath
 import sympy as sp
 
 from derive.engine.chain import Engine
@@ -28,6 +29,7 @@ from derive.check.read.parse import ParseFailure
 from derive.check.judge.readings import Readings
 from derive.check.judge.semantics import Points, compare
 from derive.check.judge.shapes import Instantiator, Missing, ShapeMismatch, shape
+from derive.check.judge.soundness import constant_offset, cover, hidden
 
 MAX_WITNESS = 40  # values listed for a witness point (all of them in any network one checks by hand)
 
@@ -58,6 +60,9 @@ class Outcome:
         self.exact = True
         self.assigns = []
         self.sampled = None  # (checked, all) when there were too many index values to try all
+        self.points = None  # the points of the witness (soundness.cover may add some)
+        self.reason = None  # (code, params) why agreement at the points is not a proof
+        self.constant = None  # the right side is the reference plus this nonzero constant
 
     @property
     def states(self):
@@ -81,6 +86,7 @@ class Checker(Readings):
         self.seed = seed
         self.step_seconds = step_seconds or LIMITS.step_seconds
         self.givens = {}
+        self._decided = {}  # step key -> Verdict (check_chain)
         self._expected = {}
         self._notes = []
         self._rhs_source = None
@@ -93,16 +99,43 @@ class Checker(Readings):
         """Verdicts for the steps of one chain (givens produce none)."""
         if chain.lhs is not None and chain.lhs.s.strip() in ("l", "L", "j", "k", "i", "m", "n"):
             return []  # l = {1, 2}: the range of an index, not a claim
-        lhs, sides = self.parse_chain(chain)
+        # reading is bounded too: 81 bytes of nested powers once hung sympy while parsing
+        links = max(len(chain.links), 1)
+        budget = min(self.step_seconds * links, self.step_seconds / 2 + 0.05 * links)
+        if deadline_file is not None:
+            budget = min(budget, deadline_file.remaining)
+        try:
+            if budget <= 0:
+                raise StepTimeout()
+            with time_limit(budget):
+                lhs, sides = self.parse_chain(chain)
+        except StepTimeout:
+            code = "file_budget" if budget <= 0 else "too_complex"
+            return [Verdict(*source.line_col(link.rhs.first_origin()),
+                            _source_text(chain, link, n == 0), "unknown", code)
+                    for n, link in enumerate(chain.links)]
         if self._record_givens(lhs, sides) or self._record_function(chain, lhs, sides):
             return []
         out = []
         prev = None
+        # a step exactly like one decided before (same chain, givens, line before) gets
+        # the same verdict: 3 000 copies of one line must not take 3 000 times as long
+        context = (chain.lhs.s if chain.lhs is not None else None, chain.prefix, chain.language,
+                   tuple(link.rhs.s for link in chain.links),
+                   tuple(sorted((str(k), str(v)) for k, v in self.givens.items())),
+                   tuple(sorted((k, str(v)) for k, v in self.functions.items())))
         for link, rhs in zip(chain.links, sides):
             line, col = source.line_col(link.rhs.first_origin())
             text = _source_text(chain, link, prev is None)
+            key = (context, link.rhs.s, link.relation,
+                   None if prev is None else (prev[2].status, prev[2].source))
             if deadline_file is not None and deadline_file.remaining <= 0:
                 v = Verdict(line, col, text, "unknown", "file_budget")
+            elif key in self._decided:
+                v = replace(self._decided[key], params=dict(self._decided[key].params),
+                            notes=list(self._decided[key].notes))
+                if "previous_line" in v.params:
+                    v.params["previous_line"] = prev[1]
             else:
                 try:
                     with time_limit(min(self.step_seconds, deadline_file.remaining
@@ -120,6 +153,9 @@ class Checker(Readings):
                 # writer may have meant different layers, so this reading cannot refute
                 v = Verdict(line, col, text, "unknown", "layerless", lhs=v.lhs, rhs=v.rhs,
                             notes=v.notes)
+            if (key not in self._decided and v.status != "unparsed" and v.code != "file_budget"
+                    and "at_line" not in v.params and len(self._decided) < 10_000):
+                self._decided[key] = replace(v, params=dict(v.params), notes=list(v.notes))
             v.line, v.source = line, text
             v.column = v.params.get("at_column", col) if v.params.get("at_line") == line else col
             out.append(v)
@@ -252,12 +288,38 @@ class Checker(Readings):
             if a == b:
                 continue
             out.exact = False
-            xs = self.points.values(a, deadline)
-            ys = self.points.values(b, deadline)
+            points = self.points
+            ma, mb = points.subvalues(a, deadline), points.subvalues(b, deadline)
+            xs, ys = [m.get(None) for m in ma], [m.get(None) for m in mb]
             state, i = compare(ys, xs)
+            if state != "different":
+                # agreement at random points proves nothing about a piece they miss
+                # or a term below the tolerance (soundness.py)
+                points, why = cover(self.points, a, b, xs, ys, deadline, (ma, mb))
+                if points is None:
+                    state = "undecided"
+                else:
+                    if points is not self.points:
+                        ma, mb = points.subvalues(a, deadline), points.subvalues(b, deadline)
+                        xs, ys = [m.get(None) for m in ma], [m.get(None) for m in mb]
+                        state, i = compare(ys, xs)
+                    if state == "equal":
+                        why = hidden(points, b, deadline, mb) or hidden(points, a, deadline, ma)
+                        if why is not None:
+                            state = "undecided"
+                if why is not None and out.reason is None:
+                    out.reason = why
+                if state == "undecided" and points is not None:
+                    c, i = constant_offset(points, a, b, xs, deadline)
+                    if c is not None:
+                        state, out.constant = "different", c
             if state == "different":
                 if out.witness is None:
+                    if out.constant is not None:
+                        ys = [y + mpmath.mpf(out.constant.p) / out.constant.q if y is not None
+                              else None for y in ys]
                     out.witness = (assign, i, n, ys[i], xs[i], a, b)
+                    out.points = points
                 return "different"
             if state == "undecided":
                 worst = "undecided"
@@ -310,10 +372,18 @@ class Checker(Readings):
             else:
                 assign, i, _, sv, rv_, a, b = outcome.witness
                 v.params.update(instance=_instance(assign), student_value=sv, expected_value=rv_,
-                                witness=self._witness(i, a, b))
+                                witness=self._witness(i, a, b, outcome.points))
                 v.code = "wrong"
-                found = diagnose(self, ref, rhs, assign, outcome.witness, deadline, kind=kind,
-                                 assigns=self._same_layers(outcome, assign))
+                if outcome.constant is not None:
+                    v.code = "off_by_constant"
+                    v.params["constant"] = outcome.constant
+                # where the sides differ only at a point added for a piece, the usual
+                # points (which every diagnosis uses) agree: no diagnosis to give
+                found = (outcome.points is not self.points and outcome.points is not None
+                         or outcome.constant is not None) or diagnose(
+                    self, ref, rhs, assign, outcome.witness, deadline, kind=kind,
+                    assigns=self._same_layers(outcome, assign))
+                found = None if found is True else found
             if found:
                 v.diagnosis, extra = found
                 v.params.update(extra)
@@ -328,6 +398,9 @@ class Checker(Readings):
                     pass
             return v
         v.status, v.code = "unknown", "undecided"
+        if outcome.reason is not None:
+            v.code = outcome.reason[0]
+            v.params.update(outcome.reason[1])
         return v
 
     @staticmethod
@@ -342,15 +415,16 @@ class Checker(Readings):
         return good and all(all(val == out_value for val in g.values()) for g in good) and all(
             any(val != out_value for val in b.values()) for b in bad)
 
-    def _witness(self, i, a, b):
+    def _witness(self, i, a, b, points=None):
         """The point at which the two sides differ: its leaves (and free symbols)."""
-        env = self.points.envs[i]
+        points = points or self.points
+        env = points.envs[i]
         out = []
-        for s in self.points.support(a, b):
+        for s in points.support(a, b):
             if s in env:
                 out.append((s, env[s]))
             elif isinstance(s, sp.Symbol):
-                out.append((s, self.points.free_value(i, s)))
+                out.append((s, points.free_value(i, s)))
         return out[:MAX_WITNESS]
 
     # -- the engine's answer ------------------------------------------------------------

@@ -13,9 +13,11 @@ their relatives.  Math without one (definitions of notation, ``f: ℝ → ℝ``)
 is not a step.
 """
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
-from derive.check.read.text import Source, Text, matching_brace
+from derive.check.limits import LIMITS, CheckInputError
+from derive.check.read.text import Source, Text, brace_table, matching_brace
 
 ENVIRONMENTS = ("align", "align*", "aligned", "equation", "equation*", "gather", "gather*",
                 "multline", "multline*", "eqnarray", "eqnarray*", "split", "alignat", "alignat*",
@@ -61,13 +63,16 @@ def find_macros(text):
     definition (to blank out).  Macros with arguments are recorded with body
     None so their uses can be reported."""
     macros, spans = {}, []
+    braces = None
     for m in _DEF.finditer(text):
         if m.group(6):
             macros[m.group(6)] = m.group(7)
             spans.append((m.start(), m.end()))
             continue
         name = m.group(1) or m.group(2) or m.group(4)
-        end = matching_brace(text, m.end())
+        if braces is None:
+            braces = brace_table(text)
+        end = braces.get(m.end(), -1)
         if end < 0:
             continue
         has_args = bool(m.group(3) or m.group(5))
@@ -79,12 +84,16 @@ def find_macros(text):
 _CMD = re.compile(r"\\([A-Za-z]+)")
 
 
-def expand_macros(t, macros):
-    """``t`` with argument-free macros replaced by their bodies (repeatedly, bounded)."""
+def expand_macros(t, macros, budget=None):
+    """``t`` with argument-free macros replaced by their bodies (repeatedly, bounded).
+    The size is worked out before each round is built, and ``budget`` (a one-item
+    list) counts the characters all expansions of a file may add: a macro used
+    200 000 times once made 5.7 GB."""
     if not macros:
         return t
+    budget = budget if budget is not None else [LIMITS.max_expansion]
     for _ in range(MAX_MACRO_ROUNDS):
-        spans = []
+        spans, grows = [], 0
         for m in _CMD.finditer(t.s):
             body = macros.get(m.group(1))
             if body is None:
@@ -92,11 +101,16 @@ def expand_macros(t, macros):
             nxt = t.s[m.end():m.end() + 1]
             pad = " " if body[-1:].isalpha() and nxt.isalpha() else ""
             spans.append((m.start(), m.end(), body + pad))
+            grows += len(body) + len(pad) - (m.end() - m.start())
+            if grows > budget[0]:
+                raise CheckInputError(f"the macros expand to more than {LIMITS.max_expansion:,} "
+                                      "characters; write the derivation out without them")
         if not spans:
             break
+        if len(t) + grows > MAX_EXPANDED:
+            break  # what is left unexpanded is reported on its step
+        budget[0] -= max(grows, 0)
         t = t.replace_spans(spans)
-        if len(t) > MAX_EXPANDED:
-            break
     return t
 
 
@@ -115,16 +129,15 @@ def _blank_comments(t, markdown):
     else:
         for m in re.finditer(r"(?<!\\)%[^\n]*", s):
             spans.append((m.start(), m.end()))
-    for a, b in spans:
-        t = t.blank(a, b)
-    return t
+    return t.blank_spans(spans)
 
 
 def math_segments(t, markdown):
-    """The math in ``t`` as Text segments (contents only, delimiters dropped)."""
-    out = []
+    """The math in ``t`` as Text segments (contents only, delimiters dropped), one by
+    one, so that finding stops when enough steps are found."""
     s = t.s
     i = 0
+    unclosed = set()  # closers not found after some point: not after any later one either
     while True:
         m = _OPENERS.search(s, i)
         if not m:
@@ -139,13 +152,14 @@ def math_segments(t, markdown):
         if tok == "$":
             end = _inline_dollar_end(s, start)
         else:
-            end = s.find(close, start)
+            end = -1 if close in unclosed else s.find(close, start)
+            if end < 0:
+                unclosed.add(close)
         if end < 0:
             i = m.end()
             continue
-        out.append(t[start:end])
+        yield t[start:end]
         i = end + len(close)
-    return out
 
 
 def _inline_dollar_end(s, start):
@@ -163,49 +177,55 @@ def _inline_dollar_end(s, start):
 
 # -- rows, statements, relations -------------------------------------------------
 
+_TOKENS = re.compile(r"\\(?:begin|end)|\\[{}\[\]()|]|\\|[{}()\[\]]")
+
+
+@lru_cache(maxsize=4)  # the same row is split at rows, relations, statements and commas
 def _top_level(s):
-    """For each index of ``s``: whether it is outside every brace and bracket."""
-    depth, flags, i = 0, [True] * len(s), 0
-    while i < len(s):
-        c = s[i]
-        if c == "\\" and s.startswith(("\\begin", "\\end"), i):
+    """For each index of ``s``: whether it is outside every brace and bracket.
+    Only the characters that change the depth are visited (a regex finds them);
+    a Python loop over every character of a 1 MB segment took seconds."""
+    depth, flags, last = 0, [True] * len(s), 0
+    for m in _TOKENS.finditer(s):
+        i, tok = m.start(), m.group(0)
+        if depth and i > last:
+            flags[last:i] = [False] * (i - last)
+        last = m.end()
+        if tok in ("\\begin", "\\end"):
             # cases, matrix, array: their rows and columns are not the document's
-            opening = s.startswith("\\begin", i)
-            if not opening:
+            if tok == "\\end":
                 depth = max(depth - 1, 0)
             flags[i] = depth == 0
-            if opening:
+            if tok == "\\begin":
                 depth += 1
-            i += 6 if opening else 4
-            continue
-        if c == "\\" and i + 1 < len(s):
+        elif tok[0] == "\\":
             flags[i] = depth == 0
-            if s[i + 1] in "{}[]()|":
+            if len(tok) == 2:
                 flags[i + 1] = depth == 0
-                i += 2
-                continue
-            i += 1
-            continue
-        if c in "{([":
+        elif tok in "{([":
             flags[i] = depth == 0
             depth += 1
-        elif c in "})]":
+        else:
             depth = max(depth - 1, 0)
             flags[i] = depth == 0
-        else:
-            flags[i] = depth == 0
-        i += 1
+    if depth and last < len(s):
+        flags[last:] = [False] * (len(s) - last)
     return flags
 
 
-def _split_at(t, pattern, top=None):
-    """Split ``t`` at every top-level match of the regex ``pattern``."""
+def _split_at(t, pattern, top=None, limit=None):
+    """Split ``t`` at every top-level match of the regex ``pattern``; with ``limit``,
+    the parts after the first ``limit`` are dropped (steps past the bound on steps
+    are never checked, and 990 000 ``=`` in a row made a million parts)."""
     top = top if top is not None else _top_level(t.s)
     parts, last = [], 0
     for m in re.finditer(pattern, t.s):
         if top[m.start()]:
             parts.append((t[last:m.start()], m.group(0)))
             last = m.end()
+            if limit is not None and len(parts) >= limit:
+                parts[-1] = (parts[-1][0], None)
+                return parts
     parts.append((t[last:], None))
     return parts
 
@@ -220,12 +240,13 @@ def clean_row(t):
             s = t.s
             break
     spans = []
+    braces = brace_table(s) if "{" in s else {}
     for m in re.finditer(r"\\(tag\*?|label|eqref|ref|hspace|vspace|phantom|intertext)\s*(?=\{)", s):
-        end = matching_brace(s, m.end())
+        end = braces.get(m.end(), -1)
         if end > 0:
             spans.append((m.start(), end, ""))
     for m in re.finditer(r"\\(text|textrm|mbox|textit|textbf|mathrm|operatorname)\s*(?=\{)", s):
-        end = matching_brace(s, m.end())
+        end = braces.get(m.end(), -1)
         if end < 0:
             continue
         word = s[m.end() + 1:end - 1].strip()
@@ -246,7 +267,7 @@ _REL = (r":=|<-|\\stackrel\{\\text\{def\}\}\{=\}|\\(?:equiv|coloneqq|leftarrow|g
 
 def relations(t):
     """[(text, relation-after-it-or-None)] at top level."""
-    return _split_at(t, _REL)
+    return _split_at(t, _REL, limit=LIMITS.max_steps + 1)
 
 
 def statements(row):
@@ -341,20 +362,27 @@ def _rows_of(segment):
         if end > 0:
             seg = seg.blank(end - 1, end).blank(m.start(), m.end())
     return [(clean_row(r), bool(_INDENTED.match(r.s)))
-            for r, _ in _split_at(seg, r"\\\\|\\cr(?![A-Za-z])")]
+            for r, _ in _split_at(seg, r"\\\\|\\cr(?![A-Za-z])", limit=LIMITS.max_steps + 1)]
 
 
 def extract_latex(source, markdown=False):
     """Chains from a .tex or .md source."""
     t = source.whole()
     macros, spans = find_macros(t.s)
-    for a, b in spans:
-        t = t.blank(a, b)
+    t = t.blank_spans(spans)
     t = _blank_comments(t, markdown)
     chains = []
+    budget = [LIMITS.max_expansion]
+    steps = 0
     for seg in math_segments(t, markdown):
-        seg = expand_macros(seg, macros)
-        chains.extend(chains_from_rows(_rows_of(seg), "latex"))
+        if not seg.s.strip():
+            continue
+        seg = expand_macros(seg, macros, budget)
+        found = chains_from_rows(_rows_of(seg), "latex")
+        chains.extend(found)
+        steps += sum(len(c.links) for c in found)
+        if steps >= LIMITS.max_steps:
+            break  # no more is checked (checker.check_text): stop looking
     return chains, {k for k, v in macros.items() if v is None}
 
 
@@ -369,7 +397,10 @@ def extract_ascii(source, is_math_word):
     starts with ``=`` continues the chain above.  Lines of prose are skipped."""
     rows = []
     chains = []
+    steps = 0
     for t in _lines(source.whole()):
+        if steps + len(rows) >= LIMITS.max_steps:
+            break  # no more is checked: stop reading
         t = _strip_comment(t)
         s = t.s
         if not s.strip():
@@ -383,6 +414,7 @@ def extract_ascii(source, is_math_word):
         if len(prose) >= 2 or "=" not in s and "<-" not in s:
             if rows:
                 chains.extend(chains_from_rows(rows, "ascii"))
+                steps += len(rows)
                 rows = []
             continue
         prefix = ""
@@ -394,6 +426,7 @@ def extract_ascii(source, is_math_word):
         if prefix:
             chains.extend(chains_from_rows(rows, "ascii"))
             chains[-1].prefix = prefix
+            steps += len(rows)
             rows = []
     chains.extend(chains_from_rows(rows, "ascii"))
     return chains

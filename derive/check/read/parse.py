@@ -24,7 +24,7 @@ from lark.exceptions import (
 
 from derive.check.read.build import ASCII_WORDS, Builder
 from derive.check.limits import LIMITS, ParseLimit, Unsupported
-from derive.check.read.text import matching_brace
+from derive.check.read.text import brace_table
 
 
 class ParseFailure(Exception):
@@ -83,8 +83,9 @@ def normalise_latex(t):
                                                                      if m.group(1) else m.group(3, 4)))
                          for m in _INDICATOR.finditer(t.s)])
     spans = []
+    braces = brace_table(t.s) if "{" in t.s else {}
     for m in _FONTS.finditer(t.s):
-        end = matching_brace(t.s, m.end())
+        end = braces.get(m.end(), -1)
         if end < 0:
             continue
         inner = t.s[m.end() + 1:end - 1].strip()
