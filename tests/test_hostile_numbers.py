@@ -247,3 +247,12 @@ def test_subprocess_has_no_traceback_and_exit_2():
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_gradient_below_decimals_range_is_shown_not_crashed():
+    """Found by benchmarks/fuzz_long.py: with w = -1e50 a tanh unit saturates so far that
+    1 - tanh² is about 10^(-1.7e47), beyond Decimal's exponent range: the document is
+    still written, with the saturation named."""
+    values = worked(run("--layers", "1-1", "--activation", "tanh", "--lr", "0.5", "--steps", "3",
+                        "--format", "json", "--values", "x=2, y=0.5, w2=-1e50, b2=-0.1"))
+    assert values["warnings"], values  # saturation is named

@@ -11,7 +11,7 @@ inputs and parameters are shown exactly as given.  No prose lives here:
 ``Line.kind`` and ``Line.rule`` tell the templates what a line is.
 """
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import sympy as sp
 
@@ -70,7 +70,10 @@ def shown(value, digits=4):
     # size first: int() of 1e(10^49) would try to write out every digit
     if abs(v) < 10**EXACT_DIGITS and v == int(v):
         return integer(int(v))
-    exact = Decimal(str(v)).normalize()
+    try:
+        exact = Decimal(str(v)).normalize()
+    except InvalidOperation:  # an exponent beyond Decimal's range (1e-10^100 after saturation)
+        return sp.Float(v, digits)
     sig = len(exact.as_tuple().digits)
     if sig < digits:  # exact in fewer digits (0.01 · 3 = 0.03): no zeros that claim rounding
         return sp.Float(str(exact), EXACT_PRECISION)
