@@ -171,3 +171,43 @@ def test_output_tex_compiles(tmp_path):
     (tmp_path / "build").mkdir()
     code, log, pdf = compile_tex(tex.read_text(), tmp_path / "build")
     assert code == 0, log[-2000:]
+
+
+def _recording():
+    """A progress factory that records (length, label) and every update."""
+    import contextlib
+
+    seen = []
+
+    class Bar:
+        def update(self, n, label=None):
+            seen.append(("update", n, label))
+
+    @contextlib.contextmanager
+    def progress(length, label):
+        seen.append(("start", length, label))
+        yield Bar()
+
+    return progress, seen
+
+
+def test_long_checks_and_derivations_report_progress(tmp_path):
+    """Issue 12: a check reports one step per chain, a derivation its two stages, so the
+    command's bar moves on a terminal (the bar itself is tested above)."""
+    from derive.check.checker import check_file
+    from derive.command.run import run as run_command
+    from derive.model.network import Network
+
+    f = tmp_path / "d.md"
+    f.write_text("$$\\frac{\\partial C}{\\partial b^{(3)}} = \\delta^{(3)}$$\n\n"
+                 "$$\\delta^{(3)} = (a^{(3)} - y) \\sigma'(z^{(3)})$$\n")
+    progress, seen = _recording()
+    check_file(str(f), Network("1-1-1"), "nielsen", progress=progress)
+    assert seen[0][:2] == ("start", 2) and [s for s in seen if s[0] == "update"] == [("update", 1, None)] * 2
+    progress, seen = _recording()
+    out = []
+    options = dict(layers="1-1-1", activation="sigmoid", cost="quadratic", no_bias=False,
+                   notation="nielsen", expand=False, fmt="latex", output=None, force=False)
+    assert run_command(echo=out.append, progress=progress, **options) == 0
+    assert seen[0] == ("start", 2, "deriving") and len([s for s in seen if s[0] == "update"]) == 2
+    assert out and "\\frac{\\partial C}" in out[0]

@@ -72,14 +72,15 @@ def main(argv=None):
     from derive.render.fileio import write_atomic
 
     out.mkdir(exist_ok=True)
-    for name, args in ENTRIES.items():
-        text = render(args, Path(name).suffix)
-        path = out / name
-        if check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(name)
-        else:
-            write_atomic(path, text, force=True)
+    with _progress(list(ENTRIES.items())) as entries:
+        for name, args in entries:
+            text = render(args, Path(name).suffix)
+            path = out / name
+            if check:
+                if not path.exists() or path.read_text(encoding="utf-8") != text:
+                    stale.append(name)
+            else:
+                write_atomic(path, text, force=True)
     if not check:
         _pdfs(out)
     else:
@@ -88,6 +89,18 @@ def main(argv=None):
         print("stale: " + ", ".join(stale) + " (run: python tools/gallery.py)")
         return 1
     return 0
+
+
+def _progress(entries):
+    """A progress bar on a terminal, nothing in a CI log or a pipe."""
+    import contextlib
+
+    import click
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(entries)
+    return click.progressbar(entries, label="gallery", file=sys.stderr,
+                             item_show_func=lambda e: e and e[0])
 
 
 def _pdfs(out):

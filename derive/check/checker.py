@@ -18,6 +18,7 @@ from derive.check.read.parse import is_math_word, parser
 from derive.check.report import Report
 from derive.check.read.text import Source
 from derive.check.judge.verify import Checker
+from derive.render.progress import silent_progress
 
 KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt"}
 
@@ -54,7 +55,7 @@ def read_input(path_or_dash):
 
 
 def check_text(text, network, notation, kind="md", name="<input>", strict=False, seed=0,
-               step_seconds=None, seconds=None):
+               step_seconds=None, seconds=None, progress=None):
     """A Report for derivation ``text`` of kind 'tex', 'md' or 'txt'; ``network`` is a
     layered ``Network`` or a ``Graph``.  ``seconds`` bounds the whole file (reading
     included; default ``LIMITS.file_seconds``): steps not reached in time are unknown."""
@@ -87,13 +88,15 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                                for s, v in _symbols(declared.givens, checker.graph)})
     verdicts = []
     steps = 0
-    for chain in chains:
-        if steps >= LIMITS.max_steps:
-            break
-        # the bound counts steps, not chains: one chain of 50 000 '=' is 50 000 steps
-        chain.links = chain.links[:LIMITS.max_steps - steps]
-        steps += max(len(chain.links), 1)
-        verdicts.extend(checker.check_chain(chain, source, deadline))
+    with (progress or silent_progress)(len(chains), f"checking {name}") as bar:
+        for chain in chains:
+            if steps >= LIMITS.max_steps:
+                break
+            # the bound counts steps, not chains: one chain of 50 000 '=' is 50 000 steps
+            chain.links = chain.links[:LIMITS.max_steps - steps]
+            steps += max(len(chain.links), 1)
+            verdicts.extend(checker.check_chain(chain, source, deadline))
+            bar.update(1)
     return Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
                   strict=strict)
 
@@ -129,10 +132,11 @@ def name_fonts(text):
     return _TEXT_NAME.sub(lambda m: "\\mathrm{" + m.group(1) + "}", text)
 
 
-def check_file(path_or_dash, network, notation, strict=False, seed=0, seconds=None):
+def check_file(path_or_dash, network, notation, strict=False, seed=0, seconds=None,
+               progress=None):
     """Check the derivation in ``path_or_dash`` ('-' for stdin) on ``network``: a
     layered ``Network`` or the ``Graph`` of a --graph file (graphspec.load_graph);
     ``seconds`` is the budget for the whole file (--time-limit, default 30 s)."""
     text, name, kind = read_input(path_or_dash)
     return check_text(text, network, notation, kind=kind, name=name, strict=strict, seed=seed,
-                      seconds=seconds)
+                      seconds=seconds, progress=progress)

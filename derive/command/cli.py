@@ -230,7 +230,7 @@ def progress_bar(length, label):
     """click's progress bar on stderr for long work (PDF builds), only when stderr is a
     terminal: nothing is shown in pipes, files and tests."""
     if not sys.stderr.isatty() or length < 1:
-        from derive.documents.jobs import silent_progress
+        from derive.render.progress import silent_progress
 
         with silent_progress(length, label) as quiet:
             yield quiet

@@ -36,17 +36,21 @@ def emit(text, output, force, echo):
         write_atomic(output, text, force=force)
 
 
-def run_derivation(*, fmt, output, force, echo, warn=None, **options):
+def run_derivation(*, fmt, output, force, echo, warn=None, progress=None, **options):
     """The main job: derive, render, write.  Returns the exit status."""
+    from derive.render.formats import render
+    from derive.render.progress import silent_progress
+
     fmt = output_format(fmt, output)
-    derivation = build_from_options(**options)
+    with (progress or silent_progress)(2, "deriving") as bar:  # a 1000-layer chain takes seconds
+        derivation = build_from_options(**options)
+        bar.update(1, "rendering")
+        text = render(derivation, fmt, template_dir=_template_dir(options.get("template_dir")))
+        bar.update(1)
     for line in derivation.warnings:
         if warn is not None:
             warn(line if "warning:" in line else f"warning: {line}")
-    from derive.render.formats import render
-
-    emit(render(derivation, fmt, template_dir=_template_dir(options.get("template_dir"))),
-         output, force, echo)
+    emit(text, output, force, echo)
     return 0
 
 
@@ -60,7 +64,7 @@ CHECK_SUFFIXES = {".tex": "marked", ".pdf": "marked-pdf", ".json": "json", ".txt
 
 
 def run_check(*, check_path, strict, fmt, output, force, echo, layers, activation, cost,
-              no_bias, notation, graph=None, warn=None, time_limit=None, **_):
+              no_bias, notation, graph=None, warn=None, time_limit=None, progress=None, **_):
     """--check: the report on stdout (text, or JSON with --format json); with -o, the
     marked-up derivation (.tex, .pdf) or the report (.json, .txt).  The exit status
     is the verdict: 0 all decided steps correct, 1 a step wrong, 2 unreadable input.
@@ -87,7 +91,8 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
                                                           not no_bias)
     else:
         network = Network(layers or "1-1-1", activation, cost, not no_bias, notation=notation)
-    report = check_file(check_path, network, notation, strict=strict, seconds=time_limit)
+    report = check_file(check_path, network, notation, strict=strict, seconds=time_limit,
+                        progress=progress)
     text = report.to_json() if fmt == "json" else report.render_text()
     if output is None or output == "-":
         echo(text if text.endswith("\n") else text + "\n")

@@ -9,6 +9,7 @@ behind.
 from contextlib import contextmanager
 from pathlib import Path
 
+from derive.render.progress import silent_progress
 from derive.errors import OutputError, SpecError
 
 DOCUMENT_SUFFIXES = {".tex": "latex", ".md": "markdown", ".pdf": "pdf"}
@@ -154,17 +155,6 @@ def plan(**o):
     if o.get("pdf"):
         jobs.append((str(Path(output).with_suffix(".pdf")), jobs[0][1], True))
     return jobs
-
-
-class _Quiet:
-    def update(self, n, label=None):
-        pass
-
-
-@contextmanager
-def silent_progress(length, label):
-    """The default progress display: none."""
-    yield _Quiet()
 
 
 def run_document(*, output=None, force=False, echo=print, progress=None, **options):
