@@ -256,3 +256,17 @@ def test_a_gradient_below_decimals_range_is_shown_not_crashed():
     values = worked(run("--layers", "1-1", "--activation", "tanh", "--lr", "0.5", "--steps", "3",
                         "--format", "json", "--values", "x=2, y=0.5, w2=-1e50, b2=-0.1"))
     assert values["warnings"], values  # saturation is named
+
+
+@pytest.mark.parametrize("text,words", [
+    # found by benchmarks/fuzz_long.py: sympy simplifies these for minutes
+    ("params: b\ninput: x\ntarget: t\nh0 = log(1 + exp((tanh(t))^-(100)))\nC = (h0 - t)^2/2\n",
+     "longer than"),
+    # and this one makes sympy write an integer of more than 4300 digits
+    ("params: b\ninput: x, x2\nh0 = ((b*1e-30)^2)^100\nh1 = 0\nh2 = h0*1e30\nC = h2^2 + 0*(b)\n",
+     "4300 digits"),
+])
+def test_graphs_that_sympy_cannot_simplify_in_time_are_one_line(tmp_path, text, words):
+    path = tmp_path / "g.graph"
+    path.write_text(text)
+    refused(run("--graph", path, "--format", "markdown"), words)

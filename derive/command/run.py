@@ -4,7 +4,7 @@
 decides which job runs (derivation, worked example, check, handout) and
 where the result goes.  Every user error is a DeriveError.
 """
-from derive.documents.api import build_from_options
+from derive.documents.api import build_from_options, graph_time_limit
 from derive.errors import OutputError
 
 SUFFIXES = {".tex": "latex", ".md": "markdown", ".json": "json"}
@@ -43,9 +43,10 @@ def run_derivation(*, fmt, output, force, echo, warn=None, progress=None, **opti
 
     fmt = output_format(fmt, output)
     with (progress or silent_progress)(2, "deriving") as bar:  # a 1000-layer chain takes seconds
-        derivation = build_from_options(**options)
-        bar.update(1, "rendering")
-        text = render(derivation, fmt, template_dir=_template_dir(options.get("template_dir")))
+        with graph_time_limit(options.get("graph")):
+            derivation = build_from_options(**options)
+            bar.update(1, "rendering")
+            text = render(derivation, fmt, template_dir=_template_dir(options.get("template_dir")))
         bar.update(1)
     for line in derivation.warnings:
         if warn is not None:

@@ -1,5 +1,7 @@
 """The library entry point: ``derive(...)`` returns a ``Derivation``."""
-from derive.errors import option, speaks_python
+from contextlib import contextmanager
+
+from derive.errors import SizeLimitError, option, speaks_python
 from derive.documents.derivation import build
 from derive.model.network import Network
 from derive.model.notation import get_notation
@@ -155,3 +157,30 @@ def build_from_options(*, layers, activation, cost, no_bias, notation, expand, g
         return derive(graph=graph, notation=notation, **numbers)
     return derive(layers=layers or "1-1-1", activation=activation, cost=cost, bias=not no_bias,
                   notation=notation, expand=expand, **numbers)
+
+
+GRAPH_SECONDS = 6.0  # a graph file from anywhere must be derived and rendered well within 10 s
+
+
+@contextmanager
+def graph_time_limit(graph):
+    """Bound the derivation and rendering of a ``--graph`` file: a formula such as
+    ((b·10⁻³⁰)²)¹⁰⁰ or log(1 + exp(tanh(t)⁻¹⁰⁰)) can keep sympy busy for minutes, so
+    past ``GRAPH_SECONDS`` it is one SizeLimitError.  Layered networks need no bound."""
+    if graph is None:
+        yield
+        return
+    from derive.check.limits import StepTimeout, time_limit
+
+    try:
+        with time_limit(GRAPH_SECONDS):
+            yield
+    except StepTimeout:
+        raise SizeLimitError(f"deriving this graph took longer than {GRAPH_SECONDS:g} s; "
+                             "simplify its formulas (huge or tiny powers and nested "
+                             "exponentials are the usual cause)") from None
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            raise
+        raise SizeLimitError("a number in this graph has more than 4300 digits; simplify "
+                             "its formulas") from None

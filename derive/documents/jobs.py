@@ -164,8 +164,11 @@ def run_document(*, output=None, force=False, echo=print, progress=None, **optio
     from derive.render.fileio import write_atomic
     from derive.render.pdf import compile_pdf, jobname
 
+    from derive.documents.api import graph_time_limit
+
     with (progress or silent_progress)(1, "deriving and rendering") as bar:
-        jobs = plan(output=output, **options)
+        with graph_time_limit(options.get("graph")):
+            jobs = plan(output=output, **options)
         bar.update(1, None)
     latex_runs = [path for path, _, is_pdf in jobs if is_pdf]
     paths = [p for p, _, _ in jobs if p not in (None, "-")]
