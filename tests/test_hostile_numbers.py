@@ -196,12 +196,21 @@ def test_a_long_chain_of_sigmoids(tmp_path):
 
 
 def test_a_graph_with_thousands_of_paths_is_summarised_in_one_line():
+    from derive.documents.api import derive as derive_api
+    from derive.render.formats import render
+
+    d = derive_api(graph=HOSTILE / "paths_18.graph")  # the library has no time budget
+    assert len(d.warnings) == 1 and "2584 paths" in d.warnings[0], d.warnings
+    assert "from the δ above" in d.warnings[0]
+    assert len(render(d, "latex")) < 200_000  # was 48 MB (88 s)
     result = run("--graph", HOSTILE / "paths_18.graph")
-    assert result.exit_code == 0, result.stderr
     assert result.seconds < SECONDS
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "2584 paths" in lines[0] and "from the δ above" in lines[0], lines
-    assert len(result.stdout) < 200_000  # was 48 MB
+    assert len(lines) == 1, lines
+    if result.exit_code == 2:  # a loaded machine: the command's 6 s budget for a graph ran out
+        assert "longer than" in lines[0] and result.stdout == "", lines
+    else:
+        assert result.exit_code == 0 and "2584 paths" in lines[0], lines
 
 
 def test_path_counts_agree_with_listing_the_paths():
