@@ -186,6 +186,11 @@ class Points:
 
     def values(self, expr, deadline=None):
         """The value of ``expr`` at every point (None where it is undefined)."""
+        return self._at_points(expr, deadline, lambda e, i: self.value(e, i, (), {}))
+
+    def _at_points(self, expr, deadline, evaluate, undefined=lambda: None):
+        """``evaluate(expr, i)`` at every point i, with the expression's quantities looked
+        up by identity; ``undefined()`` stands in where it has no value."""
         expr = plain(expr)
         self._own = self._owners(expr)
         out = []
@@ -195,9 +200,9 @@ class Points:
                     if deadline is not None:
                         deadline.check()
                     try:
-                        out.append(self.value(expr, i, (), {}))
+                        out.append(evaluate(expr, i))
                     except (Undefined, ZeroDivisionError, OverflowError, ValueError):
-                        out.append(None)
+                        out.append(undefined())
         finally:
             self._own = {}  # ids are only the expression's own while it is alive
         return out
@@ -217,24 +222,17 @@ class Points:
 
     def subvalues(self, expr, deadline=None):
         """For each point, {sub-expression: value} of every part of ``expr`` that was
-        evaluated there (one walk per point; ``soundness.hidden`` looks at them all)."""
-        expr = plain(expr)
-        self._own = self._owners(expr)
-        out = []
-        try:
-            with mpmath.workdps(DPS):
-                for i in range(len(self.envs)):
-                    if deadline is not None:
-                        deadline.check()
-                    memo = {}
-                    try:
-                        memo[None] = self.value(expr, i, (), {}, memo)  # None: the whole
-                    except (Undefined, ZeroDivisionError, OverflowError, ValueError):
-                        pass  # what was evaluated before the undefined part is kept
-                    out.append(memo)
-        finally:
-            self._own = {}
-        return out
+        evaluated there (one walk per point; ``soundness.hidden`` looks at them all).
+        What was evaluated before an undefined part is kept."""
+        memos = []
+
+        def walk(e, i):
+            memos.append({})
+            memos[-1][None] = self.value(e, i, (), {}, memos[-1])  # None: the whole
+            return memos[-1]
+
+        self._at_points(expr, deadline, walk, undefined=lambda: memos[-1])
+        return memos
 
     def value(self, expr, i, moved, free_moved, memo=None):
         nodes = self.node_values(i, moved)
