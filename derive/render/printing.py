@@ -13,7 +13,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from derive.model import functions as F
 from derive.render import linebreak
-from derive.model.symbols import Factors, Terms, label
+from derive.model.symbols import Factors, IndexSum, Terms, label
 
 _GENERIC = re.compile(r"([A-Za-z]+)\s*([+-]\s*[0-9]+)?")
 
@@ -146,12 +146,41 @@ class DeriveLatexPrinter(LatexPrinter):
         held = ", ".join(self._print(h) for h in expr.held)
         return r"\left(%s\right)_{%s}" % (self._print_Partial(expr), held)
 
+    # -- sums inside products ------------------------------------------------
+    # A Σ runs to the end of the product it stands in, so a sum that is the last
+    # factor needs no brackets (½ Σ_j (a_j − t_j)², −Σ_j y_j ln a_j, a_j Σ_i y_i);
+    # one with factors after it keeps them, (Σ_i δ_i w_ij) σ'(z_j), or the factors
+    # after it would read as part of its term.  A product that ends in a bare sum
+    # is bracketed in turn wherever more factors follow it.
+
+    def _ends_in_sum(self, expr):
+        if isinstance(expr, IndexSum):
+            return True
+        if isinstance(expr, (Factors, sp.Mul)) and expr.args:
+            return self._ends_in_sum(expr.args[-1])
+        return False
+
+    def _bare_last(self, expr, first):
+        """Whether ``expr``, the last factor of a product, prints without brackets."""
+        if not self._ends_in_sum(expr) or isinstance(expr, sp.Mul):
+            return False
+        return first or not self._print(expr).startswith("-")
+
+    def _needs_mul_brackets(self, expr, first=False, last=False):
+        if self._ends_in_sum(expr):
+            return not (last and self._bare_last(expr, first))
+        return super()._needs_mul_brackets(expr, first=first, last=last)
+
     def _factor_pieces(self, expr):
         args = list(expr.args)
         sign = ""
         if args[0] == -1 and len(args) > 1:
             sign, args = "-", args[1:]
-        parts = [self.parenthesize(f, PRECEDENCE["Mul"], strict=True) for f in args]
+        last = len(args) - 1
+        parts = [self._print(f) if i == last and self._bare_last(f, i == 0 and not sign)
+                 else self._add_parens(self._print(f)) if i < last and self._ends_in_sum(f)
+                 else self.parenthesize(f, PRECEDENCE["Mul"], strict=True)
+                 for i, f in enumerate(args)]
         pieces = [sign + parts[0]]
         for f, s in zip(args[1:], parts[1:]):
             # a number or a sign after another factor needs an explicit dot
@@ -191,12 +220,31 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_Terms(self, expr):
         return "".join(self._term_pieces(expr, None))
 
+    @staticmethod
+    def _negated(term):
+        """``-term`` where every instance of ``term`` carries a minus sign, else None."""
+        if isinstance(term, Factors):
+            first = term.args[0]
+            if not (isinstance(first, (sp.Mul, sp.Number)) and first.could_extract_minus_sign()):
+                return None
+            rest = term.args[1:] if first == -1 else (-first,) + term.args[1:]
+            return rest[0] if len(rest) == 1 else Factors(*rest)
+        if isinstance(term, (sp.Mul, sp.Number)) and term.could_extract_minus_sign():
+            return -term
+        return None
+
     def _print_IndexSum(self, expr):
-        body = self.parenthesize(expr.term, PRECEDENCE["Mul"], strict=True)
+        # a sum whose every term is negated prints with the minus outside: -Σ_i y_i/a_i,
+        # never Σ_i - y_i/a_i
+        term, sign = expr.term, ""
+        negated = self._negated(term)
+        if negated is not None:
+            term, sign = negated, "-"
+        body = self.parenthesize(term, PRECEDENCE["Mul"], strict=True)
         index = self._print(expr.index)
         if isinstance(expr.count, sp.Integer):
-            return r"\sum_{%s=1}^{%s} %s" % (index, expr.count, body)
-        return r"\sum_{%s} %s" % (index, body)
+            return r"%s\sum_{%s=1}^{%s} %s" % (sign, index, expr.count, body)
+        return r"%s\sum_{%s} %s" % (sign, index, body)
 
     def _print_Iverson(self, expr):
         i, j = expr.args
