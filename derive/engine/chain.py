@@ -353,7 +353,7 @@ class UnitEngine:
         for s in _sums(expr):  # sums over a layer whose activation acts unit by unit
             own = [p for p in _in_order(s.term, Partial) if self._collapses(p, s.index)]
             if own:
-                rule = R.OnlyOwnUnit(index=s.index, unit=self.graph.of(own[0].den)[1][0])
+                rule = R.OnlyOwnUnit(index=s.index, unit=self.graph.of(own[0].den)[1][0], factor=own[0])
                 expr = _tidy(rule.apply(expr))
                 steps.append(R.Step(expr, rule))
 

@@ -180,7 +180,9 @@ class KroneckerCollapse(Rule):
 class OnlyOwnUnit(KroneckerCollapse):
     """∂a_i/∂z_j = 0 for i ≠ j when the activation acts unit by unit."""
 
-    fields = ("index", "unit")
+    # factor: the vanishing derivative as it stands in the sum, ∂a^{(3)}_p/∂z^{(3)}_i,
+    # so the justification keeps the layer and the indices of the line it explains
+    fields = ("index", "unit", "factor")
 
 
 class OnlyOneTerm(KroneckerCollapse):
