@@ -71,8 +71,9 @@ def general_equations(generic=False):
         Equation("BP2", q("delta", "l", J),
                  Factors(IndexSum(Factors(q("w", "l+1", K, J), q("delta", "l+1", K)), K, None),
                          prime(q("z", "l", J)))),
-        Equation("BP4", Partial(COST, q("w", "l", J, K)), Factors(q("a", "l-1", K), q("delta", "l", J))),
+        # BP3 before BP4, and δ_j a_k, as in the handouts' box (engine.equations.general)
         Equation("BP3", Partial(COST, q("b", "l", J)), q("delta", "l", J)),
+        Equation("BP4", Partial(COST, q("w", "l", J, K)), Factors(q("delta", "l", J), q("a", "l-1", K))),
     ]
 
 

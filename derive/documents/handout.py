@@ -158,9 +158,9 @@ def matrix_updates(d):
     """W ← W − η ∂C/∂W = W − η δ (a)ᵀ (and b ← b − η δ) per layer, from the
     vectorised BP4/BP3; empty where there is no vectorised form."""
     out = []
-    for q in d.vectorised:
-        if q.name not in ("BP3", "BP4"):
-            continue
+    # each layer's weight first, then its bias, as in the element-wise update rules
+    gradients = [q for q in d.vectorised if q.name in ("BP3", "BP4")]
+    for q in sorted(gradients, key=lambda q: (-q.layer, q.name != "BP4")):
         partial = _unshaped(q.lhs)
         param = partial.den
         out.append((Equation("update", param, Terms(param, Factors(sp.S.NegativeOne, ETA, partial))),

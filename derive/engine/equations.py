@@ -106,12 +106,12 @@ def vectorised(network, output_delta):
         out.append(Equation("BP2", Shaped(base("delta", layer), n, 1), Hadamard(
             MatrixProduct(Shaped(Transposed(base("w", layer + 1)), n, nn), Shaped(base("delta", layer + 1), nn, 1)),
             Shaped(_prime(network, layer, base("z", layer)), n, 1)), layer))
-    for layer in range(L, 0, -1):
+    for layer in range(L, 0, -1):  # BP3 before BP4, as everywhere else
         n, m = w[layer], w[layer - 1]
-        out.append(Equation("BP4", Shaped(Partial(COST, base("w", layer)), n, m),
-                            MatrixProduct(Shaped(base("delta", layer), n, 1),
-                                   Shaped(Transposed(_prev_vector(layer)), 1, m)), layer))
         if network.bias:
             out.append(Equation("BP3", Shaped(Partial(COST, base("b", layer)), n, 1),
                                 Shaped(base("delta", layer), n, 1), layer))
+        out.append(Equation("BP4", Shaped(Partial(COST, base("w", layer)), n, m),
+                            MatrixProduct(Shaped(base("delta", layer), n, 1),
+                                   Shaped(Transposed(_prev_vector(layer)), 1, m)), layer))
     return out
