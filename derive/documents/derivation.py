@@ -248,8 +248,8 @@ def build(network, notation, expand=False):
         d.restated = d.gradients
         top = network.L - 1 if network.L > 1 else network.L
         # the handout earns δ on the layer below the output: its chain holds a sum over units
-        d.motivation = [Entry(notation.key("w", top), engine.index_chain(quantity("w", top, J, K)),
-                              layer=top)]
+        # (the index chain of that layer, derived once above)
+        d.motivation = [e for e in d.index_chain if e.layer == top]
         d.vectorised = EQ.vectorised(network, _output_delta(network))
     d.bp_general = EQ.general(network)
     d.bp_network = EQ.for_network(network, _output_delta(network))
