@@ -121,6 +121,10 @@ def test_printer_sum_brackets():
     assert tex(Factors(sp.Rational(1, 2), s), n) == r"\frac{1}{2} \sum_{i=1}^{3} y_{i}"
     assert tex(Factors(s, a(J)), n) == r"\left(\sum_{i=1}^{3} y_{i}\right) a^{(3)}_{j}"
     assert tex(sp.Mul(s, a(J), evaluate=False), n) == r"\left(\sum_{i=1}^{3} y_{i}\right) a^{(3)}_{j}"
+    # a sum after another factor that prints with a minus keeps its brackets: a (-Σ y), not a · -Σ y
+    assert tex(Factors(a(J), IndexSum(Factors(-1, y(I)), I, 3)), n) == \
+        r"a^{(3)}_{j} \left(-\sum_{i=1}^{3} y_{i}\right)"
+    assert tex(Factors(a(J), Factors(-1, s)), n) == r"a^{(3)}_{j} \left(-\sum_{i=1}^{3} y_{i}\right)"
     # a product that ends in a bare sum is bracketed where more factors follow it
     assert tex(Factors(Factors(a(J), s), a(I)), n) == \
         r"\left(a^{(3)}_{j} \sum_{i=1}^{3} y_{i}\right) a^{(3)}_{i}"

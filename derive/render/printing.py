@@ -156,15 +156,27 @@ class DeriveLatexPrinter(LatexPrinter):
     def _ends_in_sum(self, expr):
         if isinstance(expr, IndexSum):
             return True
-        if isinstance(expr, (Factors, sp.Mul)) and expr.args:
+        if isinstance(expr, Factors):
             return self._ends_in_sum(expr.args[-1])
+        if isinstance(expr, sp.Mul):  # sympy orders the factors as it prints them: any sum counts
+            return any(self._ends_in_sum(a) for a in expr.args)
         return False
 
+    def _leads_with_minus(self, expr):
+        """Whether ``expr`` (an IndexSum or a Factors) prints with a leading minus."""
+        if isinstance(expr, IndexSum):
+            return self._negated(expr.term) is not None
+        head = expr.args[0]
+        if isinstance(head, (IndexSum, Factors)):
+            return self._leads_with_minus(head)
+        return isinstance(head, (sp.Mul, sp.Number)) and head.could_extract_minus_sign()
+
     def _bare_last(self, expr, first):
-        """Whether ``expr``, the last factor of a product, prints without brackets."""
+        """Whether ``expr``, the last factor of a product, prints without brackets
+        (not a sign after another factor: a (-Σ ...) keeps them)."""
         if not self._ends_in_sum(expr) or isinstance(expr, sp.Mul):
             return False
-        return first or not self._print(expr).startswith("-")
+        return first or not self._leads_with_minus(expr)
 
     def _needs_mul_brackets(self, expr, first=False, last=False):
         if self._ends_in_sum(expr):
@@ -177,10 +189,16 @@ class DeriveLatexPrinter(LatexPrinter):
         if args[0] == -1 and len(args) > 1:
             sign, args = "-", args[1:]
         last = len(args) - 1
-        parts = [self._print(f) if i == last and self._bare_last(f, i == 0 and not sign)
-                 else self._add_parens(self._print(f)) if i < last and self._ends_in_sum(f)
-                 else self.parenthesize(f, PRECEDENCE["Mul"], strict=True)
-                 for i, f in enumerate(args)]
+
+        def part(i, f):
+            if isinstance(f, sp.Mul) and i == last:  # sympy brackets the sums inside it itself
+                return self.parenthesize(f, PRECEDENCE["Mul"], strict=True)
+            if self._ends_in_sum(f):
+                bare = i == last and self._bare_last(f, i == 0 and not sign)
+                return self._print(f) if bare else self._add_parens(self._print(f))
+            return self.parenthesize(f, PRECEDENCE["Mul"], strict=True)
+
+        parts = [part(i, f) for i, f in enumerate(args)]
         pieces = [sign + parts[0]]
         for f, s in zip(args[1:], parts[1:]):
             # a number or a sign after another factor needs an explicit dot
