@@ -123,6 +123,52 @@ def declared_network(path):
     return None if declared is None else declared.graph
 
 
+# a network wide enough to tell unit indices apart (w_jk from w_kj, a_j from a_k): every
+# layer a different width, and a hidden layer between input and output
+INDEX_LAYERS = "2-3-2"
+
+
+def document_network(path, activation, cost, bias, notation="nielsen", notation_given=False):
+    """(network, notation) to check the file at ``path`` on when no network is given:
+    the forward pass it declares (``read.declared``); else, for a derivation in index
+    form, a network wide enough to tell its indices apart, read in the index notation
+    the document defines (``read.convention``); else the 1-1-1 network."""
+    from derive.model.network import Network
+
+    graph = declared_network(path)
+    if graph is not None:
+        return graph, notation
+    try:
+        text, name, kind = read_input(path)
+    except CheckInputError:
+        return Network("1-1-1", activation, cost, bias), notation  # check_file reports it
+    notation = notation_for(text, kind, notation, notation_given)
+    from derive.check.read.convention import has_unit_indices
+
+    layers = INDEX_LAYERS if has_unit_indices(text) else "1-1-1"
+    try:
+        network = Network(layers, activation, cost, bias)
+    except Exception:  # noqa: BLE001 - e.g. softmax on 1 unit: the options' own error
+        network = Network("1-1-1", activation, cost, bias)
+    network.by_default = True  # nobody chose it: an index claim on 1-1-1 proves nothing
+    return network, notation
+
+
+def notation_for(text, kind, notation, notation_given=False):
+    """The notation to read ``text`` in: the one given with --notation, else the preset
+    adapted to the index convention the document defines (``read.convention``)."""
+    if not isinstance(notation, Notation):
+        notation = get_notation(notation or "nielsen")
+    if notation_given:
+        return notation
+    from derive.check.read.convention import read_convention
+
+    conv = read_convention(name_fonts(text), kind or "md")
+    if conv is None or not (conv.from_first or conv.layer_of_source or conv.input_zero):
+        return notation  # the preset already reads it so
+    return conv.notation(notation)
+
+
 _TEXT_NAME = re.compile(r"\\text(?:rm|it)?\s*\{\s*([A-Za-z]+)\s*\}(?=\s*[_^])")
 
 

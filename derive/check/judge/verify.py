@@ -343,6 +343,13 @@ class Checker(Readings):
             v.params.pop("layers", None)
             v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
         if states == {"equal"}:
+            letters = self._all_one_indices(ref, rhs)
+            if letters:
+                # every index is 1 here: w_kj and w_jk are one number, so agreement
+                # proves nothing about which index is which
+                v.status, v.code = "unknown", "indices_all_one"
+                v.params["indices"] = ", ".join(letters)
+                return v
             if outcome.sampled:
                 v.params["sampled"] = outcome.sampled
             if kind == "link":
@@ -402,6 +409,22 @@ class Checker(Readings):
             v.code = outcome.reason[0]
             v.params.update(outcome.reason[1])
         return v
+
+    def _all_one_indices(self, *exprs):
+        """The unit-index letters of ``exprs`` when the network is a default nobody
+        chose and every layer of it has one unit (so no claim about those indices can be
+        proven on it), else [].  A network the user gives is checked as given."""
+        widths = getattr(self.network, "widths", None)
+        if not getattr(self.network, "by_default", False) or not widths or any(
+                w != 1 for w in widths):
+            return []
+        from derive.check.read.forms import is_index_symbol
+
+        found = set()
+        for e in exprs:
+            if isinstance(e, sp.Basic):
+                found |= {s.name for s in e.atoms(sp.Symbol) if is_index_symbol(s)}
+        return sorted(found)
 
     @staticmethod
     def _same_layers(outcome, assign):
