@@ -126,3 +126,58 @@ def test_no_options_reads_the_document_and_given_layers_still_win():
     assert "on the network it declares in its own forward pass" in own.output
     given = CliRunner().invoke(cli, ["--check", str(NETOUT), "--layers", "1-1-1"])
     assert given.output.startswith(f"Checking {NETOUT} on a 1-1-1 network")
+
+
+# -- the numbers say what was meant; a given network judges the definitions ----------------
+
+MINUS = FIXTURES / "declared_minus_slip.md"
+MINUS_GRAPH = FIXTURES / "declared_minus_slip.graph"
+HALF = FIXTURES / "declared_half_cost.md"
+
+
+def _messages(report):
+    out = {}
+    for v, msg in zip(report.verdicts, report.messages()):
+        out.setdefault(v.line, []).append((v.status, msg))
+    return out
+
+
+def test_a_definition_its_own_numbers_contradict_is_read_by_the_numbers():
+    # out_h1 is written 1/(1+e^{net_h1}) but printed as 0.60348325 = σ(0.42) (mpmath:
+    # 1/(1+e^{-0.42}) = 0.6034832499, 1/(1+e^{0.42}) = 0.3965167501)
+    declared = read_declared(name_fonts(MINUS.read_text()), "md", "m.md")
+    assert [(r.line, r.name, r.what) for r in declared.repairs] == [(9, "out_h1", "exponent_sign")]
+    lines = _by_line(_report(MINUS))
+    assert lines[9] == ["wrong", "correct"]  # the definition, once; its number is right
+    # ∂out/∂net = out(1 - out) and the numbers after it hold for the sigmoid the numbers
+    # mean (read literally, 1/(1+e^{net}) has the derivative -out(1 - out))
+    for line in (11, 13, 15, 19, 21, 23, 25, 27):
+        assert set(lines[line]) == {"correct"}, (line, lines[line])
+    assert lines[31] == ["wrong"] and lines[33] == ["wrong"]
+    msg = _messages(_report(MINUS))[9][0][1]
+    assert "the minus in the exponent is missing" in msg and "0.60348325" in msg
+
+
+def test_without_a_number_that_says_otherwise_a_definition_is_taken_as_written():
+    text = MINUS.read_text().replace(" = 0.60348325$$", "$$", 1)
+    declared = read_declared(name_fonts(text), "md", "m.md")
+    assert declared.repairs == []
+
+
+def test_a_given_graph_judges_the_documents_definitions_once_with_a_diagnosis():
+    from derive.model.graphspec import load_graph
+
+    graph, _ = load_graph(str(MINUS_GRAPH))
+    report = check_text(MINUS.read_text(), graph, "nielsen", kind="md", name=str(MINUS))
+    lines = _by_line(report)
+    assert lines[9] == ["wrong", "correct"]  # the document's numbers are the example's
+    assert lines[23] == ["correct", "correct"] and lines[31] == ["wrong"]
+    assert sum(s == "wrong" for s in sum(lines.values(), [])) == 3
+    graph, _ = load_graph(str(MINUS_GRAPH))
+    half = check_text(HALF.read_text(), graph, "nielsen", kind="md", name=str(HALF))
+    msgs = _messages(half)
+    assert msgs[13][0][0] == "wrong" and "the factor $\\frac{1}{2}$ is missing" in msgs[13][0][1]
+    assert {s for line, items in msgs.items() if line != 13 for s, _ in items} == {"correct"}
+    # read on its own, the document's cost has no ½, so -(t - out) misses a factor 2
+    own = _by_line(_report(HALF))
+    assert own[15] == ["wrong"] and own[13] == ["correct"]

@@ -83,9 +83,17 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         parser(language)  # built once, before any step's clock starts (it takes a second)
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
     checker.macros_with_arguments = macro_args
-    if declared is not None:  # numbers the document's own substitution lines give
-        checker.givens.update({checker.graph.by_symbol[s].symbol: v
-                               for s, v in _symbols(declared.givens, checker.graph)})
+    given = None
+    if declared is None and isinstance(network, GraphModel):
+        # a --graph file: the document's own forward pass still gives the example's
+        # numbers, and its definitions are compared with the file's
+        from derive.check.read.declared import read_declared
+
+        given = read_declared(text, kind, name)
+    for doc in (declared, given):
+        if doc is not None:  # numbers the document's own substitution lines give
+            checker.givens.update({checker.graph.by_symbol[s].symbol: v
+                                   for s, v in _symbols(doc.givens, checker.graph)})
     verdicts = []
     steps = 0
     with (progress or silent_progress)(len(chains), f"checking {name}") as bar:
@@ -97,8 +105,28 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             steps += max(len(chain.links), 1)
             verdicts.extend(checker.check_chain(chain, source, deadline))
             bar.update(1)
+    if declared is not None:
+        _explain_repairs(verdicts, declared.repairs, checker.graph)
+    elif given is not None:  # --graph: the document's definitions against that network
+        from derive.check.read.meaning import against
+
+        _explain_repairs(verdicts, given.repairs + against(given, checker.graph), checker.graph)
     return Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
                   strict=strict)
+
+
+def _explain_repairs(verdicts, repairs, graph):
+    """A definition read by its printed number (``read.meaning``) is wrong as written:
+    its first wrong step says so, once, with what the number meant."""
+    from derive.check.read.meaning import _node
+
+    for repair in repairs:
+        node = _node(graph, repair.name)
+        for v in verdicts:
+            if v.line == repair.line and v.status == "wrong" and node is not None:
+                v.diagnosis = "definition_meant"
+                v.params.update(printed=repair.printed, meant=node.expr, what=repair.what)
+                break
 
 
 def _symbols(givens, graph):

@@ -32,6 +32,7 @@ import sympy as sp
 from derive.errors import GraphSpecError
 from derive.model.graphspec import parse_graph
 from derive.check.read.extract import extract
+from derive.check.read.meaning import reconcile
 from derive.check.read.parse import is_math_word
 from derive.check.read.text import Source
 
@@ -68,6 +69,10 @@ class DeclaredNetwork:
     givens: dict = field(default_factory=dict)  # name -> sympy Rational
     warnings: list = field(default_factory=list)
     opaque: list = field(default_factory=list)  # leaves standing in for undefined quantities
+    repairs: list = field(default_factory=list)  # meaning.Repair: definitions read by their numbers
+    defined: dict = field(default_factory=dict)  # name -> formula, in the graph language
+    line_of: dict = field(default_factory=dict)  # name -> line of its definition
+    head: int = 0  # how many of ``statements`` declare the leaves
 
     def describe(self):
         return (f"its own forward pass (lines {', '.join(map(str, self.lines))})")
@@ -91,6 +96,7 @@ def _read(text, kind, name):
     except Exception:  # noqa: BLE001 - an unreadable file is the checker's to report
         return None
     defined, lines, givens = {}, {}, {}
+    printed, numbers = {}, {}  # a definition's printed value; a quantity given as a number
     for chain in chains:
         if chain.lhs is None or not chain.links or chain.links[0].relation != "=":
             continue
@@ -100,6 +106,7 @@ def _read(text, kind, name):
             target = _name_of(chain.lhs.s)
         except NotAFormula:
             continue
+        last = _number(chain.links[-1].rhs.s)
         formula, at = None, 0
         for at, link in enumerate(chain.links[:3]):
             if link.relation != "=":
@@ -111,8 +118,12 @@ def _read(text, kind, name):
                 continue
         if formula is None:
             continue
+        if target is not None and last is not None and len(chain.links) == 1:
+            numbers.setdefault(target, last[0])  # out_{h2} = 0.5969: a stand-in's number
         if target is None or target in defined or not _has_name(formula):
             continue
+        if last is not None and at < len(chain.links) - 1:
+            printed[target] = last
         if target in _tokens_names(formula):
             continue  # x = x + 1 is an update, not a definition
         defined[target] = formula
@@ -134,6 +145,11 @@ def _read(text, kind, name):
     statements = [f"{word}: {', '.join(names)}" for word, names in
                   (("params", roles["param"]), ("input", roles["input"]),
                    ("target", roles["target"])) if names]
+    # where a definition and its own printed number disagree, the number says what was
+    # meant (a lost minus): that meaning is used for the later lines
+    defined, repairs = reconcile(defined, statements, lines, printed,
+                                 {**numbers, **givens}, name)
+    head = len(statements)
     statements += [f"{n} = {f}" for n, f in defined.items()]
     try:
         graph, warnings = parse_graph("\n".join(statements) + "\n", source=name)
@@ -148,7 +164,9 @@ def _read(text, kind, name):
     if len(used_lines) < 2:
         return None  # one definition alone is a claim to check, not a network
     declared = DeclaredNetwork(graph, statements, used_lines,
-                               {k: v for k, v in givens.items() if k in leaves}, warnings)
+                               {k: v for k, v in givens.items() if k in leaves}, warnings,
+                               repairs=repairs, defined=dict(defined), line_of=dict(lines),
+                               head=head)
     stems = {}
     for n in defined:
         stems.setdefault(_stem(n), n)
@@ -407,6 +425,15 @@ def _substitutions(links, formula, givens):
             for a, b in pairs.items():
                 givens.setdefault(a, sp.Rational(b))
             return
+
+
+def _number(rhs):
+    """(Rational, decimals) of a right-hand side that is one printed number, else None."""
+    s = _SPACING.sub(" ", rhs).strip().rstrip(",.;").strip()
+    m = re.fullmatch(r"(-?)\s*([0-9]+(?:\.([0-9]+))?)", s)
+    if m is None:
+        return None
+    return sp.Rational(m.group(1) + m.group(2)), len(m.group(3) or "")
 
 
 def _formula_numbers(rhs):

@@ -230,7 +230,10 @@ def _written(name):
     """A regular expression for graph name ``name`` as a document may write it:
     ``net_h1`` also as ``net_{h1}``, ``\\text{net}_{h1}`` or ``\\mathrm{net_{h1}}``."""
     word = re.escape(name)
-    forms = [_FONT % word, r"(?<![\\A-Za-z0-9_{])" + word + r"(?![A-Za-z0-9_])"]
+    # a name may follow an opening brace (e^{net_{h1}}, \frac{out_{h1}}{…}) but not be
+    # the subscript of another name (w_{net}) or the inside of a font (handled above)
+    free = r"(?<![\\A-Za-z0-9_{])|(?<=[^_]\{)|(?<=^\{)"
+    forms = [_FONT % word, r"(?:%s)" % free + word + r"(?![A-Za-z0-9_])"]
     m = re.fullmatch(r"([A-Za-z]{2,})_([A-Za-z0-9]+)", name)
     if m:  # a word with a subscript, the subscript braced, the word maybe in a font
         stem, sub = re.escape(m.group(1)), m.group(2)
@@ -238,7 +241,7 @@ def _written(name):
         for k in range(1, len(sub)):  # out_{o_1} and out_{o_{1}} for out_o1
             a, b = re.escape(sub[:k]), re.escape(sub[k:])
             inner += [a + r"_" + b, a + r"_\{" + b + r"\}"]
-        stem_forms = r"(?:%s|(?<![\\A-Za-z0-9_{])%s)" % (_FONT % stem, stem)
+        stem_forms = r"(?:%s|(?:%s)%s)" % (_FONT % stem, free, stem)
         braced = r"(?:\{\s*(?:%s)\s*\}|%s(?![A-Za-z0-9]))" % ("|".join(inner), re.escape(sub))
         forms.insert(0, _FONT % (stem + r"_\s*" + braced))
         forms.insert(1, stem_forms + r"\s*_\s*" + braced)
