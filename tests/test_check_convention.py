@@ -144,3 +144,48 @@ def test_the_fixtures_labels_hold_in_sympy():
     for j in range(2):  # w_kj: W[k, j] (for j = 2 it does not even exist)
         slip = sum(delta2[k] * W[k, j] for k in range(2)) * a1[j] * (1 - a1[j])
         assert abs(sp.N(sp.diff(cost, z1[j]).subs(point) - slip.subs(point), 30)) > 1e-6
+
+
+# -- the document's own cost and weighted input choose the network's options --------------
+
+OWN_COST = FIXTURES / "layered_own_cost.md"
+
+
+def test_the_cost_and_bias_are_read_from_the_definitions():
+    from derive.check.read.convention import read_options
+
+    opts = read_options(OWN_COST.read_text())
+    assert (opts.cost, opts.bias, opts.single_layer, opts.lines) == (
+        "squared-error", False, True, (3, 7))
+    half = read_options(r"$$C = \frac{1}{2}(a^L - y)^2$$ $$z^l = w^l a^{l-1} + b^l$$")
+    assert (half.cost, half.bias, half.single_layer) == ("quadratic", None, False)
+    # δ^{l+1} in the text: l is not only the output layer
+    deep = read_options(r"$$C = (a^l - y)^2$$ $$\delta^l = w^{l+1} \delta^{l+1}$$")
+    assert deep.single_layer is False
+
+
+def test_a_cost_without_its_half_is_checked_as_the_document_defines_it():
+    # C = (a - y)^2 with a = σ(w x): ∂C/∂w = 2(a - y) σ'(z) x (by hand), which the ½-cost
+    # default would have called wrong by a factor 2
+    network, notation = document_network(OWN_COST, "sigmoid", "quadratic", True,
+                                         defaulted={"cost", "no_bias", "notation"})
+    assert network.widths == (1, 1) and network.cost_name == "squared-error"
+    assert not network.bias
+    status = _status(_check_on(OWN_COST, network, notation))
+    for line in (3, 5, 7, 11, 13):
+        assert status[line] == {"correct"}, (line, status[line])
+    assert status[17] == status[19] == {"wrong"}
+    # a cost given on the command line wins
+    given, _ = document_network(OWN_COST, "sigmoid", "quadratic", True, defaulted={"notation"})
+    assert given.cost_name == "quadratic" and given.bias
+
+
+def test_the_header_says_what_was_read_and_from_which_lines():
+    out = CliRunner().invoke(cli, ["--check", str(OWN_COST)])
+    assert out.exit_code == 1
+    assert "as the document defines it" in out.output.splitlines()[0]
+    assert "line 3, 7" in out.output.splitlines()[0]
+
+
+def _check_on(path, network, notation):
+    return check_text(path.read_text(), network, notation, kind="md", name=str(path))

@@ -156,11 +156,14 @@ def declared_network(path):
 INDEX_LAYERS = "2-3-2"
 
 
-def document_network(path, activation, cost, bias, notation="nielsen", notation_given=False):
+def document_network(path, activation, cost, bias, notation="nielsen", notation_given=False,
+                     defaulted=()):
     """(network, notation) to check the file at ``path`` on when no network is given:
     the forward pass it declares (``read.declared``); else, for a derivation in index
     form, a network wide enough to tell its indices apart, read in the index notation
-    the document defines (``read.convention``); else the 1-1-1 network."""
+    the document defines (``read.convention``); else the 1-1-1 network.  Options in
+    ``defaulted`` ('cost', 'no_bias') were not given: the document's own definitions
+    of its cost and weighted input say them (``read.convention.read_options``)."""
     from derive.model.network import Network
 
     graph = declared_network(path)
@@ -171,14 +174,24 @@ def document_network(path, activation, cost, bias, notation="nielsen", notation_
     except CheckInputError:
         return Network("1-1-1", activation, cost, bias), notation  # check_file reports it
     notation = notation_for(text, kind, notation, notation_given)
-    from derive.check.read.convention import has_unit_indices
+    from derive.check.read.convention import has_unit_indices, read_options
 
-    layers = INDEX_LAYERS if has_unit_indices(text) else "1-1-1"
+    indexed = has_unit_indices(text)
+    layers = INDEX_LAYERS if indexed else "1-1-1"
+    opts = read_options(name_fonts(text), kind or "md")
+    if opts.cost and "cost" in defaulted:
+        cost = opts.cost
+    if opts.bias is False and "no_bias" in defaulted:
+        bias = False
+    if opts.single_layer:
+        layers = "2-3" if indexed else "1-1"
     try:
         network = Network(layers, activation, cost, bias)
     except Exception:  # noqa: BLE001 - e.g. softmax on 1 unit: the options' own error
         network = Network("1-1-1", activation, cost, bias)
     network.by_default = True  # nobody chose it: an index claim on 1-1-1 proves nothing
+    if opts.lines:
+        network.read_from = f"{opts.describe()}: line {', '.join(map(str, opts.lines))}"
     return network, notation
 
 

@@ -66,7 +66,7 @@ CHECK_SUFFIXES = {".tex": "marked", ".pdf": "marked-pdf", ".json": "json", ".txt
 
 def run_check(*, check_path, strict, fmt, output, force, echo, layers, activation, cost,
               no_bias, notation, graph=None, warn=None, time_limit=None, progress=None,
-              notation_given=True, **_):
+              notation_given=True, defaulted=(), **_):
     """--check: the report on stdout (text, or JSON with --format json); with -o, the
     marked-up derivation (.tex, .pdf) or the report (.json, .txt).  The exit status
     is the verdict: 0 all decided steps correct, 1 a step wrong, 2 unreadable input.
@@ -91,7 +91,7 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
     elif layers is None and check_path != "-":
         # no network given: the derivation's own forward pass, if it writes one
         network, notation = document_network(check_path, activation, cost, not no_bias,
-                                             notation, notation_given)
+                                             notation, notation_given, defaulted)
     else:
         network = Network(layers or "1-1-1", activation, cost, not no_bias, notation=notation)
         if check_path != "-" and not notation_given:

@@ -162,3 +162,68 @@ def read_convention(text, kind="md", name="<input>"):
 def has_unit_indices(text):
     """Whether the document writes unit indices on network quantities (w_{jk}, δ_j)."""
     return _UNIT_INDEX.search(text) is not None
+
+
+# -- the layered network's options, from the document's own definitions -----------------
+
+_COST_LHS = re.compile(r"^\s*(?:C|E|J|L|\\mathcal\s*\{\s*[CLJ]\s*\})\s*(?:\([^()]*\))?\s*$")
+_HALF = re.compile(r"\\frac\s*\{\s*1\s*\}\s*\{\s*2\s*\}|\\frac\s*12|\\tfrac\s*\{\s*1\s*\}\s*\{\s*2\s*\}"
+                   r"|\b1\s*/\s*2\b|\b0\.5\b|\\half\b")
+_SQUARED = re.compile(r"\^\s*(?:2|\{\s*2\s*\})")
+_GENERIC_A = re.compile(r"(?<![A-Za-z\\])a\s*\^\s*(?:\{\s*[\[(]?\s*l\s*[\])]?\s*\}|l)"
+                        r"(?![A-Za-z0-9])(?!\s*[+-]\s*[0-9])")
+_TARGET = re.compile(r"(?<![A-Za-z\\])[yt](?![A-Za-z])")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the document's own definitions say of the network to check it on."""
+
+    cost: str = None  # 'quadratic' | 'squared-error', from the definition of C
+    bias: bool = None  # False when its weighted input has no bias
+    single_layer: bool = False  # the cost is written in a^l: l is the output layer
+    lines: tuple = ()
+
+    def describe(self):
+        said = []
+        if self.cost:
+            said.append(f"the cost {'½Σ(a−y)²' if self.cost == 'quadratic' else 'Σ(a−y)²'}")
+        if self.bias is False:
+            said.append("no bias")
+        if self.single_layer:
+            said.append("the cost written in a^l, so l is the output layer")
+        return ", ".join(said)
+
+
+def read_options(text, kind="md", name="<input>"):
+    """``Options`` from the document's definitions of its cost (``C = (a^l - y)^2``:
+    squared error, no ½) and weighted input (``z^l = w^l a^{l-1}``: no bias)."""
+    source = Source(text, name)
+    try:
+        chains, _ = extract(source, kind, is_math_word)
+    except Exception:  # noqa: BLE001 - an unreadable file is the checker's to report
+        return Options()
+    cost = bias = None
+    single = False
+    lines = []
+    for chain in chains:
+        if chain.lhs is None or not chain.links or chain.links[0].relation not in ("=", ":="):
+            continue
+        lhs, rhs = chain.lhs.s, chain.links[0].rhs.s
+        line = source.line_col(chain.links[0].rhs.first_origin())[0]
+        if cost is None and _COST_LHS.match(lhs) and _SQUARED.search(rhs) \
+                and _TARGET.search(rhs) and re.search(r"(?<![A-Za-z\\])a", rhs) \
+                and not re.search(r"\\log|\\ln|\\partial|\\sum|\\frac\s*\{\s*[^1]", rhs):
+            cost = "quadratic" if _HALF.search(rhs) else "squared-error"
+            single = _GENERIC_A.search(rhs) is not None
+            if cost != "quadratic" or single:
+                lines.append(line)
+        elif bias is None and re.match(r"^\s*z\s*(?:\^\s*(?:\{[^{}]*\}|\w))?\s*(?:\([^()]*\))?\s*$",
+                                       lhs) and re.search(r"(?<![A-Za-z\\])[wW]", rhs) \
+                and not re.search(r"\\partial|\\sum", rhs):
+            bias = bool(re.search(r"(?<![A-Za-z\\])b", rhs))
+            if not bias:
+                lines.append(line)
+    if single and re.search(r"l\s*\+\s*1", text):
+        single = False  # layers above l: l is not only the output layer
+    return Options(cost, None if bias else bias, single, tuple(sorted(set(lines))))
