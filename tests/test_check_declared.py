@@ -181,3 +181,24 @@ def test_a_given_graph_judges_the_documents_definitions_once_with_a_diagnosis():
     # read on its own, the document's cost has no ½, so -(t - out) misses a factor 2
     own = _by_line(_report(HALF))
     assert own[15] == ["wrong"] and own[13] == ["correct"]
+
+
+HAT = FIXTURES / "declared_hat.md"
+
+
+def test_hatted_names_and_substitutions_on_their_own_lines_are_read():
+    declared = read_declared(name_fonts(HAT.read_text()), "md", "h.md")
+    assert declared.lines == [4, 9, 11, 13, 17] and declared.graph.cost_name == "E"
+    assert "yhat_1 = sigmoid ( y1 )" in declared.statements
+    # z_1 = 0.4 · 0.2 + … on the line after z_1 = w_1 x_1 + … gives the numbers
+    assert str(declared.givens["w1"]) == "2/5" and str(declared.givens["x2"]) == "3/5"
+    assert declared.opaque == ["yhat_2"]
+
+
+def test_a_derivative_by_the_sibling_of_a_stand_in_is_decided():
+    # ŷ2 is only a number, computed "the same way" as ŷ1: from ŷ1's inputs, not from ŷ1,
+    # so ∂E/∂ŷ1 = -(t1 - ŷ1) (by hand) is decided, and its slips are caught
+    lines = _by_line(_report(HAT))
+    for line in (4, 5, 6, 9, 11, 13, 17, 21, 23, 25):
+        assert lines[line] == ["correct"] * len(lines[line]), (line, lines[line])
+    assert lines[29] == ["wrong"] and lines[31] == ["wrong"]

@@ -120,6 +120,9 @@ def _read(text, kind, name):
             continue
         if target is not None and last is not None and len(chain.links) == 1:
             numbers.setdefault(target, last[0])  # out_{h2} = 0.5969: a stand-in's number
+        if target in defined and at == 0 and not _has_name(formula):
+            # z1 = 0.15 * 0.05 + … on a line of its own after z1 = w1 * x1 + …
+            _substitutions(chain.links, defined[target], givens)
         if target is None or target in defined or not _has_name(formula):
             continue
         if last is not None and at < len(chain.links) - 1:
@@ -187,8 +190,13 @@ def _read(text, kind, name):
 
 # -- names ------------------------------------------------------------------------------
 
+_HAT = re.compile(r"\\(?:hat|widehat)\s*\{\s*([A-Za-z]+)\s*([0-9]*)\s*\}|\\hat\s+([A-Za-z])")
+
+
 def _unfont(s):
-    """``\\text{net}_{h1}`` → ``net_{h1}``; ``\\mathrm{E_{total}}`` → ``E_{total}``."""
+    """``\\text{net}_{h1}`` → ``net_{h1}``; ``\\mathrm{E_{total}}`` → ``E_{total}``;
+    ``\\hat{y1}`` → ``yhat1`` (a name of its own, as ``graphnames`` finds it)."""
+    s = _HAT.sub(lambda m: (m.group(1) or m.group(3)) + "hat" + (m.group(2) or ""), s)
     s = re.sub(r"\\mathcal\s*\{\s*([A-Z])\s*\}", r"\1", s)
     for _ in range(4):
         s2 = re.sub(_FONTS + r"\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}", r"\1", s)

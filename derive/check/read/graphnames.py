@@ -194,7 +194,9 @@ class GraphContext(Context):
     def _decidable(self, num, den):
         """∂num/∂den is not decided where num depends on a quantity the document only
         gave a number for (``out_h2`` "by the same process" as ``out_h1``) and den may
-        reach that quantity: it is taken to depend on what its sibling depends on."""
+        reach that quantity: it is taken to depend on what its sibling depends on (not
+        on the sibling itself: ŷ2 beside ŷ1 is computed from ŷ1's inputs, so ∂E/∂ŷ1 of
+        E = ½(t1 - ŷ1)² + ½(t2 - ŷ2)² is decided)."""
         g = self.model.graph
         node = g.cost if num == COST else g.by_symbol.get(num)
         wrt = g.by_symbol.get(den)
@@ -202,7 +204,7 @@ class GraphContext(Context):
             if wrt is hidden:
                 continue
             sibling = getattr(hidden, "sibling", None)
-            if wrt is None or sibling is None or reaches(wrt, sibling):
+            if wrt is None or sibling is None or wrt is not sibling and reaches(wrt, sibling):
                 raise Unsupported("undefined_in_document", name=str(hidden.symbol))
 
     def nabla(self, sub, operand):
@@ -245,6 +247,16 @@ def _written(name):
         braced = r"(?:\{\s*(?:%s)\s*\}|%s(?![A-Za-z0-9]))" % ("|".join(inner), re.escape(sub))
         forms.insert(0, _FONT % (stem + r"_\s*" + braced))
         forms.insert(1, stem_forms + r"\s*_\s*" + braced)
+    m = re.fullmatch(r"([A-Za-z]+?)hat([0-9]*)(?:_([A-Za-z0-9]+))?", name)
+    if m:  # yhat1 as the document writes it: \hat{y1}, \hat{y}_1, \hat{y_1}
+        stem, digits, sub = re.escape(m.group(1)), m.group(2), m.group(3)
+        hat = r"\\(?:hat|widehat)\s*"
+        if sub:
+            tail = r"\s*_\s*(?:\{\s*%s\s*\}|%s(?![A-Za-z0-9]))" % (sub, sub)
+            forms.insert(0, hat + r"\{\s*" + stem + tail + r"\s*\}")
+            forms.insert(0, hat + r"\{\s*" + stem + r"\s*\}" + tail)
+        else:
+            forms.insert(0, hat + r"\{\s*" + stem + r"\s*" + digits + r"\s*\}")
     return "|".join(forms)
 
 
