@@ -202,3 +202,14 @@ def test_a_derivative_by_the_sibling_of_a_stand_in_is_decided():
     for line in (4, 5, 6, 9, 11, 13, 17, 21, 23, 25):
         assert lines[line] == ["correct"] * len(lines[line]), (line, lines[line])
     assert lines[29] == ["wrong"] and lines[31] == ["wrong"]
+
+
+def test_a_definition_that_uses_a_name_twice_while_its_sibling_is_unused_gets_no_tick():
+    text = HAT.read_text().replace("$$y_1 = w_3 h_1 + b_2$$",
+                                   "$$y_1 = w_3 h_1 + w_4 h_1 + b_2$$\n\nand $h_2 = 0.52$.")
+    declared = read_declared(name_fonts(text), "md", "h.md")
+    assert declared.suspect == {11: ("h1", "h2")}
+    report = check_text(text, declared.graph, "nielsen", kind="md", name="h.md")
+    v = [v for v in report.verdicts if v.line == 11][0]
+    assert (v.status, v.code) == ("unknown", "definition_suspect")
+    assert read_declared(name_fonts(HAT.read_text()), "md", "h.md").suspect == {}

@@ -107,6 +107,11 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             bar.update(1)
     if declared is not None:
         _explain_repairs(verdicts, declared.repairs, checker.graph)
+        for v in verdicts:  # a definition that is the network cannot be checked against it
+            if v.line in declared.suspect and v.status == "correct" and v.code != "numeric_ok":
+                twice, unused = declared.suspect[v.line]
+                v.status, v.code = "unknown", "definition_suspect"
+                v.params.update(twice=twice, unused=unused)
     elif given is not None:  # --graph: the document's definitions against that network
         from derive.check.read.meaning import against
 

@@ -73,6 +73,7 @@ class DeclaredNetwork:
     defined: dict = field(default_factory=dict)  # name -> formula, in the graph language
     line_of: dict = field(default_factory=dict)  # name -> line of its definition
     head: int = 0  # how many of ``statements`` declare the leaves
+    suspect: dict = field(default_factory=dict)  # line -> (name used twice, sibling unused)
 
     def describe(self):
         return (f"its own forward pass (lines {', '.join(map(str, self.lines))})")
@@ -184,8 +185,25 @@ def _read(text, kind, name):
             node.opaque = True
             declared.opaque.append(leaf)
     graph.source = f"{name}: {declared.describe()}"
+    declared.suspect = _suspect(defined, lines, numbers, used)
     graph.declared = declared
     return declared
+
+
+def _suspect(defined, lines, numbers, used):
+    """Definitions that use a name twice while its sibling, which the document computes
+    (``h2 = 0.5969``), is used nowhere: ``y1 = w5 h1 + w6 h1 + b2`` most likely meant
+    h2 once.  Such a definition is the network, so nothing can refute it; it must not
+    get a ✓ either.  {line: (twice, unused)}."""
+    unused = [n for n in numbers if n not in used and n not in defined]
+    out = {}
+    for name, formula in defined.items():
+        tokens = formula.split()
+        for twice in {t for t in tokens if tokens.count(t) > 1 and t in used}:
+            for other in unused:
+                if _stem(other) == _stem(twice) and other != twice:
+                    out[lines[name]] = (twice, other)
+    return out
 
 
 # -- names ------------------------------------------------------------------------------
