@@ -213,3 +213,19 @@ def test_a_definition_that_uses_a_name_twice_while_its_sibling_is_unused_gets_no
     v = [v for v in report.verdicts if v.line == 11][0]
     assert (v.status, v.code) == ("unknown", "definition_suspect")
     assert read_declared(name_fonts(HAT.read_text()), "md", "h.md").suspect == {}
+
+
+def test_a_number_computed_right_from_a_wrong_line_is_carried():
+    # 0.75(1 - 0.75) = 0.1875 is right arithmetic, but ∂out/∂net is out(1 - out) at the
+    # example's out_o1 = 0.599106032 (mpmath), so the 0.75 line is the wrong one
+    text = MINUS.read_text() + (
+        "\n$$\\frac{\\partial out_{o1}}{\\partial net_{o1}} = 0.75(1 - 0.75) = 0.1875$$\n")
+    report = _report_text(text)
+    last = [v for v in report.verdicts][-2:]
+    assert [v.status for v in last] == ["wrong", "wrong"]
+    assert last[1].code == "carried" and last[0].code != "carried"
+
+
+def _report_text(text):
+    declared = read_declared(name_fonts(text), "md", "t.md")
+    return check_text(text, declared.graph, "nielsen", kind="md", name="t.md")

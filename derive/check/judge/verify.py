@@ -365,7 +365,13 @@ class Checker(Readings):
                     kind == "link" or not ref.is_number):
                 # a printed number means its printed digits: judged at the example's
                 # numbers with the rounding it implies, never at a random point
-                return numeric_claim(self, v, ref, *self._rhs_source)
+                v = numeric_claim(self, v, ref, *self._rhs_source)
+                if v.status == "wrong" and kind != "link" and _carried_number(rhs, prev):
+                    # = 0.1928 after a wrong = 0.7391(1 - 0.7391): the arithmetic is
+                    # right, the error is the line before's
+                    v.code, v.diagnosis = "carried", None
+                    v.params["previous_line"] = prev[1]
+                return v
             if generic and equal_keys and self._only_output(outcome) and not _mentions_L(ref, rhs):
                 v.status, v.code = "unknown", "only_output_layer"
                 return v
@@ -546,3 +552,20 @@ def _source_text(chain, link, first):
         lhs = " ".join(chain.lhs.s.split())
         return f"{chain.prefix + ' ' if chain.prefix else ''}{lhs} {rel} {rhs}"
     return f"{rel} {rhs}"
+
+
+def _carried_number(rhs, prev):
+    """Whether the printed number ``rhs`` is, to its digits, the value of the previous
+    line's right side, itself a wrong numeric expression."""
+    if prev is None or prev[2].status != "wrong" or prev[0].error is not None:
+        return False
+    before = prev[0].expr
+    if not isinstance(before, sp.Expr) or not before.is_number or not rhs.is_Rational:
+        return False
+    digits = len(str(sp.Float(rhs, 30)).rstrip("0").split(".")[-1]) if "." in str(
+        sp.Float(rhs, 30)) else 0
+    try:
+        return abs(sp.N(before - rhs, 30)) <= sp.Rational(6, 10) * sp.Rational(10) ** -digits
+    except (TypeError, ValueError):
+        return False
+

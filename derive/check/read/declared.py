@@ -426,7 +426,7 @@ def _formula(rhs):
 def _substitutions(links, formula, givens):
     """``= 0.15 * 0.05 + …`` after the definition: the names' numbers, where the
     substitution has the definition's shape token for token."""
-    shape = formula.split()
+    shape = [t for t in formula.split() if t not in "()"]  # (0.4 * 0.58 + …) + 0.6 too
     for link in links[:2]:
         if link.relation != "=":
             return
@@ -434,6 +434,7 @@ def _substitutions(links, formula, givens):
             numbers = _formula_numbers(link.rhs.s)
         except NotAFormula:
             continue
+        numbers = [t for t in numbers if t not in "()"]
         if len(numbers) != len(shape):
             continue
         pairs = {}
