@@ -126,3 +126,106 @@ def test_no_options_reads_the_document_and_given_layers_still_win():
     assert "on the network it declares in its own forward pass" in own.output
     given = CliRunner().invoke(cli, ["--check", str(NETOUT), "--layers", "1-1-1"])
     assert given.output.startswith(f"Checking {NETOUT} on a 1-1-1 network")
+
+
+# -- the numbers say what was meant; a given network judges the definitions ----------------
+
+MINUS = FIXTURES / "declared_minus_slip.md"
+MINUS_GRAPH = FIXTURES / "declared_minus_slip.graph"
+HALF = FIXTURES / "declared_half_cost.md"
+
+
+def _messages(report):
+    out = {}
+    for v, msg in zip(report.verdicts, report.messages()):
+        out.setdefault(v.line, []).append((v.status, msg))
+    return out
+
+
+def test_a_definition_its_own_numbers_contradict_is_read_by_the_numbers():
+    # out_h1 is written 1/(1+e^{net_h1}) but printed as 0.60348325 = σ(0.42) (mpmath:
+    # 1/(1+e^{-0.42}) = 0.6034832499, 1/(1+e^{0.42}) = 0.3965167501)
+    declared = read_declared(name_fonts(MINUS.read_text()), "md", "m.md")
+    assert [(r.line, r.name, r.what) for r in declared.repairs] == [(9, "out_h1", "exponent_sign")]
+    lines = _by_line(_report(MINUS))
+    assert lines[9] == ["wrong", "correct"]  # the definition, once; its number is right
+    # ∂out/∂net = out(1 - out) and the numbers after it hold for the sigmoid the numbers
+    # mean (read literally, 1/(1+e^{net}) has the derivative -out(1 - out))
+    for line in (11, 13, 15, 19, 21, 23, 25, 27):
+        assert set(lines[line]) == {"correct"}, (line, lines[line])
+    assert lines[31] == ["wrong"] and lines[33] == ["wrong"]
+    msg = _messages(_report(MINUS))[9][0][1]
+    assert "the minus in the exponent is missing" in msg and "0.60348325" in msg
+
+
+def test_without_a_number_that_says_otherwise_a_definition_is_taken_as_written():
+    text = MINUS.read_text().replace(" = 0.60348325$$", "$$", 1)
+    declared = read_declared(name_fonts(text), "md", "m.md")
+    assert declared.repairs == []
+
+
+def test_a_given_graph_judges_the_documents_definitions_once_with_a_diagnosis():
+    from derive.model.graphspec import load_graph
+
+    graph, _ = load_graph(str(MINUS_GRAPH))
+    report = check_text(MINUS.read_text(), graph, "nielsen", kind="md", name=str(MINUS))
+    lines = _by_line(report)
+    assert lines[9] == ["wrong", "correct"]  # the document's numbers are the example's
+    assert lines[23] == ["correct", "correct"] and lines[31] == ["wrong"]
+    assert sum(s == "wrong" for s in sum(lines.values(), [])) == 3
+    graph, _ = load_graph(str(MINUS_GRAPH))
+    half = check_text(HALF.read_text(), graph, "nielsen", kind="md", name=str(HALF))
+    msgs = _messages(half)
+    assert msgs[13][0][0] == "wrong" and "the factor $\\frac{1}{2}$ is missing" in msgs[13][0][1]
+    assert {s for line, items in msgs.items() if line != 13 for s, _ in items} == {"correct"}
+    # read on its own, the document's cost has no ½, so -(t - out) misses a factor 2
+    own = _by_line(_report(HALF))
+    assert own[15] == ["wrong"] and own[13] == ["correct"]
+
+
+HAT = FIXTURES / "declared_hat.md"
+
+
+def test_hatted_names_and_substitutions_on_their_own_lines_are_read():
+    declared = read_declared(name_fonts(HAT.read_text()), "md", "h.md")
+    assert declared.lines == [4, 9, 11, 13, 17] and declared.graph.cost_name == "E"
+    assert "yhat_1 = sigmoid ( y1 )" in declared.statements
+    # z_1 = 0.4 · 0.2 + … on the line after z_1 = w_1 x_1 + … gives the numbers
+    assert str(declared.givens["w1"]) == "2/5" and str(declared.givens["x2"]) == "3/5"
+    assert declared.opaque == ["yhat_2"]
+
+
+def test_a_derivative_by_the_sibling_of_a_stand_in_is_decided():
+    # ŷ2 is only a number, computed "the same way" as ŷ1: from ŷ1's inputs, not from ŷ1,
+    # so ∂E/∂ŷ1 = -(t1 - ŷ1) (by hand) is decided, and its slips are caught
+    lines = _by_line(_report(HAT))
+    for line in (4, 5, 6, 9, 11, 13, 17, 21, 23, 25):
+        assert lines[line] == ["correct"] * len(lines[line]), (line, lines[line])
+    assert lines[29] == ["wrong"] and lines[31] == ["wrong"]
+
+
+def test_a_definition_that_uses_a_name_twice_while_its_sibling_is_unused_gets_no_tick():
+    text = HAT.read_text().replace("$$y_1 = w_3 h_1 + b_2$$",
+                                   "$$y_1 = w_3 h_1 + w_4 h_1 + b_2$$\n\nand $h_2 = 0.52$.")
+    declared = read_declared(name_fonts(text), "md", "h.md")
+    assert declared.suspect == {11: ("h1", "h2")}
+    report = check_text(text, declared.graph, "nielsen", kind="md", name="h.md")
+    v = [v for v in report.verdicts if v.line == 11][0]
+    assert (v.status, v.code) == ("unknown", "definition_suspect")
+    assert read_declared(name_fonts(HAT.read_text()), "md", "h.md").suspect == {}
+
+
+def test_a_number_computed_right_from_a_wrong_line_is_carried():
+    # 0.75(1 - 0.75) = 0.1875 is right arithmetic, but ∂out/∂net is out(1 - out) at the
+    # example's out_o1 = 0.599106032 (mpmath), so the 0.75 line is the wrong one
+    text = MINUS.read_text() + (
+        "\n$$\\frac{\\partial out_{o1}}{\\partial net_{o1}} = 0.75(1 - 0.75) = 0.1875$$\n")
+    report = _report_text(text)
+    last = [v for v in report.verdicts][-2:]
+    assert [v.status for v in last] == ["wrong", "wrong"]
+    assert last[1].code == "carried" and last[0].code != "carried"
+
+
+def _report_text(text):
+    declared = read_declared(name_fonts(text), "md", "t.md")
+    return check_text(text, declared.graph, "nielsen", kind="md", name="t.md")

@@ -83,9 +83,17 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         parser(language)  # built once, before any step's clock starts (it takes a second)
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
     checker.macros_with_arguments = macro_args
-    if declared is not None:  # numbers the document's own substitution lines give
-        checker.givens.update({checker.graph.by_symbol[s].symbol: v
-                               for s, v in _symbols(declared.givens, checker.graph)})
+    given = None
+    if declared is None and isinstance(network, GraphModel):
+        # a --graph file: the document's own forward pass still gives the example's
+        # numbers, and its definitions are compared with the file's
+        from derive.check.read.declared import read_declared
+
+        given = read_declared(text, kind, name)
+    for doc in (declared, given):
+        if doc is not None:  # numbers the document's own substitution lines give
+            checker.givens.update({checker.graph.by_symbol[s].symbol: v
+                                   for s, v in _symbols(doc.givens, checker.graph)})
     verdicts = []
     steps = 0
     with (progress or silent_progress)(len(chains), f"checking {name}") as bar:
@@ -97,8 +105,33 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             steps += max(len(chain.links), 1)
             verdicts.extend(checker.check_chain(chain, source, deadline))
             bar.update(1)
+    if declared is not None:
+        _explain_repairs(verdicts, declared.repairs, checker.graph)
+        for v in verdicts:  # a definition that is the network cannot be checked against it
+            if v.line in declared.suspect and v.status == "correct" and v.code != "numeric_ok":
+                twice, unused = declared.suspect[v.line]
+                v.status, v.code = "unknown", "definition_suspect"
+                v.params.update(twice=twice, unused=unused)
+    elif given is not None:  # --graph: the document's definitions against that network
+        from derive.check.read.meaning import against
+
+        _explain_repairs(verdicts, given.repairs + against(given, checker.graph), checker.graph)
     return Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
                   strict=strict)
+
+
+def _explain_repairs(verdicts, repairs, graph):
+    """A definition read by its printed number (``read.meaning``) is wrong as written:
+    its first wrong step says so, once, with what the number meant."""
+    from derive.check.read.meaning import _node
+
+    for repair in repairs:
+        node = _node(graph, repair.name)
+        for v in verdicts:
+            if v.line == repair.line and v.status == "wrong" and node is not None:
+                v.diagnosis = "definition_meant"
+                v.params.update(printed=repair.printed, meant=node.expr, what=repair.what)
+                break
 
 
 def _symbols(givens, graph):
@@ -121,6 +154,65 @@ def declared_network(path):
         return None  # check_file reports it
     declared = read_declared(name_fonts(text), kind, name)
     return None if declared is None else declared.graph
+
+
+# a network wide enough to tell unit indices apart (w_jk from w_kj, a_j from a_k): every
+# layer a different width, and a hidden layer between input and output
+INDEX_LAYERS = "2-3-2"
+
+
+def document_network(path, activation, cost, bias, notation="nielsen", notation_given=False,
+                     defaulted=()):
+    """(network, notation) to check the file at ``path`` on when no network is given:
+    the forward pass it declares (``read.declared``); else, for a derivation in index
+    form, a network wide enough to tell its indices apart, read in the index notation
+    the document defines (``read.convention``); else the 1-1-1 network.  Options in
+    ``defaulted`` ('cost', 'no_bias') were not given: the document's own definitions
+    of its cost and weighted input say them (``read.convention.read_options``)."""
+    from derive.model.network import Network
+
+    graph = declared_network(path)
+    if graph is not None:
+        return graph, notation
+    try:
+        text, name, kind = read_input(path)
+    except CheckInputError:
+        return Network("1-1-1", activation, cost, bias), notation  # check_file reports it
+    notation = notation_for(text, kind, notation, notation_given)
+    from derive.check.read.convention import has_unit_indices, read_options
+
+    indexed = has_unit_indices(text)
+    layers = INDEX_LAYERS if indexed else "1-1-1"
+    opts = read_options(name_fonts(text), kind or "md")
+    if opts.cost and "cost" in defaulted:
+        cost = opts.cost
+    if opts.bias is False and "no_bias" in defaulted:
+        bias = False
+    if opts.single_layer:
+        layers = "2-3" if indexed else "1-1"
+    try:
+        network = Network(layers, activation, cost, bias)
+    except Exception:  # noqa: BLE001 - e.g. softmax on 1 unit: the options' own error
+        network = Network("1-1-1", activation, cost, bias)
+    network.by_default = True  # nobody chose it: an index claim on 1-1-1 proves nothing
+    if opts.lines:
+        network.read_from = f"{opts.describe()}: line {', '.join(map(str, opts.lines))}"
+    return network, notation
+
+
+def notation_for(text, kind, notation, notation_given=False):
+    """The notation to read ``text`` in: the one given with --notation, else the preset
+    adapted to the index convention the document defines (``read.convention``)."""
+    if not isinstance(notation, Notation):
+        notation = get_notation(notation or "nielsen")
+    if notation_given:
+        return notation
+    from derive.check.read.convention import read_convention
+
+    conv = read_convention(name_fonts(text), kind or "md")
+    if conv is None or not (conv.from_first or conv.layer_of_source or conv.input_zero):
+        return notation  # the preset already reads it so
+    return conv.notation(notation)
 
 
 _TEXT_NAME = re.compile(r"\\text(?:rm|it)?\s*\{\s*([A-Za-z]+)\s*\}(?=\s*[_^])")

@@ -208,6 +208,13 @@ def cli(**options):
     from derive.errors import speaking_cli
 
     _check_utf8(options)
+    if options.get("check_path") is not None:
+        # --check reads the document's own index notation unless --notation names one
+        ctx = click.get_current_context()
+        options["defaulted"] = {name for name in ("notation", "cost", "no_bias", "activation")
+                                if ctx.get_parameter_source(name)
+                                is click.core.ParameterSource.DEFAULT}
+        options["notation_given"] = "notation" not in options["defaulted"]
     with speaking_cli():  # messages name settings as --options
         return run(echo=write_stdout, warn=lambda line: click.echo(line, err=True),
                    progress=progress_bar, started=_started[0] if _started else None, **options)

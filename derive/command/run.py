@@ -65,13 +65,15 @@ CHECK_SUFFIXES = {".tex": "marked", ".pdf": "marked-pdf", ".json": "json", ".txt
 
 
 def run_check(*, check_path, strict, fmt, output, force, echo, layers, activation, cost,
-              no_bias, notation, graph=None, warn=None, time_limit=None, progress=None, **_):
+              no_bias, notation, graph=None, warn=None, time_limit=None, progress=None,
+              notation_given=True, defaulted=(), **_):
     """--check: the report on stdout (text, or JSON with --format json); with -o, the
     marked-up derivation (.tex, .pdf) or the report (.json, .txt).  The exit status
     is the verdict: 0 all decided steps correct, 1 a step wrong, 2 unreadable input.
     The derivation is checked against a --layers network or a --graph file."""
     from derive.check import check_file
-    from derive.check.checker import declared_network
+    from derive.check.checker import document_network, notation_for, read_input
+    from derive.check.limits import CheckInputError
     from derive.errors import SpecError
     from derive.model.network import Network
 
@@ -88,10 +90,16 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
                 warn(line if "warning:" in line else f"warning: {line}")
     elif layers is None and check_path != "-":
         # no network given: the derivation's own forward pass, if it writes one
-        network = declared_network(check_path) or Network("1-1-1", activation, cost,
-                                                          not no_bias)
+        network, notation = document_network(check_path, activation, cost, not no_bias,
+                                             notation, notation_given, defaulted)
     else:
         network = Network(layers or "1-1-1", activation, cost, not no_bias, notation=notation)
+        if check_path != "-" and not notation_given:
+            try:  # the document's own index convention (z_j = Σ_i w_ij a_i)
+                text, _name, kind = read_input(check_path)
+                notation = notation_for(text, kind, notation)
+            except CheckInputError:
+                pass  # check_file reports it
     report = check_file(check_path, network, notation, strict=strict, seconds=time_limit,
                         progress=progress)
     text = report.to_json() if fmt == "json" else report.render_text()

@@ -20,6 +20,9 @@ class Notation:
     # without parens, an activation a^2_j next to a^2_j(1 - a^2_j) reads as a square: the
     # layer is bracketed where it stands beside its own unit index, a^{[2]}_j (issue 13)
     brackets: bool = False
+    # w_{ij} is the weight from unit i into unit j (z_j = Σ_i w_ij a_i), the transpose of
+    # the presets' w_{jk} into j from k; a document's own definition can say so (issue 10)
+    weights_from_first: bool = False
 
     def display_layer(self, kind, layer):
         return layer + self.offsets.get(kind, 0)

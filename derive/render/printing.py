@@ -114,6 +114,8 @@ class DeriveLatexPrinter(LatexPrinter):
         out = head
         if sup is not None:
             out += "^{%s}" % sup
+        if kind == "w" and getattr(n, "weights_from_first", False):
+            idx = tuple(reversed(idx))  # the document's w_{ij}, from i into j
         if idx and wide:
             out += "_{%s}" % "".join(self._index(i) for i in idx)
         return out

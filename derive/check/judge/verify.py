@@ -343,6 +343,13 @@ class Checker(Readings):
             v.params.pop("layers", None)
             v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
         if states == {"equal"}:
+            letters = self._all_one_indices(ref, rhs)
+            if letters:
+                # every index is 1 here: w_kj and w_jk are one number, so agreement
+                # proves nothing about which index is which
+                v.status, v.code = "unknown", "indices_all_one"
+                v.params["indices"] = ", ".join(letters)
+                return v
             if outcome.sampled:
                 v.params["sampled"] = outcome.sampled
             if kind == "link":
@@ -358,7 +365,13 @@ class Checker(Readings):
                     kind == "link" or not ref.is_number):
                 # a printed number means its printed digits: judged at the example's
                 # numbers with the rounding it implies, never at a random point
-                return numeric_claim(self, v, ref, *self._rhs_source)
+                v = numeric_claim(self, v, ref, *self._rhs_source)
+                if v.status == "wrong" and kind != "link" and _carried_number(rhs, prev):
+                    # = 0.1928 after a wrong = 0.7391(1 - 0.7391): the arithmetic is
+                    # right, the error is the line before's
+                    v.code, v.diagnosis = "carried", None
+                    v.params["previous_line"] = prev[1]
+                return v
             if generic and equal_keys and self._only_output(outcome) and not _mentions_L(ref, rhs):
                 v.status, v.code = "unknown", "only_output_layer"
                 return v
@@ -402,6 +415,22 @@ class Checker(Readings):
             v.code = outcome.reason[0]
             v.params.update(outcome.reason[1])
         return v
+
+    def _all_one_indices(self, *exprs):
+        """The unit-index letters of ``exprs`` when the network is a default nobody
+        chose and every layer of it has one unit (so no claim about those indices can be
+        proven on it), else [].  A network the user gives is checked as given."""
+        widths = getattr(self.network, "widths", None)
+        if not getattr(self.network, "by_default", False) or not widths or any(
+                w != 1 for w in widths):
+            return []
+        from derive.check.read.forms import is_index_symbol
+
+        found = set()
+        for e in exprs:
+            if isinstance(e, sp.Basic):
+                found |= {s.name for s in e.atoms(sp.Symbol) if is_index_symbol(s)}
+        return sorted(found)
 
     @staticmethod
     def _same_layers(outcome, assign):
@@ -523,3 +552,20 @@ def _source_text(chain, link, first):
         lhs = " ".join(chain.lhs.s.split())
         return f"{chain.prefix + ' ' if chain.prefix else ''}{lhs} {rel} {rhs}"
     return f"{rel} {rhs}"
+
+
+def _carried_number(rhs, prev):
+    """Whether the printed number ``rhs`` is, to its digits, the value of the previous
+    line's right side, itself a wrong numeric expression."""
+    if prev is None or prev[2].status != "wrong" or prev[0].error is not None:
+        return False
+    before = prev[0].expr
+    if not isinstance(before, sp.Expr) or not before.is_number or not rhs.is_Rational:
+        return False
+    digits = len(str(sp.Float(rhs, 30)).rstrip("0").split(".")[-1]) if "." in str(
+        sp.Float(rhs, 30)) else 0
+    try:
+        return abs(sp.N(before - rhs, 30)) <= sp.Rational(6, 10) * sp.Rational(10) ** -digits
+    except (TypeError, ValueError):
+        return False
+

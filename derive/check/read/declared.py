@@ -32,6 +32,7 @@ import sympy as sp
 from derive.errors import GraphSpecError
 from derive.model.graphspec import parse_graph
 from derive.check.read.extract import extract
+from derive.check.read.meaning import reconcile
 from derive.check.read.parse import is_math_word
 from derive.check.read.text import Source
 
@@ -68,6 +69,11 @@ class DeclaredNetwork:
     givens: dict = field(default_factory=dict)  # name -> sympy Rational
     warnings: list = field(default_factory=list)
     opaque: list = field(default_factory=list)  # leaves standing in for undefined quantities
+    repairs: list = field(default_factory=list)  # meaning.Repair: definitions read by their numbers
+    defined: dict = field(default_factory=dict)  # name -> formula, in the graph language
+    line_of: dict = field(default_factory=dict)  # name -> line of its definition
+    head: int = 0  # how many of ``statements`` declare the leaves
+    suspect: dict = field(default_factory=dict)  # line -> (name used twice, sibling unused)
 
     def describe(self):
         return (f"its own forward pass (lines {', '.join(map(str, self.lines))})")
@@ -91,6 +97,7 @@ def _read(text, kind, name):
     except Exception:  # noqa: BLE001 - an unreadable file is the checker's to report
         return None
     defined, lines, givens = {}, {}, {}
+    printed, numbers = {}, {}  # a definition's printed value; a quantity given as a number
     for chain in chains:
         if chain.lhs is None or not chain.links or chain.links[0].relation != "=":
             continue
@@ -100,6 +107,7 @@ def _read(text, kind, name):
             target = _name_of(chain.lhs.s)
         except NotAFormula:
             continue
+        last = _number(chain.links[-1].rhs.s)
         formula, at = None, 0
         for at, link in enumerate(chain.links[:3]):
             if link.relation != "=":
@@ -111,8 +119,15 @@ def _read(text, kind, name):
                 continue
         if formula is None:
             continue
+        if target is not None and last is not None and len(chain.links) == 1:
+            numbers.setdefault(target, last[0])  # out_{h2} = 0.5969: a stand-in's number
+        if target in defined and at == 0 and not _has_name(formula):
+            # z1 = 0.15 * 0.05 + … on a line of its own after z1 = w1 * x1 + …
+            _substitutions(chain.links, defined[target], givens)
         if target is None or target in defined or not _has_name(formula):
             continue
+        if last is not None and at < len(chain.links) - 1:
+            printed[target] = last
         if target in _tokens_names(formula):
             continue  # x = x + 1 is an update, not a definition
         defined[target] = formula
@@ -134,6 +149,11 @@ def _read(text, kind, name):
     statements = [f"{word}: {', '.join(names)}" for word, names in
                   (("params", roles["param"]), ("input", roles["input"]),
                    ("target", roles["target"])) if names]
+    # where a definition and its own printed number disagree, the number says what was
+    # meant (a lost minus): that meaning is used for the later lines
+    defined, repairs = reconcile(defined, statements, lines, printed,
+                                 {**numbers, **givens}, name)
+    head = len(statements)
     statements += [f"{n} = {f}" for n, f in defined.items()]
     try:
         graph, warnings = parse_graph("\n".join(statements) + "\n", source=name)
@@ -148,7 +168,9 @@ def _read(text, kind, name):
     if len(used_lines) < 2:
         return None  # one definition alone is a claim to check, not a network
     declared = DeclaredNetwork(graph, statements, used_lines,
-                               {k: v for k, v in givens.items() if k in leaves}, warnings)
+                               {k: v for k, v in givens.items() if k in leaves}, warnings,
+                               repairs=repairs, defined=dict(defined), line_of=dict(lines),
+                               head=head)
     stems = {}
     for n in defined:
         stems.setdefault(_stem(n), n)
@@ -163,14 +185,36 @@ def _read(text, kind, name):
             node.opaque = True
             declared.opaque.append(leaf)
     graph.source = f"{name}: {declared.describe()}"
+    declared.suspect = _suspect(defined, lines, numbers, used)
     graph.declared = declared
     return declared
 
 
+def _suspect(defined, lines, numbers, used):
+    """Definitions that use a name twice while its sibling, which the document computes
+    (``h2 = 0.5969``), is used nowhere: ``y1 = w5 h1 + w6 h1 + b2`` most likely meant
+    h2 once.  Such a definition is the network, so nothing can refute it; it must not
+    get a ✓ either.  {line: (twice, unused)}."""
+    unused = [n for n in numbers if n not in used and n not in defined]
+    out = {}
+    for name, formula in defined.items():
+        tokens = formula.split()
+        for twice in {t for t in tokens if tokens.count(t) > 1 and t in used}:
+            for other in unused:
+                if _stem(other) == _stem(twice) and other != twice:
+                    out[lines[name]] = (twice, other)
+    return out
+
+
 # -- names ------------------------------------------------------------------------------
 
+_HAT = re.compile(r"\\(?:hat|widehat)\s*\{\s*([A-Za-z]+)\s*([0-9]*)\s*\}|\\hat\s+([A-Za-z])")
+
+
 def _unfont(s):
-    """``\\text{net}_{h1}`` → ``net_{h1}``; ``\\mathrm{E_{total}}`` → ``E_{total}``."""
+    """``\\text{net}_{h1}`` → ``net_{h1}``; ``\\mathrm{E_{total}}`` → ``E_{total}``;
+    ``\\hat{y1}`` → ``yhat1`` (a name of its own, as ``graphnames`` finds it)."""
+    s = _HAT.sub(lambda m: (m.group(1) or m.group(3)) + "hat" + (m.group(2) or ""), s)
     s = re.sub(r"\\mathcal\s*\{\s*([A-Z])\s*\}", r"\1", s)
     for _ in range(4):
         s2 = re.sub(_FONTS + r"\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}", r"\1", s)
@@ -382,7 +426,7 @@ def _formula(rhs):
 def _substitutions(links, formula, givens):
     """``= 0.15 * 0.05 + …`` after the definition: the names' numbers, where the
     substitution has the definition's shape token for token."""
-    shape = formula.split()
+    shape = [t for t in formula.split() if t not in "()"]  # (0.4 * 0.58 + …) + 0.6 too
     for link in links[:2]:
         if link.relation != "=":
             return
@@ -390,6 +434,7 @@ def _substitutions(links, formula, givens):
             numbers = _formula_numbers(link.rhs.s)
         except NotAFormula:
             continue
+        numbers = [t for t in numbers if t not in "()"]
         if len(numbers) != len(shape):
             continue
         pairs = {}
@@ -407,6 +452,15 @@ def _substitutions(links, formula, givens):
             for a, b in pairs.items():
                 givens.setdefault(a, sp.Rational(b))
             return
+
+
+def _number(rhs):
+    """(Rational, decimals) of a right-hand side that is one printed number, else None."""
+    s = _SPACING.sub(" ", rhs).strip().rstrip(",.;").strip()
+    m = re.fullmatch(r"(-?)\s*([0-9]+(?:\.([0-9]+))?)", s)
+    if m is None:
+        return None
+    return sp.Rational(m.group(1) + m.group(2)), len(m.group(3) or "")
 
 
 def _formula_numbers(rhs):

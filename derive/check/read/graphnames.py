@@ -194,7 +194,9 @@ class GraphContext(Context):
     def _decidable(self, num, den):
         """∂num/∂den is not decided where num depends on a quantity the document only
         gave a number for (``out_h2`` "by the same process" as ``out_h1``) and den may
-        reach that quantity: it is taken to depend on what its sibling depends on."""
+        reach that quantity: it is taken to depend on what its sibling depends on (not
+        on the sibling itself: ŷ2 beside ŷ1 is computed from ŷ1's inputs, so ∂E/∂ŷ1 of
+        E = ½(t1 - ŷ1)² + ½(t2 - ŷ2)² is decided)."""
         g = self.model.graph
         node = g.cost if num == COST else g.by_symbol.get(num)
         wrt = g.by_symbol.get(den)
@@ -202,7 +204,7 @@ class GraphContext(Context):
             if wrt is hidden:
                 continue
             sibling = getattr(hidden, "sibling", None)
-            if wrt is None or sibling is None or reaches(wrt, sibling):
+            if wrt is None or sibling is None or wrt is not sibling and reaches(wrt, sibling):
                 raise Unsupported("undefined_in_document", name=str(hidden.symbol))
 
     def nabla(self, sub, operand):
@@ -230,7 +232,10 @@ def _written(name):
     """A regular expression for graph name ``name`` as a document may write it:
     ``net_h1`` also as ``net_{h1}``, ``\\text{net}_{h1}`` or ``\\mathrm{net_{h1}}``."""
     word = re.escape(name)
-    forms = [_FONT % word, r"(?<![\\A-Za-z0-9_{])" + word + r"(?![A-Za-z0-9_])"]
+    # a name may follow an opening brace (e^{net_{h1}}, \frac{out_{h1}}{…}) but not be
+    # the subscript of another name (w_{net}) or the inside of a font (handled above)
+    free = r"(?<![\\A-Za-z0-9_{])|(?<=[^_]\{)|(?<=^\{)"
+    forms = [_FONT % word, r"(?:%s)" % free + word + r"(?![A-Za-z0-9_])"]
     m = re.fullmatch(r"([A-Za-z]{2,})_([A-Za-z0-9]+)", name)
     if m:  # a word with a subscript, the subscript braced, the word maybe in a font
         stem, sub = re.escape(m.group(1)), m.group(2)
@@ -238,10 +243,20 @@ def _written(name):
         for k in range(1, len(sub)):  # out_{o_1} and out_{o_{1}} for out_o1
             a, b = re.escape(sub[:k]), re.escape(sub[k:])
             inner += [a + r"_" + b, a + r"_\{" + b + r"\}"]
-        stem_forms = r"(?:%s|(?<![\\A-Za-z0-9_{])%s)" % (_FONT % stem, stem)
+        stem_forms = r"(?:%s|(?:%s)%s)" % (_FONT % stem, free, stem)
         braced = r"(?:\{\s*(?:%s)\s*\}|%s(?![A-Za-z0-9]))" % ("|".join(inner), re.escape(sub))
         forms.insert(0, _FONT % (stem + r"_\s*" + braced))
         forms.insert(1, stem_forms + r"\s*_\s*" + braced)
+    m = re.fullmatch(r"([A-Za-z]+?)hat([0-9]*)(?:_([A-Za-z0-9]+))?", name)
+    if m:  # yhat1 as the document writes it: \hat{y1}, \hat{y}_1, \hat{y_1}
+        stem, digits, sub = re.escape(m.group(1)), m.group(2), m.group(3)
+        hat = r"\\(?:hat|widehat)\s*"
+        if sub:
+            tail = r"\s*_\s*(?:\{\s*%s\s*\}|%s(?![A-Za-z0-9]))" % (sub, sub)
+            forms.insert(0, hat + r"\{\s*" + stem + tail + r"\s*\}")
+            forms.insert(0, hat + r"\{\s*" + stem + r"\s*\}" + tail)
+        else:
+            forms.insert(0, hat + r"\{\s*" + stem + r"\s*" + digits + r"\s*\}")
     return "|".join(forms)
 
 

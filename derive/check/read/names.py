@@ -106,6 +106,10 @@ class Context(FunctionNames):
             layer = 0
         if not idx and self._is_scalar(kind, layer):
             idx = (0, 0) if kind == "w" else (0,)
+        if kind == "w" and not idx and self.notation.weights_from_first:
+            # the matrix of the document's w_{ij} (from i into j) is the transpose of the
+            # internal one (into × from): z = W^T a is what such a document writes
+            return Transposed(base(kind, layer))
         return quantity(kind, layer, *idx) if idx else base(kind, layer)
 
     def _is_scalar(self, kind, layer):
@@ -292,6 +296,8 @@ class Context(FunctionNames):
                 out.append(index_symbol(t))
             else:
                 raise Unsupported("odd_subscript")
+        if kind == "w" and self.notation.weights_from_first:
+            out.reverse()  # w_{ij} from i into j: internally (into, from)
         return tuple(out)
 
     # -- calls ------------------------------------------------------------------
