@@ -3,6 +3,8 @@
 Each hypothesis is tested the same way the verdict was reached: numerically,
 at the same random points, against the independent semantics.  In order:
 
+* the inner derivative of the chain rule is missing (−1 of ∂(t − o)/∂o, which
+  flips the sign; inside |t − o| it flips it where t > o only);
 * the sign is flipped;
 * off by a constant factor (a missing 2 or ½ is named);
 * a factor missing or extra, from the factors of the expected expression, the
@@ -17,7 +19,10 @@ at the same random points, against the independent semantics.  In order:
   derivative used with softmax): the same left side computed on a network
   that differs only there equals what was written.
 
-The first hypothesis that explains every point is reported.
+The first hypothesis that explains every point is reported.  A missing or extra
+factor is named by what it is, the edge of the graph it is the local derivative
+of (∂net/∂w, ∂out/∂net, ∂a/∂z); a sign flip that a missing inner derivative −1
+explains (the −1 of ∂(t − o)/∂o) says so.
 """
 from fractions import Fraction
 
@@ -28,7 +33,7 @@ from derive.model import functions as F
 from derive.model.activations import ACTIVATIONS
 from derive.model.costs import COSTS
 from derive.model.network import Network
-from derive.model.symbols import COST, Partial, Transposed, base, label, plain, quantity
+from derive.model.symbols import COST, Factors, Partial, Transposed, base, label, plain, quantity
 from derive.check.limits import StepTimeout, Unsupported
 from derive.check.judge.semantics import DPS, Points, Undefined, compare
 from derive.check.judge.shapes import Missing, ShapeMismatch, shape
@@ -46,7 +51,8 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
         a, b = witness[5], witness[6]
         if kind == "update":
             tests.append(lambda: _update(checker, a, b))
-        tests += [lambda: _sign_or_constant(checker, a, b),
+        tests += [lambda: _inner_derivative(checker, a, b),
+                  lambda: _sign_or_constant(checker, a, b),
                   lambda: _activation_derivative(checker, b, a),
                   lambda: _factor(checker, a, b, assign),
                   lambda: _term(checker, a, b)]
@@ -130,6 +136,37 @@ def _factors_of(e):
     return list(e.args) if isinstance(e, sp.Mul) else [e]
 
 
+def _local_derivatives(checker):
+    """{factor: ∂node/∂parent} for every edge of the graph whose local derivative is not a
+    number: σ'(z) as ∂a/∂z, the input a weight multiplies as ∂net/∂w, the weight as ∂net/∂out.
+    These are what a missing or extra factor of a chain rule is named by."""
+    cache = checker.__dict__.get("_local_derivatives")
+    if cache is not None:
+        return cache
+    out = {}
+    g = checker.graph
+    for n in g.nodes:
+        if n.role == "a" and n.activation is not None and len(n.parents) == 1:
+            out.setdefault(n.activation.derivative(n.parents[0].symbol), Partial(n.symbol, n.parents[0].symbol))
+        expr = getattr(n, "expr", None)
+        if expr is None or n.role == "cost" or len(out) >= MAX_CANDIDATES:
+            continue
+        for p in n.parents:
+            try:
+                d = sp.diff(expr, p.symbol)
+            except Exception:  # noqa: BLE001, S112 - a node sympy cannot differentiate names nothing
+                continue
+            if not d.is_number:
+                out.setdefault(d, Partial(n.symbol, p.symbol))
+    checker.__dict__["_local_derivatives"] = out
+    return out
+
+
+def _named(checker, f):
+    """What the factor ``f`` is, as ∂node/∂parent, or None."""
+    return _local_derivatives(checker).get(f)
+
+
 def _candidates(checker, a, b, assign):
     """Factors that might be missing or extra."""
     out = []
@@ -144,6 +181,7 @@ def _candidates(checker, a, b, assign):
     for n in g.nodes:
         if n.role in ("a", "param", "input"):
             out.append(n.symbol)
+    out += list(_local_derivatives(checker))
     seen, uniq = set(), []
     for f in out:
         if f not in seen and f != 1:
@@ -160,9 +198,52 @@ def _factor(checker, a, b, assign):
         if any(v is None for v in fv) or all(v == 1 for v in fv):
             continue
         if _same(_scaled(said, fv), truth):
-            return "missing_factor", {"factor": f}
+            return "missing_factor", {"factor": _shown(checker, f), "what": _named(checker, f)}
         if _same(said, _scaled(truth, fv)):
-            return "extra_factor", {"factor": f}
+            return "extra_factor", {"factor": _shown(checker, f), "what": _named(checker, f)}
+    return None
+
+
+def _shown(checker, f):
+    """A factor as the writer would write it: σ(1 − σ) rather than e^{-z}/(1 + e^{-z})²."""
+    for n in checker.graph.nodes:
+        expr = getattr(n, "expr", None)
+        if expr is not None and n.role != "cost" and expr.has(sp.exp) and f.has(sp.exp):
+            try:
+                g = sp.simplify(f.subs(expr, n.symbol).subs(sp.exp(-n.parents[0].symbol), 1 / n.symbol - 1))
+            except Exception:  # noqa: BLE001 - shown as it is
+                continue
+            if not g.has(sp.exp) and g.free_symbols <= {n.symbol}:
+                o = n.symbol
+                if sp.expand(g - o * (1 - o)) == 0:
+                    return Factors(o, 1 - o)  # the logistic derivative as people write it
+                return sp.factor(g)
+    return f
+
+
+def _inner_derivative(checker, a, b):
+    """The chain rule's inner derivative left out: ½(t − o)² differentiated to (t − o), not
+    −(t − o); the sign flip of a missing −1 is named as what it is."""
+    q = plain(a)
+    if not isinstance(q, Partial):
+        return None
+    x = q.den
+    truth = checker.points.values(a)
+    for t in list(sp.preorder_traversal(b))[:MAX_CANDIDATES]:
+        if isinstance(t, sp.Abs) and t.args[0].has(x):
+            # |t − o| for the signed o − t: bars drop the sign the inner derivative keeps
+            # (sympy keeps |u| = |−u| as one of the two, so both are tried)
+            for signed in (t.args[0], -t.args[0]):
+                if _same(_vals(checker, b.xreplace({t: signed})), truth):
+                    return "absolute_value", {"written": t, "should": signed}
+            continue
+        if not isinstance(t, sp.Add) or not t.has(x):
+            continue
+        c = sp.diff(t, x)
+        if not c.is_number or c in (0, 1):
+            continue
+        if _same(_vals(checker, b.xreplace({t: t * c})), truth):
+            return "inner_derivative", {"inner": t, "var": x, "value": c}
     return None
 
 

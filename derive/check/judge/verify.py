@@ -86,6 +86,7 @@ class Checker(Readings):
         self.seed = seed
         self.step_seconds = step_seconds or LIMITS.step_seconds
         self.givens = {}
+        self.printed = {}  # value -> rounding unit of every result a line printed (examples.py)
         self._decided = {}  # step key -> Verdict (check_chain)
         self._expected = {}
         self._notes = []
