@@ -15,6 +15,8 @@ at the same random points, against the independent semantics.  In order:
   derivative makes it right (1 − σ written for σ(1 − σ));
 * a wrong layer index, swapped unit indices, a missing or extra transpose:
   changing one quantity of the written line makes it right;
+* the sum of the multivariate chain rule is missing: ∂C/∂a_j ∂a_j/∂z_j for
+  Σ_k ∂C/∂a_k ∂a_k/∂z_j (z_j reaches the cost through every softmax output);
 * the value for another activation or cost (the binary cross-entropy
   derivative used with softmax): the same left side computed on a network
   that differs only there equals what was written.
@@ -33,8 +35,10 @@ from derive.model import functions as F
 from derive.model.activations import ACTIVATIONS
 from derive.model.costs import COSTS
 from derive.model.network import Network
-from derive.model.symbols import COST, Factors, Partial, Transposed, base, label, plain, quantity
+from derive.model.symbols import COST, Partial, Transposed, base, label, plain, quantity
 from derive.check.limits import StepTimeout, Unsupported
+from derive.check.judge.chainrule import inner_derivative, local_derivatives, missing_sum, named
+from derive.check.judge.chainrule import shown as written_form
 from derive.check.judge.semantics import DPS, Points, Undefined, compare
 from derive.check.judge.shapes import Missing, ShapeMismatch, shape
 
@@ -51,10 +55,11 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
         a, b = witness[5], witness[6]
         if kind == "update":
             tests.append(lambda: _update(checker, a, b))
-        tests += [lambda: _inner_derivative(checker, a, b),
+        tests += [lambda: inner_derivative(checker, a, b),
                   lambda: _sign_or_constant(checker, a, b),
                   lambda: _activation_derivative(checker, b, a),
                   lambda: _factor(checker, a, b, assign),
+                  lambda: missing_sum(checker, a, b),
                   lambda: _term(checker, a, b)]
     tests += [lambda: _mutations(checker, ref, rhs, assign, assigns)]
     if witness is not None:
@@ -136,37 +141,6 @@ def _factors_of(e):
     return list(e.args) if isinstance(e, sp.Mul) else [e]
 
 
-def _local_derivatives(checker):
-    """{factor: ∂node/∂parent} for every edge of the graph whose local derivative is not a
-    number: σ'(z) as ∂a/∂z, the input a weight multiplies as ∂net/∂w, the weight as ∂net/∂out.
-    These are what a missing or extra factor of a chain rule is named by."""
-    cache = checker.__dict__.get("_local_derivatives")
-    if cache is not None:
-        return cache
-    out = {}
-    g = checker.graph
-    for n in g.nodes:
-        if n.role == "a" and n.activation is not None and len(n.parents) == 1:
-            out.setdefault(n.activation.derivative(n.parents[0].symbol), Partial(n.symbol, n.parents[0].symbol))
-        expr = getattr(n, "expr", None)
-        if expr is None or n.role == "cost" or len(out) >= MAX_CANDIDATES:
-            continue
-        for p in n.parents:
-            try:
-                d = sp.diff(expr, p.symbol)
-            except Exception:  # noqa: BLE001, S112 - a node sympy cannot differentiate names nothing
-                continue
-            if not d.is_number:
-                out.setdefault(d, Partial(n.symbol, p.symbol))
-    checker.__dict__["_local_derivatives"] = out
-    return out
-
-
-def _named(checker, f):
-    """What the factor ``f`` is, as ∂node/∂parent, or None."""
-    return _local_derivatives(checker).get(f)
-
-
 def _candidates(checker, a, b, assign):
     """Factors that might be missing or extra."""
     out = []
@@ -181,7 +155,7 @@ def _candidates(checker, a, b, assign):
     for n in g.nodes:
         if n.role in ("a", "param", "input"):
             out.append(n.symbol)
-    out += list(_local_derivatives(checker))
+    out += list(local_derivatives(checker))
     seen, uniq = set(), []
     for f in out:
         if f not in seen and f != 1:
@@ -198,52 +172,9 @@ def _factor(checker, a, b, assign):
         if any(v is None for v in fv) or all(v == 1 for v in fv):
             continue
         if _same(_scaled(said, fv), truth):
-            return "missing_factor", {"factor": _shown(checker, f), "what": _named(checker, f)}
+            return "missing_factor", {"factor": written_form(checker, f), "what": named(checker, f)}
         if _same(said, _scaled(truth, fv)):
-            return "extra_factor", {"factor": _shown(checker, f), "what": _named(checker, f)}
-    return None
-
-
-def _shown(checker, f):
-    """A factor as the writer would write it: σ(1 − σ) rather than e^{-z}/(1 + e^{-z})²."""
-    for n in checker.graph.nodes:
-        expr = getattr(n, "expr", None)
-        if expr is not None and n.role != "cost" and expr.has(sp.exp) and f.has(sp.exp):
-            try:
-                g = sp.simplify(f.subs(expr, n.symbol).subs(sp.exp(-n.parents[0].symbol), 1 / n.symbol - 1))
-            except Exception:  # noqa: BLE001 - shown as it is
-                continue
-            if not g.has(sp.exp) and g.free_symbols <= {n.symbol}:
-                o = n.symbol
-                if sp.expand(g - o * (1 - o)) == 0:
-                    return Factors(o, 1 - o)  # the logistic derivative as people write it
-                return sp.factor(g)
-    return f
-
-
-def _inner_derivative(checker, a, b):
-    """The chain rule's inner derivative left out: ½(t − o)² differentiated to (t − o), not
-    −(t − o); the sign flip of a missing −1 is named as what it is."""
-    q = plain(a)
-    if not isinstance(q, Partial):
-        return None
-    x = q.den
-    truth = checker.points.values(a)
-    for t in list(sp.preorder_traversal(b))[:MAX_CANDIDATES]:
-        if isinstance(t, sp.Abs) and t.args[0].has(x):
-            # |t − o| for the signed o − t: bars drop the sign the inner derivative keeps
-            # (sympy keeps |u| = |−u| as one of the two, so both are tried)
-            for signed in (t.args[0], -t.args[0]):
-                if _same(_vals(checker, b.xreplace({t: signed})), truth):
-                    return "absolute_value", {"written": t, "should": signed}
-            continue
-        if not isinstance(t, sp.Add) or not t.has(x):
-            continue
-        c = sp.diff(t, x)
-        if not c.is_number or c in (0, 1):
-            continue
-        if _same(_vals(checker, b.xreplace({t: t * c})), truth):
-            return "inner_derivative", {"inner": t, "var": x, "value": c}
+            return "extra_factor", {"factor": written_form(checker, f), "what": named(checker, f)}
     return None
 
 
@@ -271,13 +202,31 @@ def _term(checker, a, b):
 
 # -- the derivative of the wrong function ------------------------------------------------
 
+class _Written:
+    """The function of a node a document defines by a formula (out = 1/(1 + e^{-net})),
+    with the interface of an activation: its value and its derivative in the parent."""
+
+    def __init__(self, node):
+        self.node = node
+
+    def apply(self, z):
+        return self.node.expr
+
+    def derivative(self, z):
+        return sp.diff(self.node.expr, z)
+
+
 def _unit_functions(checker):
-    """(z symbol, activation, a symbol) for every unit with an element-wise activation."""
+    """(z symbol, activation, a symbol) for every unit with an element-wise activation,
+    or with a formula of its one parent (a document's own forward pass)."""
     out = []
     for n in checker.graph.nodes:
         if n.role == "a" and n.activation is not None and len(n.parents) == 1 \
                 and n.activation.prime is not None:
             out.append((n.parents[0].symbol, n.activation, n.symbol))
+        elif n.role == "var" and len(n.parents) == 1 and getattr(n, "expr", None) is not None \
+                and n.expr.has(sp.exp, sp.tanh, sp.log, sp.Pow):
+            out.append((n.parents[0].symbol, _Written(n), n.symbol))
     return out
 
 
@@ -310,6 +259,8 @@ def _activation_derivative(checker, b, a):
                 from derive.check.judge.known import engine_form
 
                 shown = engine_form(checker, should, False) if should != 1 else None
+                if isinstance(act, _Written):
+                    shown = written_form(checker, should)
                 return "activation_derivative", {"written": t, "should": shown or should,
                                                  "function": act.apply(z)}
     return None
