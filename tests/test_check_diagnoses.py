@@ -111,3 +111,10 @@ def test_a_right_product_of_right_factors_stays_correct():
     steps = _steps(check_text(one, net, "nielsen", kind="md"))
     line = _line_of(SOFTMAX, "\\left(-\\frac{y_j}")
     assert [s for s, _, _ in steps[line]] == ["correct", "correct"], steps[line]
+
+
+def test_the_forgotten_half_of_the_documents_own_cost_is_named():
+    steps = _netout()
+    status, code, msg = steps[_line_of(NETOUT, "= 2(out_{o1} - target_{o1})")][0]
+    assert (status, code) == ("wrong", "constant_factor")
+    assert "is the $\\frac{1}{2}$ of the cost forgotten?" in msg

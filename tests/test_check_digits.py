@@ -99,3 +99,10 @@ def test_line_numbers_are_the_lines_of_the_file():
         else:
             assert v.source.split(" ")[0] in text[v.line - 1], (v.line, v.source)
     assert min(v.line for v in report.verdicts) == _line_of("net_{h1} &= w_1 i_1")
+
+
+def test_the_right_number_with_the_wrong_sign_is_named():
+    steps = _steps(_report())
+    status, msg = steps[_line_of("= -0.080360023")][0]
+    assert status == "wrong" and msg.endswith("the sign is flipped"), msg
+    assert "significant digit" not in msg

@@ -128,12 +128,25 @@ def _sign_or_constant(checker, a, b):
         if c in (1, -1, 0):
             return None
         hint = None
-        if c == 2 and checker.network.cost_name == "quadratic":
+        if c == 2 and _halved_cost(checker):
             hint = "missing_half"
         elif c == sp.Rational(1, 2):
             hint = "missing_two"
         return "constant_factor", {"factor": c, "hint": hint, "half": sp.Rational(1, 2)}
     return None
+
+
+def _halved_cost(checker):
+    """Whether the cost is ½ times a sum of squares (the quadratic cost, or a document's
+    own ``E = ½(t − o)²``), whose ½ a derivative twice too large has forgotten."""
+    if checker.network.cost_name == "quadratic":
+        return True
+    expr = getattr(checker.graph.cost, "expr", None)
+    if expr is None:
+        return False
+    terms = expr.args if isinstance(expr, sp.Add) else (expr,)
+    return all(sp.Rational(1, 2) in sp.Mul.make_args(t) and any(
+        isinstance(f, sp.Pow) and f.exp == 2 for f in sp.Mul.make_args(t)) for t in terms)
 
 
 def _factors_of(e):

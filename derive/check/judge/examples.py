@@ -138,6 +138,10 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         v.code = "numeric_ok"
         return v
     v.status, v.code = "wrong", "numeric_wrong"
+    with mpmath.workdps(DPS):
+        if got is not None and centre is not None and got != 0 and abs(centre + got) <= allowed * SLACK \
+                + mpmath.mpf(10) ** -30 * abs(got):
+            v.diagnosis = "sign"  # the right number with the wrong sign
     floats = [sp.Float(str(mpmath.nstr(example.values(q)[0], 8)), 8) for q in got_items]
     v.expected = sp.Matrix(value.shape[0], value.shape[1], floats) if isinstance(
         value, sp.MatrixBase) else floats[0]
@@ -215,6 +219,8 @@ def _digits(got, said, least=8, most=30):
         return least, None
     if got == 0 or said == 0:
         return least, 1
+    if (got < 0) != (said < 0):
+        return least, None  # a sign, not a digit (diagnosed as such)
     with mpmath.workdps(DPS):
         a, b = (mpmath.nstr(x, most + 2, strip_zeros=False, min_fixed=1, max_fixed=0)
                 for x in (got, said))  # d.ddd…e±n, read digit by digit as a person would
