@@ -118,3 +118,18 @@ def test_the_forgotten_half_of_the_documents_own_cost_is_named():
     status, code, msg = steps[_line_of(NETOUT, "= 2(out_{o1} - target_{o1})")][0]
     assert (status, code) == ("wrong", "constant_factor")
     assert "is the $\\frac{1}{2}$ of the cost forgotten?" in msg
+
+
+def test_a_derivative_that_is_one_needs_no_written_factor():
+    # ∂z/∂b = 1 is not written: (a − y) a(1 − a) is still ∂C/∂a · ∂a/∂z · ∂z/∂b
+    text = (r"$$\frac{\partial C}{\partial b^{(2)}} = \frac{\partial C}{\partial a^{(2)}} "
+            r"\frac{\partial a^{(2)}}{\partial z^{(2)}} \frac{\partial z^{(2)}}{\partial b^{(2)}} "
+            r"= (a^{(2)} - y) a^{(2)} (1 - a^{(2)})$$")
+    report = check_text(text, Network([1, 1]), "nielsen", kind="md")
+    assert [v.status for v in report.verdicts] == ["correct", "correct"]
+    # the same product as (a² − y a)(1 − a): neither factor is ∂C/∂a or ∂a/∂z
+    bad = text.replace("= (a^{(2)} - y) a^{(2)} (1 - a^{(2)})",
+                       r"= ((a^{(2)})^2 - y a^{(2)}) (1 - a^{(2)})")
+    report = check_text(bad, Network([1, 1]), "nielsen", kind="md")
+    assert [v.status for v in report.verdicts] == ["correct", "wrong"]
+    assert report.verdicts[1].code == "wrong_factors"

@@ -8,7 +8,8 @@ is right is also judged factor by factor against the line before it, when that l
 is a product of derivatives and this one a product of as many written factors or more.
 
 Written order is not kept by sympy, so every grouping of the written factors into
-one group per derivative is tried (a handful of factors, at the same random points
+one group per derivative is tried (a derivative that is 1, such as ∂z/∂b, may get
+none) (a handful of factors, at the same random points
 as the verdict); the step stands if one grouping makes every group equal to its
 derivative.  Otherwise the grouping with the most groups right names the ones that
 are wrong.  Nothing is called wrong without a derivative whose value differs from
@@ -74,7 +75,7 @@ def _grouped(checker, claimed, written, deadline):
     factors = _factors(written)
     number = sp.Mul(*[f for f in factors if f.is_number])
     factors = [f for f in factors if not f.is_number]
-    if not (len(derivatives) <= len(factors) <= MAX_WRITTEN):
+    if len(factors) > MAX_WRITTEN:
         return None
     points = checker.points
     with mpmath.workdps(DPS):
@@ -84,11 +85,19 @@ def _grouped(checker, claimed, written, deadline):
     if coeff is None or any(v is None for vec in want + have for v in vec):
         return None
     count = len(points.envs)
+    # a derivative that is 1 (∂z/∂b) is written as no factor at all; every other one needs
+    # at least one written factor (fewer factors than that: the writer simplified, e.g.
+    # cancelled a(1 − a), and no grouping is claimed)
+    with mpmath.workdps(DPS):
+        unit = [compare(vec, [mpmath.mpf(1)] * count)[0] == "equal" for vec in want]
+    needed = {k for k, u in enumerate(unit) if not u}
+    if len(factors) < len(needed):
+        return None
     best = None
     with mpmath.workdps(DPS):
         for groups in assignments(range(len(derivatives)), repeat=len(factors)):
             deadline.check()
-            if set(groups) != set(range(len(derivatives))):
+            if not needed <= set(groups):
                 continue
             for with_number in range(len(derivatives)):  # the written constant goes with one group
                 right = []
