@@ -105,12 +105,15 @@ def _grouped(checker, claimed, written, deadline):
                     vec = _product([have[i] for i, g in enumerate(groups) if g == k], count)
                     if k == with_number:
                         vec = [v * coeff for v in vec]
-                    right.append(compare(vec, want[k])[0] == "equal")
-                if all(right):
+                    right.append(compare(vec, want[k])[0])
+                if all(r == "equal" for r in right):
                     return None
-                if best is None or sum(right) > sum(best[2]):
+                if best is None or right.count("equal") > best[2].count("equal"):
                     best = (groups, with_number, right)
-    groups, with_number, right = best
+    groups, with_number, states = best
+    if "undecided" in states:
+        return None  # a group the points cannot tell from its derivative refutes nothing
+    right = [st == "equal" for st in states]
     bad = []
     for k, ok in enumerate(right):
         if not ok:
