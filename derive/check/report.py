@@ -44,9 +44,12 @@ def _tex(ctx, expr, short=False):
             return "?"
 
 
-def _num(x, digits=6):
+def _num(x, digits=6, keep_zeros=False):
+    """``x`` to ``digits`` significant digits; ``keep_zeros`` prints all of them (0.751365070),
+    so that two numbers shown side by side can be read digit by digit."""
     try:
-        return mpmath.nstr(mpmath.mpf(x), digits, min_fixed=-4, max_fixed=6)
+        return mpmath.nstr(mpmath.mpf(x), digits, min_fixed=-6 if keep_zeros else -4, max_fixed=6,
+                           strip_zeros=not keep_zeros)
     except (TypeError, ValueError):
         return str(x)
 

@@ -3,6 +3,8 @@
 Each hypothesis is tested the same way the verdict was reached: numerically,
 at the same random points, against the independent semantics.  In order:
 
+* the inner derivative of the chain rule is missing (−1 of ∂(t − o)/∂o, which
+  flips the sign; inside |t − o| it flips it where t > o only);
 * the sign is flipped;
 * off by a constant factor (a missing 2 or ½ is named);
 * a factor missing or extra, from the factors of the expected expression, the
@@ -13,11 +15,16 @@ at the same random points, against the independent semantics.  In order:
   derivative makes it right (1 − σ written for σ(1 − σ));
 * a wrong layer index, swapped unit indices, a missing or extra transpose:
   changing one quantity of the written line makes it right;
+* the sum of the multivariate chain rule is missing: ∂C/∂a_j ∂a_j/∂z_j for
+  Σ_k ∂C/∂a_k ∂a_k/∂z_j (z_j reaches the cost through every softmax output);
 * the value for another activation or cost (the binary cross-entropy
   derivative used with softmax): the same left side computed on a network
   that differs only there equals what was written.
 
-The first hypothesis that explains every point is reported.
+The first hypothesis that explains every point is reported.  A missing or extra
+factor is named by what it is, the edge of the graph it is the local derivative
+of (∂net/∂w, ∂out/∂net, ∂a/∂z); a sign flip that a missing inner derivative −1
+explains (the −1 of ∂(t − o)/∂o) says so.
 """
 from fractions import Fraction
 
@@ -30,6 +37,8 @@ from derive.model.costs import COSTS
 from derive.model.network import Network
 from derive.model.symbols import COST, Partial, Transposed, base, label, plain, quantity
 from derive.check.limits import StepTimeout, Unsupported
+from derive.check.judge.chainrule import inner_derivative, local_derivatives, missing_sum, named
+from derive.check.judge.chainrule import shown as written_form
 from derive.check.judge.semantics import DPS, Points, Undefined, compare
 from derive.check.judge.shapes import Missing, ShapeMismatch, shape
 
@@ -46,9 +55,11 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
         a, b = witness[5], witness[6]
         if kind == "update":
             tests.append(lambda: _update(checker, a, b))
-        tests += [lambda: _sign_or_constant(checker, a, b),
+        tests += [lambda: inner_derivative(checker, a, b),
+                  lambda: _sign_or_constant(checker, a, b),
                   lambda: _activation_derivative(checker, b, a),
                   lambda: _factor(checker, a, b, assign),
+                  lambda: missing_sum(checker, a, b),
                   lambda: _term(checker, a, b)]
     tests += [lambda: _mutations(checker, ref, rhs, assign, assigns)]
     if witness is not None:
@@ -117,12 +128,25 @@ def _sign_or_constant(checker, a, b):
         if c in (1, -1, 0):
             return None
         hint = None
-        if c == 2 and checker.network.cost_name == "quadratic":
+        if c == 2 and _halved_cost(checker):
             hint = "missing_half"
         elif c == sp.Rational(1, 2):
             hint = "missing_two"
         return "constant_factor", {"factor": c, "hint": hint, "half": sp.Rational(1, 2)}
     return None
+
+
+def _halved_cost(checker):
+    """Whether the cost is ½ times a sum of squares (the quadratic cost, or a document's
+    own ``E = ½(t − o)²``), whose ½ a derivative twice too large has forgotten."""
+    if checker.network.cost_name == "quadratic":
+        return True
+    expr = getattr(checker.graph.cost, "expr", None)
+    if expr is None:
+        return False
+    terms = expr.args if isinstance(expr, sp.Add) else (expr,)
+    return all(sp.Rational(1, 2) in sp.Mul.make_args(t) and any(
+        isinstance(f, sp.Pow) and f.exp == 2 for f in sp.Mul.make_args(t)) for t in terms)
 
 
 def _factors_of(e):
@@ -144,6 +168,7 @@ def _candidates(checker, a, b, assign):
     for n in g.nodes:
         if n.role in ("a", "param", "input"):
             out.append(n.symbol)
+    out += list(local_derivatives(checker))
     seen, uniq = set(), []
     for f in out:
         if f not in seen and f != 1:
@@ -160,9 +185,9 @@ def _factor(checker, a, b, assign):
         if any(v is None for v in fv) or all(v == 1 for v in fv):
             continue
         if _same(_scaled(said, fv), truth):
-            return "missing_factor", {"factor": f}
+            return "missing_factor", {"factor": written_form(checker, f), "what": named(checker, f)}
         if _same(said, _scaled(truth, fv)):
-            return "extra_factor", {"factor": f}
+            return "extra_factor", {"factor": written_form(checker, f), "what": named(checker, f)}
     return None
 
 
@@ -190,13 +215,31 @@ def _term(checker, a, b):
 
 # -- the derivative of the wrong function ------------------------------------------------
 
+class _Written:
+    """The function of a node a document defines by a formula (out = 1/(1 + e^{-net})),
+    with the interface of an activation: its value and its derivative in the parent."""
+
+    def __init__(self, node):
+        self.node = node
+
+    def apply(self, z):
+        return self.node.expr
+
+    def derivative(self, z):
+        return sp.diff(self.node.expr, z)
+
+
 def _unit_functions(checker):
-    """(z symbol, activation, a symbol) for every unit with an element-wise activation."""
+    """(z symbol, activation, a symbol) for every unit with an element-wise activation,
+    or with a formula of its one parent (a document's own forward pass)."""
     out = []
     for n in checker.graph.nodes:
         if n.role == "a" and n.activation is not None and len(n.parents) == 1 \
                 and n.activation.prime is not None:
             out.append((n.parents[0].symbol, n.activation, n.symbol))
+        elif n.role == "var" and len(n.parents) == 1 and getattr(n, "expr", None) is not None \
+                and n.expr.has(sp.exp, sp.tanh, sp.log, sp.Pow):
+            out.append((n.parents[0].symbol, _Written(n), n.symbol))
     return out
 
 
@@ -229,6 +272,8 @@ def _activation_derivative(checker, b, a):
                 from derive.check.judge.known import engine_form
 
                 shown = engine_form(checker, should, False) if should != 1 else None
+                if isinstance(act, _Written):
+                    shown = written_form(checker, should)
                 return "activation_derivative", {"written": t, "should": shown or should,
                                                  "function": act.apply(z)}
     return None

@@ -1,16 +1,27 @@
-"""Worked examples in a hand derivation: the given numbers and the claimed values.
+r"""Worked examples in a hand derivation: the given numbers and the claimed values.
 
 ``record_givens`` keeps lines such as ``x = 3``, ``w^{(2)} = w^{(3)} = 0`` or a
 whole layer ``w^{(2)} = [0.1 0.2; …]`` (no verdict of their own).  A later step
 whose right-hand side is only numbers (``C = 0.288``, ``a = [0.69; 1.01]``) is
 then checked at those numbers, never at random points.
 
-Written numbers are rounded, and a line may combine several of them
-(``(−1)·0.428 + 0.5·0.572 + 0.2``), so the claim is allowed to be off by what
-rounding each number by one unit of its last decimal can move the line
-(worked out for each number by moving it, at the working precision), a little
-more for second-order effects; an integer is exact.  A step is called wrong
-only when it is further off than that.
+A printed number means its printed digits.  What each number of a line may
+be off by depends on where it comes from:
+
+* one of the example's given numbers (``0.15`` where ``w_1 = 0.15``), or an
+  integer inside a formula (the 1 of ``1 + e^{-x}``, the 2 of ``2 \cdot \frac12``):
+  exact;
+* a number carried from an earlier line's printed result, or any other
+  decimal: rounded, by at most one unit of its last digit;
+* the line's claimed result itself (``= 0.75136507``): one unit of its last
+  digit (an integer result may be rounded to four significant digits).
+
+How far these roundings can move the line is worked out for each number by
+moving it (a derivative bound at the working precision), a little more for
+second-order effects, and not more: ``e^{-1.1059059067}`` written for
+``e^{-1.105905967}`` is 10⁻⁸ off where its ten decimals allow 10⁻¹¹.  A step is
+called wrong only when it is further off than that; its message shows both
+values to the first digit where they differ.
 """
 import mpmath
 import sympy as sp
@@ -101,28 +112,36 @@ def numeric_claim(checker, v, ref, rhs_text, language):
             for direction in (-1, 1):
                 example.side = direction
                 example._forward.clear()
-                sides.append(_compare(example, got_items, said_items, side.literals))
+                sides.append(_compare(example, got_items, said_items, _units(checker, side)))
             worst = next((w for w in sides if not w[0]), None)
             if worst is None:
                 raise Unsupported("on_kink")
             v.notes = v.notes + [("on_kink", (("side", "right" if worst is sides[1] else "left"),))]
         else:
-            worst = _compare(example, got_items, said_items, side.literals)
+            worst = _compare(example, got_items, said_items, _units(checker, side))
     except Unsupported as e:
         v.status, v.code = "unknown", "on_kink" if e.code == "on_kink" else "numeric_claim"
         return v
     except (Missing, ShapeMismatch, Undefined):
         v.status, v.code = "unknown", "numeric_claim"
         return v
-    bad, n, got, allowed = worst
-    v.params = {"value": got, "tolerance": allowed,
+    bad, n, got, allowed, centre = worst
+    if len(side.literals) == 1 and side.expr in side.literals:  # a printed result, carried later
+        value_, unit = side.literals[side.expr]
+        checker.printed[value_] = unit
+    v.params = {"value": got, "tolerance": allowed, "said": centre,
                 "given": sorted(checker.givens.items(), key=lambda kv: str(kv[0]))}
+    v.params["digits"], v.params["place"] = _digits(got, centre)
     if len(got_items) > 1:
         v.params["entry"] = n + 1
     if not bad:
         v.code = "numeric_ok"
         return v
     v.status, v.code = "wrong", "numeric_wrong"
+    with mpmath.workdps(DPS):
+        if got is not None and centre is not None and got != 0 and abs(centre + got) <= allowed * SLACK \
+                + mpmath.mpf(10) ** -30 * abs(got):
+            v.diagnosis = "sign"  # the right number with the wrong sign
     floats = [sp.Float(str(mpmath.nstr(example.values(q)[0], 8)), 8) for q in got_items]
     v.expected = sp.Matrix(value.shape[0], value.shape[1], floats) if isinstance(
         value, sp.MatrixBase) else floats[0]
@@ -130,7 +149,7 @@ def numeric_claim(checker, v, ref, rhs_text, language):
 
 
 def _compare(example, got_items, said_items, literals):
-    """(off, entry, value, allowed) for the entry furthest off (the first one off)."""
+    """(off, entry, value, allowed, claimed) for the entry furthest off (the first one off)."""
     worst = None
     for n, (q, said) in enumerate(zip(got_items, said_items)):
         got = example.values(q)[0]
@@ -140,7 +159,7 @@ def _compare(example, got_items, said_items, literals):
         with mpmath.workdps(DPS):
             bad = abs(got - centre) > allowed * SLACK + mpmath.mpf(10) ** -30 * max(1, abs(got))
         if worst is None or bad and not worst[0]:
-            worst = (bad, n, got, allowed)
+            worst = (bad, n, got, allowed, centre)
     return worst
 
 
@@ -148,9 +167,9 @@ def _on_kink(example):
     """The nodes whose ReLU the example puts exactly at 0."""
     from derive.check.judge.semantics import _eval
 
-    values = example.node_values(0)
     out = []
-    with mpmath.workdps(DPS):
+    with mpmath.workdps(DPS):  # the forward pass is cached: it must be at the working precision
+        values = example.node_values(0)
         for node, arg in example._kinks():
             try:
                 at = _eval(arg, values.get, {})
@@ -175,6 +194,46 @@ def _through(example, q, kinks):
     return any(d is None or any(d is not k and reaches(d, k) for k in kinks) for d in dens)
 
 
+def _units(checker, side):
+    """The rounding each written number of ``side`` may carry (see the module docstring)."""
+    literals = side.literals
+    if len(literals) == 1 and side.expr in literals:
+        return literals  # the claimed result alone: its own rounding
+    given = {sp.Rational(val) for val in checker.givens.values() if getattr(val, "is_Rational", False)}
+    printed = checker.printed
+    out = {}
+    for s, (value, unit) in literals.items():
+        if value in printed:
+            out[s] = (value, max(unit, printed[value]) if value.is_Integer else unit)
+        elif value in given or value.is_Integer:
+            out[s] = (value, sp.Integer(0))
+        else:
+            out[s] = (value, unit)
+    return out
+
+
+def _digits(got, said, least=8, most=30):
+    """(digits to show, the first significant digit where ``got`` and ``said`` differ):
+    enough digits to see the difference, one more, and at least ``least``."""
+    if got is None or said is None or got == said:
+        return least, None
+    if got == 0 or said == 0:
+        return least, 1
+    if (got < 0) != (said < 0):
+        return least, None  # a sign, not a digit (diagnosed as such)
+    with mpmath.workdps(DPS):
+        a, b = (mpmath.nstr(x, most + 2, strip_zeros=False, min_fixed=1, max_fixed=0)
+                for x in (got, said))  # d.ddd…e±n, read digit by digit as a person would
+    (ma, ea), (mb, eb) = a.partition("e")[::2], b.partition("e")[::2]
+    if ea != eb or ma[0] != mb[0]:
+        return least, 1
+    da, db = ma.lstrip("-").replace(".", ""), mb.lstrip("-").replace(".", "")
+    for d in range(1, min(most, len(da), len(db)) + 1):
+        if da[d - 1] != db[d - 1]:
+            return max(least, d + 1), d
+    return least, None
+
+
 def _with_rounding(example, expr, literals):
     """(value, how far rounding the written numbers can move it) of ``expr``."""
     used = [s for s in sorted(expr.free_symbols, key=str) if s in literals]
@@ -186,6 +245,8 @@ def _with_rounding(example, expr, literals):
     with mpmath.workdps(DPS):
         for s in used:
             value, unit = literals[s]
+            if unit == 0:
+                continue
             up = example.values(expr.xreplace({**centre_subs, s: value + unit}))[0]
             down = example.values(expr.xreplace({**centre_subs, s: value - unit}))[0]
             if up is None or down is None:

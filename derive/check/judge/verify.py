@@ -86,6 +86,7 @@ class Checker(Readings):
         self.seed = seed
         self.step_seconds = step_seconds or LIMITS.step_seconds
         self.givens = {}
+        self.printed = {}  # value -> rounding unit of every result a line printed (examples.py)
         self._decided = {}  # step key -> Verdict (check_chain)
         self._expected = {}
         self._notes = []
@@ -186,7 +187,8 @@ class Checker(Readings):
         lhs_expr = lhs.expr if lhs is not None else None
         if ref is not None:
             try:
-                return self._decide(ref, rhs.expr, lhs_expr, kind, rate, prev, notes, deadline)
+                v = self._decide(ref, rhs.expr, lhs_expr, kind, rate, prev, notes, deadline)
+                return self._factorwise(v, prev, rhs.expr, deadline)
             except Unsupported as e:
                 reason = e
         else:
@@ -200,6 +202,18 @@ class Checker(Readings):
                 reason = e
         return Verdict(0, 0, "", "unknown", reason.code, dict(reason.params), lhs=lhs_expr,
                        rhs=rhs.expr, notes=notes)
+
+    def _factorwise(self, v, prev, rhs, deadline):
+        """A right product of wrong factors is wrong (factors.py)."""
+        from derive.check.judge.factors import wrong_factors
+
+        if v.status != "correct" or prev is None or prev[0].error is not None:
+            return v
+        found = wrong_factors(self, prev[0].expr, rhs, deadline)
+        if found is None:
+            return v
+        return Verdict(0, 0, "", "wrong", "wrong_factors", dict(found, previous_line=prev[1]),
+                       lhs=v.lhs, rhs=rhs, notes=v.notes)
 
     def _decide(self, ref, rhs, lhs, kind, rate, prev, notes, deadline):
         outcome = self.compare(ref, rhs, deadline, lhs_generic=lhs)
