@@ -264,7 +264,8 @@ def build_graph(graph, notation):
     import dataclasses
 
     cost_name = getattr(graph, "cost_name", "C")
-    notation = dataclasses.replace(notation, names={**notation.names, "C": cost_name})
+    notation = dataclasses.replace(notation, names={**notation.names, "C": cost_name},
+                                   written=getattr(graph, "written", None) or None)
     d = Derivation(network=None, notation=notation, mode="graph", graph=graph)
     d.forward = [Equation("def", n.symbol, n.expr) for n in graph.nodes
                  if not n.is_leaf and n.role != "cost"]

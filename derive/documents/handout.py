@@ -234,9 +234,14 @@ def vanishing(d):
 COMPOSED_LAYERS = 3  # chains up to this many weight layers get their output as one formula
 
 
+COMPOSED_GRAPH_OPS = 16  # a graph's output as one formula while it stays this small
+
+
 def composed(d):
     """The output of a small chain as one formula of the input and the
     parameters (seed 000's f(x) = σ(w⁽³⁾σ(w⁽²⁾x + b⁽²⁾) + b⁽³⁾)), or None."""
+    if d.mode == "graph":
+        return _graph_composed(d.graph)
     if d.mode != "chain" or d.network.L > COMPOSED_LAYERS:
         return None
     defs = {q.lhs: q.rhs for q in d.forward}
@@ -247,12 +252,40 @@ def composed(d):
     return Equation("composed", out.lhs, expr)
 
 
+def _graph_composed(g):
+    """The quantity a small graph's cost is computed from, as one formula of the
+    inputs and parameters: y = σ(w₂ ReLU(w₁x) + b).  Composed from the author's
+    written forms where the graph came from a file, so it keeps their order."""
+    from derive.model.symbols import AsWritten
+
+    outputs = [p for p in g.cost.parents if not p.is_leaf]
+    if len(outputs) != 1 or sp.count_ops(g.composed()[outputs[0].symbol]) > COMPOSED_GRAPH_OPS:
+        return None
+    out = outputs[0]
+    if not g.written:
+        return Equation("composed", out.symbol, g.composed()[out.symbol])
+    values = {}
+    for n in g.nodes:
+        if n.is_leaf:
+            values[n.symbol] = n.symbol
+        else:
+            shown = g.written.get(n.expr, n.expr)
+            with sp.evaluate(False):
+                values[n.symbol] = shown.xreplace({p.symbol: values[p.symbol] for p in n.parents})
+        if n is out:
+            break
+    return Equation("composed", out.symbol, AsWritten(values[out.symbol]))
+
+
 def _graph_file(d):
     """The graph file's name as a reader should see it: never the builder's absolute path."""
     from pathlib import PurePath
 
     source = getattr(d.graph, "source", None) if d.mode == "graph" else None
-    return PurePath(str(source)).name if source else None
+    if not source or str(source).startswith("<"):  # <stdin>, <equations>: no file to name
+        return None
+    name = PurePath(str(source)).name
+    return "".join(c if c.isprintable() else "?" for c in name) or None
 
 
 def _graph_roles(d):

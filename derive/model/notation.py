@@ -20,6 +20,9 @@ class Notation:
     # without parens, an activation a^2_j next to a^2_j(1 - a^2_j) reads as a square: the
     # layer is bracketed where it stands beside its own unit index, a^{[2]}_j (issue 13)
     brackets: bool = False
+    # a graph file's expressions as written, by their sympy form (graphgrammar.Expressions):
+    # printed in the author's order, w1 x + b1 rather than sympy's b1 + w1 x
+    written: dict = None
 
     def display_layer(self, kind, layer):
         return layer + self.offsets.get(kind, 0)

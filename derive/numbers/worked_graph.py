@@ -110,26 +110,43 @@ def _forward(graph, leaf_values):
     return vals
 
 
-def _ordered(expr):
+def _ordered(expr, written=None, as_written=False):
     """The expression as ordered containers, so numbers substituted into it
-    keep the printed order and negative ones get their parentheses."""
+    keep the printed order and negative ones get their parentheses: a product
+    of the derivation (``Factors``) in its own order, a definition of the graph
+    file in the order its author wrote it (``written``; ``as_written``: ``expr``
+    is already such a form), anything else in the printer's order."""
+    written = written or {}
     if not expr.free_symbols:  # a constant has nothing to substitute: keep it as written
         return expr
-    if isinstance(expr, sp.Add):
-        terms = expr.as_ordered_terms()
-        terms = ([t for t in terms if not t.could_extract_minus_sign()]
-                 + [t for t in terms if t.could_extract_minus_sign()])  # y - t, as printed
-        return Terms(*[_ordered(t) for t in terms])
-    if isinstance(expr, sp.Mul):
-        return Factors(*[_ordered(f) for f in expr.as_ordered_factors()])
+    if isinstance(expr, (Factors, Terms)):
+        return type(expr)(*[_ordered(a, written) for a in expr.args])
+    if not as_written and not expr.is_Atom and expr in written:
+        return _ordered(written[expr], written, as_written=True)
+    if isinstance(expr, (sp.Add, sp.Mul)) and not _divides(expr):
+        if as_written:
+            parts = list(expr.args)
+        else:
+            parts = expr.as_ordered_terms() if isinstance(expr, sp.Add) else expr.as_ordered_factors()
+        if isinstance(expr, sp.Add):  # y - t, as printed: the positive terms first
+            parts = ([t for t in parts if not t.could_extract_minus_sign()]
+                     + [t for t in parts if t.could_extract_minus_sign()])
+        parts = [_ordered(a, written, as_written) for a in parts]
+        return (Factors if isinstance(expr, sp.Mul) else Terms)(*parts)
     if expr.args and not isinstance(expr, (sp.Symbol, sp.Indexed, sp.Number)):
         # the arguments are ordered with evaluation on: sympy's sort keys take
         # complex() of constant terms such as exp(tanh(1000)), which recurses
         # without end on terms built under evaluate(False)
-        args = [_ordered(a) for a in expr.args]
+        args = [_ordered(a, written, as_written) for a in expr.args]
         with sp.evaluate(False):
             return expr.func(*args)
     return expr
+
+
+def _divides(expr):
+    """A product with a quotient (x/2, e^z/(1 + e^z)) prints as a fraction, not as factors."""
+    return isinstance(expr, sp.Mul) and any(
+        isinstance(f, sp.Pow) and f.exp.is_negative for f in expr.args)
 
 
 def _number(value, digits):
@@ -138,16 +155,15 @@ def _number(value, digits):
     return Terms(v) if isinstance(v, sp.Number) and v < 0 else v  # shown() brackets −1 itself
 
 
-def _substituted(expr, vals, digits):
+def _substituted(expr, vals, digits, written=None):
     """``expr`` with every known quantity replaced by its rounded value; None
     when that would only repeat the result (a bare quantity)."""
-    expr = plain(expr)
-    if isinstance(expr, (sp.Symbol, sp.Indexed)):
+    if isinstance(plain(expr), (sp.Symbol, sp.Indexed)):
         return None
-    ordered = _ordered(expr)  # outside evaluate(False), as _ordered needs
+    ordered = _ordered(expr, written)  # outside evaluate(False), as _ordered needs
     with sp.evaluate(False):
         return ordered.xreplace({s: _number(vals[s], digits)
-                                        for s in expr.atoms(sp.Symbol) if s in vals})
+                                        for s in ordered.atoms(sp.Symbol) if s in vals})
 
 
 def _warnings(graph, vals):
@@ -204,14 +220,16 @@ def _worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
     derived, deltas, grads = _backward(engine, graph, vals)
     show = lambda v: shown(_mp(v), digits)
     inputs = [Line(n.symbol, None, None, show(leaves[n.symbol]), "input") for n in _leaves(graph)]
-    forward = [Line(n.symbol, n.expr, _substituted(n.expr, vals, digits), show(vals[n.symbol]), "z")
+    written = graph.written
+    forward = [Line(n.symbol, n.expr, _substituted(n.expr, vals, digits, written),
+                    show(vals[n.symbol]), "z")
                for n in graph.nodes if not n.is_leaf and n.role != "cost"]
-    loss = Line(COST, graph.cost.expr, _substituted(graph.cost.expr, vals, digits),
+    loss = Line(COST, graph.cost.expr, _substituted(graph.cost.expr, vals, digits, written),
                 show(vals[COST]), "loss")
     all_vals = {**vals, **deltas}
-    delta_lines = [Line(n.delta, derived[n], _substituted(derived[n], all_vals, digits),
+    delta_lines = [Line(n.delta, derived[n], _substituted(derived[n], all_vals, digits, written),
                         show(deltas[n.delta]), "delta") for n in derived]
-    grad_lines = [Line(Partial(COST, p.symbol), r, _substituted(r, all_vals, digits), show(v),
+    grad_lines = [Line(Partial(COST, p.symbol), r, _substituted(r, all_vals, digits, written), show(v),
                        "gradient", key=p.key) for p, (r, v) in grads.items()]
     warnings = _warnings(graph, vals)
     values = {
