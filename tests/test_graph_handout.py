@@ -109,3 +109,45 @@ def test_a_graph_from_sympy_keeps_sympys_order():
     d = derive(equations=[(z1, w1 * x), (a1, relu(z1)), (z2, w2 * a1 + b), (y, sigmoid(z2)),
                           (C, (y - t) ** 2 / 2)], params=[w1, w2, b], inputs=[x], targets=[t])
     assert r"z_{2} &= a_{1} w_{2} + b" in d.render("markdown", standalone=True)
+
+
+# -- 2. units that die or saturate during the SGD steps ------------------------------
+
+SEED004_VALUES = "x=3, t=1, w1=0.01, w2=-5, b=-1"
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_the_sgd_table_says_the_relu_dies_and_only_b_learns(tmp_path, fmt):
+    """By hand: ∂C/∂w1 = 2.081 at the start, so w1 = 0.01 - 0.5 * 2.081 = -1.030 after
+    step 1 and z1 = 3 * (-1.030) < 0: the ReLU is dead from then on, a1 = 0, so
+    ∂C/∂w1 = δ_{a1} ReLU'(z1) x = 0 and ∂C/∂w2 = δ_{z2} a1 = 0; only b moves."""
+    d = derive(graph=_graph(tmp_path, SEED004), values=SEED004_VALUES, lr="0.5", steps=3)
+    assert d.worked.step_notes == {1: [(sp.Symbol("a1"), "relu")]}
+    text = d.render(fmt, standalone=True)
+    assert "the last column marks a quantity that dies or saturates after that step" in text
+    row = r"1 & $0.2572$ & $a_{1}$ dies" if fmt == "latex" else r"| 1 | $0.2572$ | $a_{1}$ dies"
+    assert row in text
+    assert (r"after step 1, $a_{1}$ dies (its input is $\le 0$): from then on the gradients of "
+            r"$w_{1}$ and $w_{2}$ are exactly $0$, so only $b$ still learns") in text
+
+
+def test_the_sgd_table_marks_a_sigmoid_that_saturates(tmp_path):
+    """By hand: y = σ(w x + b) with x = 10, w = b = 0, t = 1: ∂C/∂w = (σ(0) - 1) σ'(0) x
+    = -0.5 * 0.25 * 10 = -1.25, so with η = 1 the weight becomes 1.25 and z = 12.5,
+    where σ' = e^-12.5/(1 + e^-12.5)^2 ≈ 3.7e-6, under a thousandth of its peak 1/4."""
+    text = "params: w, b\ninput: x\ntarget: t\nz = w*x + b\ny = sigmoid(z)\nC = (y - t)^2/2\n"
+    d = derive(graph=_graph(tmp_path, text), values="x=10, w=0, b=0, t=1", lr="1", steps=3)
+    assert d.worked.step_notes == {1: [(sp.Symbol("y"), "sigmoid")]}
+    assert d.worked.frozen == {}  # saturated is slow, not stopped: no gradient is exactly 0
+    md = d.render("markdown", standalone=True)
+    assert r"| 1 | " in md and r"$y$ saturates |" in md
+    assert "from that step on the parameters it is computed from barely learn" in md
+    assert "exactly $0$" not in md
+
+
+def test_no_note_without_a_change(tmp_path):
+    """A unit dead from the start is the worked example's warning, not a note of the table."""
+    d = derive(graph=_graph(tmp_path, SEED004), values="x=3, t=1, w1=-1, w2=-5, b=-1",
+               lr="0.5", steps=3)
+    assert d.worked.step_notes == {}
+    assert "the last column" not in d.render("markdown", standalone=True)

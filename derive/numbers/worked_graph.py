@@ -19,6 +19,7 @@ from derive.model.mpeval import evaluate
 from derive.numbers.numeric import DPS, SATURATION_RATIO
 from derive.model.symbols import COST, ETA, Factors, Partial, Terms, plain
 from derive.numbers.values import parse_number, read_pairs
+from derive.numbers.worked import newly_stalled
 from derive.numbers.worked_lines import Line, shown
 
 GC_STEP = mpmath.mpf("1e-20")
@@ -49,6 +50,9 @@ class GraphWorked:
     updates: list = field(default_factory=list)
     losses: list = field(default_factory=list)
     lr: object = None
+    # as WorkedExample.step_notes: step -> [(quantity, activation name)] that die or saturate
+    step_notes: dict = field(default_factory=dict)
+    frozen: dict = field(default_factory=dict)  # step -> (params stuck at gradient 0, the rest)
 
     def to_dict(self):
         return self.values
@@ -166,7 +170,9 @@ def _substituted(expr, vals, digits, written=None):
                                         for s in ordered.atoms(sp.Symbol) if s in vals})
 
 
-def _warnings(graph, vals):
+def _stalled(graph, vals):
+    """[(node, activation name, message)] for each activation node that is dead (a ReLU
+    with input ≤ 0) or saturated (σ' or tanh' below SATURATION_RATIO of its peak)."""
     out = []
     for n in graph.nodes:
         act = n.activation
@@ -174,15 +180,37 @@ def _warnings(graph, vals):
             continue
         z = _mp(vals[n.parents[0].symbol])
         if act.name == "relu" and z <= 0:
-            out.append(f"{n.symbol} is saturated (dead): its input {n.parents[0].symbol} = "
-                       f"{mpmath.nstr(z, 4)} <= 0, so ReLU' = 0 and no gradient passes through it")
+            out.append((n, act.name, f"{n.symbol} is saturated (dead): its input "
+                        f"{n.parents[0].symbol} = {mpmath.nstr(z, 4)} <= 0, so ReLU' = 0 and no "
+                        f"gradient passes through it"))
         elif act.name in _PRIME_MAX:
             prime = (1 / (1 + mpmath.exp(-z))) * (1 / (1 + mpmath.exp(z))) if act.name == "sigmoid" \
                 else 1 - mpmath.tanh(z) ** 2
             if prime < SATURATION_RATIO * _PRIME_MAX[act.name]:
-                out.append(f"{n.symbol} is saturated: {n.parents[0].symbol} = {mpmath.nstr(z, 4)}, "
-                           f"so {act.name}' = {mpmath.nstr(prime, 4)}; the gradient through it is "
-                           f"tiny, so learning is slow")
+                out.append((n, act.name, f"{n.symbol} is saturated: {n.parents[0].symbol} = "
+                            f"{mpmath.nstr(z, 4)}, so {act.name}' = {mpmath.nstr(prime, 4)}; the "
+                            f"gradient through it is tiny, so learning is slow"))
+    return out
+
+
+def _warnings(graph, vals):
+    return [message for _, _, message in _stalled(graph, vals)]
+
+
+def _stalled_units(graph, vals):
+    return {n.symbol: act for n, act, _ in _stalled(graph, vals)}
+
+
+def _frozen(notes, grads_after):
+    """step -> (parameters whose gradient is exactly 0 after that step and every later
+    one, the parameters that still learn), for the steps ``notes`` marks; a dead ReLU
+    zeroes the gradients behind it exactly, a saturated unit only makes them small."""
+    out = {}
+    for step in notes:
+        later = [g for s, g in grads_after if s >= step]
+        zero = [p for p in later[0] if all(g[p] == 0 for g in later)]
+        if zero:
+            out[step] = (zero, [p for p in later[0] if p not in zero])
     return out
 
 
@@ -262,6 +290,7 @@ def _worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
         current = dict(leaves)
         losses, cur_grads = [(0, show(vals[COST]))], grads
         raw = [vals[COST]]  # JSON takes these, not the rounded display (which may be Terms(-1))
+        states, grads_after = [], []
         for step in range(1, (steps or 1) + 1):
             updated = dict(current)
             for p, (_, v) in cur_grads.items():
@@ -277,6 +306,11 @@ def _worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
             losses.append((step, show(step_vals[COST])))
             raw.append(step_vals[COST])
             _, _, cur_grads = _backward(engine, graph, step_vals)
+            states.append((step, _stalled_units(graph, step_vals)))
+            grads_after.append((step, {p.symbol: v for p, (_, v) in cur_grads.items()}))
+        if len(states) > 1:  # the table of losses, which the notes mark, needs two steps
+            w.step_notes = newly_stalled(_stalled_units(graph, vals), states)
+            w.frozen = _frozen(w.step_notes, grads_after)
         w.losses, w.lr = losses, shown(eta, digits)
         values["sgd"] = {"lr": float(eta), "losses": [float(l) for l in raw]}
     return w
