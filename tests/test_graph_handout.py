@@ -151,3 +151,125 @@ def test_no_note_without_a_change(tmp_path):
                lr="0.5", steps=3)
     assert d.worked.step_notes == {}
     assert "the last column" not in d.render("markdown", standalone=True)
+
+
+# -- 3. the other graph items of issue 13 ----------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_the_file_is_named_by_its_name_not_its_path(tmp_path, fmt):
+    path = _graph(tmp_path, SEED004, name="quiz4.graph")
+    assert path.startswith("/")
+    text = _handouts(path)[fmt]
+    shown = r"\texttt{quiz4.graph}" if fmt == "latex" else "`quiz4.graph`"
+    assert f"The graph, from the file {shown}, has" in text
+    assert str(tmp_path) not in text and str(tmp_path.name) not in text
+
+
+def test_a_graph_from_stdin_names_no_file(monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SEED004.encode())))
+    text = derive(graph="-").render("markdown", standalone=True)
+    assert "The graph has the input $x$" in text and "file" not in text.split("##")[1]
+
+
+@pytest.mark.parametrize("standalone", [True, False])
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_one_target_is_singular_and_names_are_math(tmp_path, fmt, standalone):
+    text = derive(graph=_graph(tmp_path, SEED004)).render(fmt, standalone=standalone)
+    assert "the input $x$, the target $t$ and the parameters $w_{1}$, $w_{2}$ and $b$" in text
+    assert "the targets $" not in text and r"\texttt{w" not in text and "`w1`" not in text
+
+
+def test_two_targets_and_inputs_are_plural(tmp_path):
+    text = ("params: w1, w2\ninputs: x1, x2\ntargets: t1, t2\ny1 = w1*x1\ny2 = w2*x2\n"
+            "C = (y1 - t1)^2 + (y2 - t2)^2\n")
+    md = derive(graph=_graph(tmp_path, text)).render("markdown", standalone=True)
+    assert ("the inputs $x_{1}$ and $x_{2}$, the targets $t_{1}$ and $t_{2}$ and the "
+            "parameters $w_{1}$ and $w_{2}$") in md
+
+
+# every activation the graph grammar accepts, each applied inside a longer line
+# (which the reader does not recognise as a unit of its own), with the sentence that
+# opens its derivation in the handout
+INLINE = {
+    "sigmoid": ("y = 2*sigmoid(w*x + b)", r"The sigmoid $\sigma(x) = 1/(1 + e^{-x})$"),
+    "relu": ("y = 2*relu(w*x + b)", r"$\operatorname{ReLU}(x) = \max(0, x)$"),
+    "tanh": ("y = 2*tanh(w*x + b)", r"Writing $\tanh = \sinh/\cosh$"),
+    "softmax": ("y = 2*softmax(w*x, b)[1]", "The softmax output"),
+}
+
+
+def test_the_list_covers_every_activation_of_the_grammar():
+    from derive.model.activations import ACTIVATIONS
+    from derive.model.graphgrammar import FUNCTION_NAMES
+
+    assert {f for f in FUNCTION_NAMES if f in ACTIVATIONS} == set(INLINE)
+
+
+@pytest.mark.parametrize("name", sorted(INLINE))
+def test_every_activation_the_graph_uses_is_derived(tmp_path, name):
+    line, opening = INLINE[name]
+    text = f"params: w, b\ninput: x\ntarget: t\n{line}\nC = (y - t)^2\n"
+    d = derive(graph=_graph(tmp_path, text))
+    assert name in [n for n, _ in d.activation_derivatives]
+    for fmt in ("latex", "markdown"):
+        assert opening in d.render(fmt, standalone=True)
+
+
+def test_a_graph_without_activations_has_no_empty_section(tmp_path):
+    d = derive(graph=_graph(tmp_path, "params: w\ninput: x\ntarget: t\ny = w*x\nC = (y - t)^2\n"))
+    md = d.render("markdown", standalone=True)
+    assert "Derivatives of the activations" not in md and "derive each one first" not in md
+
+
+LAYERED_WORDS = ["weighted input", "one weight and one activation derivative", "BP3", "BP4",
+                 "own unit", "layer", "the weights below"]
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_the_prose_speaks_of_quantities_not_layers(tmp_path, fmt):
+    d = derive(graph=_graph(tmp_path, ORDERED), values="x=0.3, t=1, w1=0.7, b1=-0.2, w2=1.5, v=0.5",
+               lr="0.5", steps=2)
+    text = d.render(fmt, standalone=True)
+    for words in LAYERED_WORDS:
+        assert words not in text, words
+    for delta in (r"\delta_{y}", r"\delta_{h_{2}}", r"\delta_{r}"):
+        assert delta in text
+    assert "With the gradients written through the error terms this is" in text
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_a_gradient_is_written_out_and_its_shared_sum_shown_before_delta(tmp_path, fmt):
+    """h1 reaches the cost along two paths (through r and directly): the first gradient is
+    written out with both, then their common products are summed into ∂C/∂h1, and only
+    after that does δ appear."""
+    text = _handouts(_graph(tmp_path, ORDERED))[fmt]
+    first_delta = text.index(r"\delta_")
+    chain = (r"\frac{\partial C}{\partial y} \frac{\partial y}{\partial h_{2}} \frac{\partial "
+             r"h_{2}}{\partial r} \frac{\partial r}{\partial u} \frac{\partial u}{\partial h_{1}} "
+             r"\frac{\partial h_{1}}{\partial w_{1}}")
+    shared = (r"\frac{\partial C}{\partial y} \frac{\partial y}{\partial h_{2}} \frac{\partial "
+              r"h_{2}}{\partial r} \frac{\partial r}{\partial u} \frac{\partial u}{\partial h_{1}} "
+              r"+ \frac{\partial C}{\partial y} \frac{\partial y}{\partial h_{2}} \left(\frac{"
+              r"\partial h_{2}}{\partial h_{1}}\right)_{r} &= \frac{\partial C}{\partial h_{1}}")
+    assert text.index(chain) < text.index(shared) < first_delta
+
+
+def test_the_shared_sum_is_the_derivative_it_names(tmp_path):
+    """Independent of the engine: the displayed sum equals ∂C/∂h1 of the composed graph."""
+    from derive.documents.handout import earned
+
+    d = derive(graph=_graph(tmp_path, ORDERED))
+    (product, partial), = earned(d)
+    assert partial.den == sp.Symbol("h1")
+    point = {sp.Symbol(k): v for k, v in dict(x=sp.Rational(3, 10), t=1, w1=sp.Rational(7, 10),
+                                                 b1=sp.Rational(-1, 5), w2=sp.Rational(3, 2),
+                                                 v=sp.Rational(1, 2)).items()}
+    h1, t, v, w2 = sp.symbols("h1 t v w2")
+    cost = (v * (h1 + relu(w2 * h1)) - t) ** 2 / 2  # C with h1 held as a leaf
+    want = sp.diff(concrete(cost), h1).subs(h1, sp.tanh(sp.Symbol("w1") * sp.Symbol("x")
+                                                         + sp.Symbol("b1"))).subs(point)
+    got = d.graph.evaluate(product).subs(point)
+    assert abs(sp.N(got - want, 30)) < 1e-25

@@ -76,6 +76,8 @@ def applicable(d, name):
         return d.worked is not None
     if name == "saturation":
         return bool(squashing(d))
+    if name == "activations":  # a graph of sums and products only has none to derive
+        return bool(d.activation_derivatives or d.formula_derivatives)
     return True
 
 
@@ -96,7 +98,9 @@ def choose(d, sections=None):
 
 _WHY_NOT = {"vectorised": "the vectorised forms need a layer wider than one unit",
             "equations": "the four backpropagation equations are for layered networks",
-            "diagram": "this network has no diagram", "worked": "the worked section needs numbers"}
+            "diagram": "this network has no diagram", "worked": "the worked section needs numbers",
+            "activations": "this graph applies no activation function",
+            "saturation": "saturation is about sigmoid and tanh, which this network does not use"}
 
 
 def _graph_diagram(d):
@@ -130,6 +134,8 @@ def earned(d):
     from derive.model.symbols import COST, Factors as F, IndexSum
 
     entries = d.motivation or d.gradients
+    if d.mode == "graph":
+        return _graph_earned(entries[0].derived) if entries else []
     out = []
     for e in entries[:3] if d.mode == "chain" else entries[:1]:
         first = e.derived.steps[0].expr
@@ -145,6 +151,26 @@ def earned(d):
             out.append((head[0] if len(head) == 1 else F(*head), Partial(COST, upper)))
             inner = IndexSum(F(Partial(COST, upper), tail[0]), *first.args[1:])
             out.append((F(inner, tail[1]), Partial(COST, tail[2].num)))
+    return out[:2]
+
+
+def _graph_earned(derived):
+    """For a graph: the paths of the first gradient's chain rule, grouped by the quantity v
+    whose line uses the parameter (the last factor, ∂v/∂θ), each group's products without
+    that factor, and ∂C/∂v, which their sum is: every path from θ through v is the edge
+    θ → v followed by one path from v up to the cost."""
+    from derive.model.symbols import Factors as F, Terms as T
+
+    first = derived.steps[0].expr
+    paths = list(first.args) if isinstance(first, T) else [first]
+    groups = {}
+    for path in paths:
+        factors = list(path.args) if isinstance(path, F) else [path]
+        if len(factors) < 3 or not all(isinstance(f, Partial) for f in factors):
+            continue  # a product of one factor besides ∂v/∂θ has nothing to share
+        groups.setdefault(factors[-1].num, []).append(F(*factors[:-1]))
+    out = [(products[0] if len(products) == 1 else T(*products), Partial(COST, v))
+           for v, products in groups.items()]
     return out[:2]
 
 
@@ -290,12 +316,7 @@ def _graph_file(d):
 
 def _graph_roles(d):
     """role -> the graph's quantities of that role, as symbols (printed in math type)."""
-    if d.mode != "graph":
-        return {}
-    out = {}
-    for n in d.graph.nodes:
-        out.setdefault(n.role, []).append(n.symbol)
-    return out
+    return d.graph_roles()
 
 
 def glossary(d):
