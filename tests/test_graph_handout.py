@@ -273,3 +273,35 @@ def test_the_shared_sum_is_the_derivative_it_names(tmp_path):
                                                          + sp.Symbol("b1"))).subs(point)
     got = d.graph.evaluate(product).subs(point)
     assert abs(sp.N(got - want, 30)) < 1e-25
+
+
+# -- 4. what reading the seed-004 handout asked for ------------------------------------
+
+def test_a_bias_gradient_is_written_by_reference_to_its_weight(tmp_path):
+    md = _handouts(_graph(tmp_path, SEED004))["markdown"]
+    assert (r"&= \left(y - t\right) y \left(1 - y\right) && \text{as for } \partial C / \partial "
+            r"w_{2}\text{, but } \partial z_{2} / \partial b = 1") in md
+
+
+def test_the_saturation_section_writes_out_one_path_of_the_graph(tmp_path):
+    shared = ("params: w, b1, b2\ninput: x\ntarget: t\nz1 = w*x + b1\na1 = sigmoid(z1)\n"
+              "z2 = w*a1 + b2\ny = sigmoid(z2)\nC = (y - t)^2/2\n")
+    md = _handouts(_graph(tmp_path, shared))["markdown"]
+    # b1's one path passes both sigmoids (w's gradient is a sum of two paths: left out)
+    assert (r"\frac{\partial C}{\partial b_{1}} &= \left(y - t\right) \sigma'\left(z_{2}\right) w "
+            r"\sigma'\left(z_{1}\right)") in md
+    assert r"so together they are at most $\frac{1}{16}$" in md  # (1/4)^2, by hand
+
+
+@pytest.mark.parametrize("cost, cancels", [("(y - t)^2/2", False),
+                                           ("-t*log(y) - (1 - t)*log(1 - y)", True)])
+def test_the_output_remark_says_whether_the_cost_cancels_the_sigmoid(tmp_path, cost, cancels):
+    text = f"params: w, b\ninput: x\ntarget: t\nz = w*x + b\ny = sigmoid(z)\nC = {cost}\n"
+    md = _handouts(_graph(tmp_path, text))["markdown"]
+    # independent: dC/dz of the cost with y = σ(z), by sympy, against y - t
+    z, t = sp.symbols("z t")
+    y = 1 / (1 + sp.exp(-z))
+    C = (y - t) ** 2 / 2 if not cancels else -t * sp.log(y) - (1 - t) * sp.log(1 - y)
+    assert (sp.simplify(sp.diff(C, z) - (y - t)) == 0) == cancels
+    assert ("the factor $\\sigma'$ cancels" in md) == cancels
+    assert ("the error still carries the sigmoid's derivative" in md) == (not cancels)
