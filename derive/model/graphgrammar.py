@@ -266,6 +266,8 @@ class Expressions:
         where = position(name)
         if str(name) == "softmax":
             out = self._softmax(args, index, where)
+            if not isinstance(out, F.softmax):
+                return out, out
             return self._remember(out, F.softmax(out.args[0], *shown, evaluate=False))
         if str(name) not in FUNCTIONS:
             near = [f for f in FUNCTION_NAMES if f == str(name).lower()]
