@@ -92,6 +92,13 @@ class Derivation:
                     "cost": getattr(g, "cost_name", "C"), "notation": self.notation.name}
         return {**self.network.describe(), "notation": self.notation.name}
 
+    def graph_roles(self):
+        """role -> the graph's quantities of that role, as symbols (printed in math type)."""
+        out = {}
+        for n in self.graph.nodes if self.mode == "graph" else ():
+            out.setdefault(n.role, []).append(n.symbol)
+        return out
+
     @speaks_python
     def render(self, fmt="latex", standalone=False):
         """``fmt`` "latex" (or "tex"), "markdown" (or "md") or "json"; ``standalone``
@@ -264,7 +271,8 @@ def build_graph(graph, notation):
     import dataclasses
 
     cost_name = getattr(graph, "cost_name", "C")
-    notation = dataclasses.replace(notation, names={**notation.names, "C": cost_name})
+    notation = dataclasses.replace(notation, names={**notation.names, "C": cost_name},
+                                   written=getattr(graph, "written", None) or None)
     d = Derivation(network=None, notation=notation, mode="graph", graph=graph)
     d.forward = [Equation("def", n.symbol, n.expr) for n in graph.nodes
                  if not n.is_leaf and n.role != "cost"]
@@ -304,7 +312,8 @@ def _graph_activations(graph):
     the chain rule needs just the same."""
     from derive.model import functions as F
 
-    known = {sp.tanh: "tanh", F.sigmoid: "sigmoid", F.relu: "relu"}
+    # every activation the graph grammar accepts (graphgrammar.FUNCTIONS and softmax)
+    known = {sp.tanh: "tanh", F.sigmoid: "sigmoid", F.relu: "relu", F.softmax: "softmax"}
     names = []
     for n in graph.nodes:
         if n.activation is not None:

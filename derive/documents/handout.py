@@ -12,6 +12,7 @@ import jinja2
 import sympy as sp
 
 from derive.engine.equations import Equation
+from derive.documents import graph_handout as G
 from derive.errors import SpecError, option, speaks_python
 from derive.model.symbols import COST, ETA, Factors, Partial, Terms
 
@@ -76,6 +77,8 @@ def applicable(d, name):
         return d.worked is not None
     if name == "saturation":
         return bool(squashing(d))
+    if name == "activations":  # a graph of sums and products only has none to derive
+        return bool(d.activation_derivatives or d.formula_derivatives)
     return True
 
 
@@ -96,7 +99,9 @@ def choose(d, sections=None):
 
 _WHY_NOT = {"vectorised": "the vectorised forms need a layer wider than one unit",
             "equations": "the four backpropagation equations are for layered networks",
-            "diagram": "this network has no diagram", "worked": "the worked section needs numbers"}
+            "diagram": "this network has no diagram", "worked": "the worked section needs numbers",
+            "activations": "this graph applies no activation function",
+            "saturation": "saturation is about sigmoid and tanh, which this network does not use"}
 
 
 def _graph_diagram(d):
@@ -130,6 +135,8 @@ def earned(d):
     from derive.model.symbols import COST, Factors as F, IndexSum
 
     entries = d.motivation or d.gradients
+    if d.mode == "graph":
+        return G.earned(entries[0].derived) if entries else []
     out = []
     for e in entries[:3] if d.mode == "chain" else entries[:1]:
         first = e.derived.steps[0].expr
@@ -185,6 +192,8 @@ def brief(d):
     key -> (the weight's ∂C/∂w, the bias step ∂z/∂b = 1)."""
     from derive.model.symbols import label
 
+    if d.mode == "graph" and not d.motivation:
+        return G.brief(d)
     if d.mode != "chain" or d.motivation:
         return {}
     weights = {e.layer: e.derived.lhs for e in d.gradients if label(e.derived.lhs.den)[0] == "w"}
@@ -211,6 +220,8 @@ def vanishing(d):
     saturate -- the product a vanishing-gradient argument is about.  None otherwise."""
     from derive.model.symbols import quantity
 
+    if d.mode == "graph":
+        return G.vanishing(d)
     if d.mode != "chain":
         return None
     net = d.network
@@ -237,6 +248,8 @@ COMPOSED_LAYERS = 3  # chains up to this many weight layers get their output as 
 def composed(d):
     """The output of a small chain as one formula of the input and the
     parameters (seed 000's f(x) = σ(w⁽³⁾σ(w⁽²⁾x + b⁽²⁾) + b⁽³⁾)), or None."""
+    if d.mode == "graph":
+        return G.composed(d.graph)
     if d.mode != "chain" or d.network.L > COMPOSED_LAYERS:
         return None
     defs = {q.lhs: q.rhs for q in d.forward}
@@ -252,17 +265,15 @@ def _graph_file(d):
     from pathlib import PurePath
 
     source = getattr(d.graph, "source", None) if d.mode == "graph" else None
-    return PurePath(str(source)).name if source else None
+    if not source or str(source).startswith("<"):  # <stdin>, <equations>: no file to name
+        return None
+    name = PurePath(str(source)).name
+    return "".join(c if c.isprintable() else "?" for c in name) or None
 
 
 def _graph_roles(d):
     """role -> the graph's quantities of that role, as symbols (printed in math type)."""
-    if d.mode != "graph":
-        return {}
-    out = {}
-    for n in d.graph.nodes:
-        out.setdefault(n.role, []).append(n.symbol)
-    return out
+    return d.graph_roles()
 
 
 def glossary(d):
@@ -355,6 +366,7 @@ def context(d, sections=None, title=None):
         matrix_updates=matrix_updates(d),
         vector_origin=vector_origin(d),
         vanishing=vanishing(d),
+        graph_output=G.output(d) if "saturation" in choose(d, sections) else None,
         in_handout=True,  # lets included templates (worked.*.j2) adapt their headings
     )
 

@@ -57,6 +57,9 @@ class Graph:
         self._composed = {}
         self._partials = {}
         self._pos = {}
+        # canonical sub-expression -> the same as the graph file wrote it (graphgrammar);
+        # for printing only: empty for graphs built from sympy, which keep no order
+        self.written = {}
 
     def add(self, symbol, role, expr=None, parents=None, **meta):
         if symbol in self.by_symbol:

@@ -153,10 +153,17 @@ def position(item):
 
 
 class Expressions:
-    """Builds sympy expressions from right-hand sides, recording the names each one uses."""
+    """Builds sympy expressions from right-hand sides, recording the names each one uses.
+
+    Beside each expression it keeps the author's form: the same tree built
+    unevaluated, so its sums and products hold their terms and factors in the
+    order written (``w1*x + b1``, ``w2*h1``), which sympy's canonical order would
+    lose (b1 + w1 x, h1 w2).  ``written`` maps each canonical sub-expression to
+    that form; only printing uses it (``Notation.written``), never the engine."""
 
     def __init__(self, source):
         self.source = source
+        self.written = {}
 
     def build(self, tree):
         """(sympy expression, [NAME tokens referenced, in order])."""
@@ -164,32 +171,47 @@ class Expressions:
             raise GraphSizeError(f"the expression nests more than {MAX_DEPTH} levels deep",
                                  self.source, *position(tree))
         refs = []
-        return self._build(tree, refs), refs
+        return self._build(tree, refs)[0], refs
+
+    def _remember(self, out, shown):
+        """(out, shown), noting ``shown`` as the written form of ``out``."""
+        if not out.is_Atom and out.free_symbols and out not in self.written:
+            self.written[out] = shown
+        return out, shown
 
     def _build(self, t, refs):
+        """(the expression, the same as written); see the class docstring."""
         if isinstance(t, Token):  # a lone NUMBER or NAME can reach here through inlining
-            return self._leaf(t, refs)
+            out = self._leaf(t, refs)
+            return out, out
         rule = t.data
         if rule == "number":
-            return self._number(t.children[0])
+            out = self._number(t.children[0])
+            return out, out
         if rule == "name":
-            return self._leaf(t.children[0], refs)
+            out = self._leaf(t.children[0], refs)
+            return out, out
         if rule == "sum":
-            out = self._build(t.children[0], refs)
+            out, first = self._build(t.children[0], refs)
+            shown = [first]
             for op, operand in zip(t.children[1::2], t.children[2::2]):
-                value = self._build(operand, refs)
+                value, written = self._build(operand, refs)
                 out = out + value if op.type == "ADD" else out - value
-            return out
+                shown.append(written if op.type == "ADD" else _negated(written))
+            return self._remember(out, sp.Add(*shown, evaluate=False))
         if rule == "product":
-            out = self._build(t.children[0], refs)
+            out, first = self._build(t.children[0], refs)
+            shown = [first]
             for op, operand in zip(t.children[1::2], t.children[2::2]):
-                value = self._build(operand, refs)
+                value, written = self._build(operand, refs)
                 if op.type == "DIV" and value == 0:
                     raise GraphSyntaxError("division by zero", self.source, *position(op))
                 out = out * value if op.type == "MUL" else out / value
-            return out
+                shown.append(written if op.type == "MUL" else sp.Pow(written, -1, evaluate=False))
+            return self._remember(out, sp.Mul(*shown, evaluate=False))
         if rule == "neg":
-            return -self._build(t.children[1], refs)
+            value, written = self._build(t.children[1], refs)
+            return self._remember(-value, _negated(written))
         if rule == "pos":
             return self._build(t.children[1], refs)
         if rule == "pow":
@@ -218,8 +240,8 @@ class Expressions:
 
     def _power(self, t, refs):
         base_tree, op, exp_tree = t.children
-        base = self._build(base_tree, refs)
-        exponent = self._build(exp_tree, refs)
+        base, base_shown = self._build(base_tree, refs)
+        exponent, exponent_shown = self._build(exp_tree, refs)
         if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
             raise GraphSizeError(f"the exponent {exponent} is too large; numeric exponents are "
                                  f"limited to ±{MAX_EXPONENT}", self.source, *position(exp_tree))
@@ -233,15 +255,20 @@ class Expressions:
                                  f"limited to ±{MAX_EXPONENT}", self.source, *position(op))
         if out.is_Number and abs(out) > sp.Integer(10) ** 300:
             raise GraphSizeError("the number is too large", self.source, *position(op))
-        return self._constant(out, position(op))
+        out = self._constant(out, position(op))
+        return self._remember(out, sp.Pow(base_shown, exponent_shown, evaluate=False))
 
     def _call(self, t, refs):
         name, *rest = t.children
         index = rest.pop() if rest and isinstance(rest[-1], Tree) and rest[-1].data == "index" else None
-        args = [self._build(a, refs) for a in rest]
+        built = [self._build(a, refs) for a in rest]
+        args, shown = [a for a, _ in built], [w for _, w in built]
         where = position(name)
         if str(name) == "softmax":
-            return self._softmax(args, index, where)
+            out = self._softmax(args, index, where)
+            if not isinstance(out, F.softmax):
+                return out, out
+            return self._remember(out, F.softmax(out.args[0], *shown, evaluate=False))
         if str(name) not in FUNCTIONS:
             near = [f for f in FUNCTION_NAMES if f == str(name).lower()]
             hint = f" (did you mean {near[0]}?)" if near else ""
@@ -256,7 +283,8 @@ class Expressions:
             raise GraphSyntaxError(f"{name} takes one argument, not {len(args)}", self.source, *where)
         if str(name) == "log" and args[0] == 0 or str(name) == "sqrt" and args[0].is_negative:
             raise GraphSyntaxError(f"{name}({args[0]}) is undefined", self.source, *where)
-        return self._constant(FUNCTIONS[str(name)](args[0]), where)
+        out = self._constant(FUNCTIONS[str(name)](args[0]), where)
+        return self._remember(out, FUNCTIONS[str(name)](shown[0], evaluate=False))
 
     def _constant(self, out, where):
         """``out``, unless it is a constant that is not a real number of a size we
@@ -281,3 +309,8 @@ class Expressions:
             raise GraphSyntaxError(f"softmax index must be a whole number from 1 to {len(args)}",
                                    self.source, *position(token))
         return self._constant(F.softmax(int(k) - 1, *args), where)
+
+
+def _negated(shown):
+    """−shown as written: a number is negated, anything else gets a factor −1."""
+    return -shown if shown.is_Number else sp.Mul(sp.S.NegativeOne, shown, evaluate=False)

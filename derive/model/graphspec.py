@@ -257,6 +257,7 @@ class _Builder:
         g = Graph()
         g.cost_name = cost.name  # the cost node's symbol is always COST; this is what to print
         g.source = self.source
+        g.written = getattr(self, "written", {})
         for role in ("input", "param", "target"):
             for d in declared.values():
                 if d.role == role:
@@ -293,6 +294,7 @@ class _Reader(_Builder):
             raise GraphSpecError("no parameters are declared; add a line such as 'params: w, b'",
                                  self.source, 1, 1)
         builder = Expressions(self.source)
+        self.written = builder.written
         for a in assigned.values():
             a.expr, a.refs = builder.build(a.tree)
             if a.expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):

@@ -23,6 +23,9 @@ class Notation:
     # w_{ij} is the weight from unit i into unit j (z_j = Σ_i w_ij a_i), the transpose of
     # the presets' w_{jk} into j from k; a document's own definition can say so (issue 10)
     weights_from_first: bool = False
+    # a graph file's expressions as written, by their sympy form (graphgrammar.Expressions):
+    # printed in the author's order, w1 x + b1 rather than sympy's b1 + w1 x
+    written: dict = None
 
     def display_layer(self, kind, layer):
         return layer + self.offsets.get(kind, 0)

@@ -97,6 +97,16 @@ class Terms(sp.Expr):
         return sp.Expr.__new__(cls, *map(_sym, terms))
 
 
+class AsWritten(sp.Expr):
+    """An unevaluated expression printed in the order its sums and products hold
+    their arguments: a --graph file's definition as its author wrote it."""
+
+    is_commutative = True
+
+    def __new__(cls, expr):
+        return sp.Expr.__new__(cls, expr)
+
+
 class Transposed(sp.Expr):
     """(X)^T for the vectorised forms; shape-free on purpose."""
 

@@ -103,22 +103,33 @@ def _unit(notation, network, l, j):
 
 # -- entry point -----------------------------------------------------------------------
 
+def newly_stalled(before, states):
+    """step -> [(unit, activation name)] of the units that die (ReLU, z ≤ 0) or saturate
+    after that step though they had not before.  ``before`` maps each stalled unit to its
+    activation at the start, ``states`` is [(step, that map after the step)].  Layered
+    networks and graphs both mark their SGD tables with this."""
+    notes = {}
+    for step, now in states:
+        new = [(unit, act) for unit, act in now.items() if unit not in before]
+        if new:
+            notes[step] = new
+        before = now
+    return notes
+
+
 def _step_notes(network, values, result, run):
     """Units that die or saturate during the SGD steps, by the step after which they do."""
     from derive.model.symbols import quantity
 
     def units(v, r):
-        return {(s.layer, j): s.activation for s in numeric.saturation(network, v, r) for j in s.units}
+        return {quantity("a", s.layer, j): s.activation
+                for s in numeric.saturation(network, v, r) for j in s.units}
 
-    before, notes = units(values, result), {}
+    states = []
     for s in run.steps:
         v = values.replace(s.parameters)
-        now = units(v, numeric.backprop(network, v))
-        new = [(quantity("a", l, j), act) for (l, j), act in now.items() if (l, j) not in before]
-        if new:
-            notes[s.step] = new
-        before = now
-    return notes
+        states.append((s.step, units(v, numeric.backprop(network, v))))
+    return newly_stalled(units(values, result), states)
 
 
 def worked_example(network, values, digits=4, gradcheck=False, lr=None, steps=None, mode=None):

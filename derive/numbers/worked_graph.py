@@ -19,6 +19,7 @@ from derive.model.mpeval import evaluate
 from derive.numbers.numeric import DPS, SATURATION_RATIO
 from derive.model.symbols import COST, ETA, Factors, Partial, Terms, plain
 from derive.numbers.values import parse_number, read_pairs
+from derive.numbers.worked import newly_stalled
 from derive.numbers.worked_lines import Line, shown
 
 GC_STEP = mpmath.mpf("1e-20")
@@ -49,6 +50,9 @@ class GraphWorked:
     updates: list = field(default_factory=list)
     losses: list = field(default_factory=list)
     lr: object = None
+    # as WorkedExample.step_notes: step -> [(quantity, activation name)] that die or saturate
+    step_notes: dict = field(default_factory=dict)
+    frozen: dict = field(default_factory=dict)  # step -> (params stuck at gradient 0, the rest)
 
     def to_dict(self):
         return self.values
@@ -110,26 +114,43 @@ def _forward(graph, leaf_values):
     return vals
 
 
-def _ordered(expr):
+def _ordered(expr, written=None, as_written=False):
     """The expression as ordered containers, so numbers substituted into it
-    keep the printed order and negative ones get their parentheses."""
+    keep the printed order and negative ones get their parentheses: a product
+    of the derivation (``Factors``) in its own order, a definition of the graph
+    file in the order its author wrote it (``written``; ``as_written``: ``expr``
+    is already such a form), anything else in the printer's order."""
+    written = written or {}
     if not expr.free_symbols:  # a constant has nothing to substitute: keep it as written
         return expr
-    if isinstance(expr, sp.Add):
-        terms = expr.as_ordered_terms()
-        terms = ([t for t in terms if not t.could_extract_minus_sign()]
-                 + [t for t in terms if t.could_extract_minus_sign()])  # y - t, as printed
-        return Terms(*[_ordered(t) for t in terms])
-    if isinstance(expr, sp.Mul):
-        return Factors(*[_ordered(f) for f in expr.as_ordered_factors()])
+    if isinstance(expr, (Factors, Terms)):
+        return type(expr)(*[_ordered(a, written) for a in expr.args])
+    if not as_written and not expr.is_Atom and expr in written:
+        return _ordered(written[expr], written, as_written=True)
+    if isinstance(expr, (sp.Add, sp.Mul)) and not _divides(expr):
+        if as_written:
+            parts = list(expr.args)
+        else:
+            parts = expr.as_ordered_terms() if isinstance(expr, sp.Add) else expr.as_ordered_factors()
+        if isinstance(expr, sp.Add):  # y - t, as printed: the positive terms first
+            parts = ([t for t in parts if not t.could_extract_minus_sign()]
+                     + [t for t in parts if t.could_extract_minus_sign()])
+        parts = [_ordered(a, written, as_written) for a in parts]
+        return (Factors if isinstance(expr, sp.Mul) else Terms)(*parts)
     if expr.args and not isinstance(expr, (sp.Symbol, sp.Indexed, sp.Number)):
         # the arguments are ordered with evaluation on: sympy's sort keys take
         # complex() of constant terms such as exp(tanh(1000)), which recurses
         # without end on terms built under evaluate(False)
-        args = [_ordered(a) for a in expr.args]
+        args = [_ordered(a, written, as_written) for a in expr.args]
         with sp.evaluate(False):
             return expr.func(*args)
     return expr
+
+
+def _divides(expr):
+    """A product with a quotient (x/2, e^z/(1 + e^z)) prints as a fraction, not as factors."""
+    return isinstance(expr, sp.Mul) and any(
+        isinstance(f, sp.Pow) and f.exp.is_negative for f in expr.args)
 
 
 def _number(value, digits):
@@ -138,19 +159,20 @@ def _number(value, digits):
     return Terms(v) if isinstance(v, sp.Number) and v < 0 else v  # shown() brackets −1 itself
 
 
-def _substituted(expr, vals, digits):
+def _substituted(expr, vals, digits, written=None):
     """``expr`` with every known quantity replaced by its rounded value; None
     when that would only repeat the result (a bare quantity)."""
-    expr = plain(expr)
-    if isinstance(expr, (sp.Symbol, sp.Indexed)):
+    if isinstance(plain(expr), (sp.Symbol, sp.Indexed)):
         return None
-    ordered = _ordered(expr)  # outside evaluate(False), as _ordered needs
+    ordered = _ordered(expr, written)  # outside evaluate(False), as _ordered needs
     with sp.evaluate(False):
         return ordered.xreplace({s: _number(vals[s], digits)
-                                        for s in expr.atoms(sp.Symbol) if s in vals})
+                                        for s in ordered.atoms(sp.Symbol) if s in vals})
 
 
-def _warnings(graph, vals):
+def _stalled(graph, vals):
+    """[(node, activation name, message)] for each activation node that is dead (a ReLU
+    with input ≤ 0) or saturated (σ' or tanh' below SATURATION_RATIO of its peak)."""
     out = []
     for n in graph.nodes:
         act = n.activation
@@ -158,15 +180,37 @@ def _warnings(graph, vals):
             continue
         z = _mp(vals[n.parents[0].symbol])
         if act.name == "relu" and z <= 0:
-            out.append(f"{n.symbol} is saturated (dead): its input {n.parents[0].symbol} = "
-                       f"{mpmath.nstr(z, 4)} <= 0, so ReLU' = 0 and no gradient passes through it")
+            out.append((n, act.name, f"{n.symbol} is saturated (dead): its input "
+                        f"{n.parents[0].symbol} = {mpmath.nstr(z, 4)} <= 0, so ReLU' = 0 and no "
+                        f"gradient passes through it"))
         elif act.name in _PRIME_MAX:
             prime = (1 / (1 + mpmath.exp(-z))) * (1 / (1 + mpmath.exp(z))) if act.name == "sigmoid" \
                 else 1 - mpmath.tanh(z) ** 2
             if prime < SATURATION_RATIO * _PRIME_MAX[act.name]:
-                out.append(f"{n.symbol} is saturated: {n.parents[0].symbol} = {mpmath.nstr(z, 4)}, "
-                           f"so {act.name}' = {mpmath.nstr(prime, 4)}; the gradient through it is "
-                           f"tiny, so learning is slow")
+                out.append((n, act.name, f"{n.symbol} is saturated: {n.parents[0].symbol} = "
+                            f"{mpmath.nstr(z, 4)}, so {act.name}' = {mpmath.nstr(prime, 4)}; the "
+                            f"gradient through it is tiny, so learning is slow"))
+    return out
+
+
+def _warnings(graph, vals):
+    return [message for _, _, message in _stalled(graph, vals)]
+
+
+def _stalled_units(graph, vals):
+    return {n.symbol: act for n, act, _ in _stalled(graph, vals)}
+
+
+def _frozen(notes, grads_after):
+    """step -> (parameters whose gradient is exactly 0 after that step and every later
+    one, the parameters that still learn), for the steps ``notes`` marks; a dead ReLU
+    zeroes the gradients behind it exactly, a saturated unit only makes them small."""
+    out = {}
+    for step in notes:
+        later = [g for s, g in grads_after if s >= step]
+        zero = [p for p in later[0] if all(g[p] == 0 for g in later)]
+        if zero:
+            out[step] = (zero, [p for p in later[0] if p not in zero])
     return out
 
 
@@ -204,14 +248,16 @@ def _worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
     derived, deltas, grads = _backward(engine, graph, vals)
     show = lambda v: shown(_mp(v), digits)
     inputs = [Line(n.symbol, None, None, show(leaves[n.symbol]), "input") for n in _leaves(graph)]
-    forward = [Line(n.symbol, n.expr, _substituted(n.expr, vals, digits), show(vals[n.symbol]), "z")
+    written = graph.written
+    forward = [Line(n.symbol, n.expr, _substituted(n.expr, vals, digits, written),
+                    show(vals[n.symbol]), "z")
                for n in graph.nodes if not n.is_leaf and n.role != "cost"]
-    loss = Line(COST, graph.cost.expr, _substituted(graph.cost.expr, vals, digits),
+    loss = Line(COST, graph.cost.expr, _substituted(graph.cost.expr, vals, digits, written),
                 show(vals[COST]), "loss")
     all_vals = {**vals, **deltas}
-    delta_lines = [Line(n.delta, derived[n], _substituted(derived[n], all_vals, digits),
+    delta_lines = [Line(n.delta, derived[n], _substituted(derived[n], all_vals, digits, written),
                         show(deltas[n.delta]), "delta") for n in derived]
-    grad_lines = [Line(Partial(COST, p.symbol), r, _substituted(r, all_vals, digits), show(v),
+    grad_lines = [Line(Partial(COST, p.symbol), r, _substituted(r, all_vals, digits, written), show(v),
                        "gradient", key=p.key) for p, (r, v) in grads.items()]
     warnings = _warnings(graph, vals)
     values = {
@@ -244,6 +290,7 @@ def _worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
         current = dict(leaves)
         losses, cur_grads = [(0, show(vals[COST]))], grads
         raw = [vals[COST]]  # JSON takes these, not the rounded display (which may be Terms(-1))
+        states, grads_after = [], []
         for step in range(1, (steps or 1) + 1):
             updated = dict(current)
             for p, (_, v) in cur_grads.items():
@@ -259,6 +306,11 @@ def _worked_graph(derivation, text, draw, seed, digits, gradcheck, lr, steps):
             losses.append((step, show(step_vals[COST])))
             raw.append(step_vals[COST])
             _, _, cur_grads = _backward(engine, graph, step_vals)
+            states.append((step, _stalled_units(graph, step_vals)))
+            grads_after.append((step, {p.symbol: v for p, (_, v) in cur_grads.items()}))
+        if len(states) > 1:  # the table of losses, which the notes mark, needs two steps
+            w.step_notes = newly_stalled(_stalled_units(graph, vals), states)
+            w.frozen = _frozen(w.step_notes, grads_after)
         w.losses, w.lr = losses, shown(eta, digits)
         values["sgd"] = {"lr": float(eta), "losses": [float(l) for l in raw]}
     return w

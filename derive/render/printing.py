@@ -13,7 +13,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from derive.model import functions as F
 from derive.render import linebreak
-from derive.model.symbols import Factors, IndexSum, Terms, label
+from derive.model.symbols import AsWritten, Factors, IndexSum, Terms, label
 
 _GENERIC = re.compile(r"([A-Za-z]+)\s*([+-]\s*[0-9]+)?")
 
@@ -45,6 +45,24 @@ class DeriveLatexPrinter(LatexPrinter):
             finally:
                 self._settings["full_prec"] = saved
         return super()._print_Float(expr)
+
+    def _print(self, expr, **kwargs):
+        # an expression a graph file wrote prints as written: its sums and products in
+        # the author's order (w1 x + b1, not b1 + w1 x), wherever it appears
+        written = self.notation.written
+        if written and isinstance(expr, sp.Basic) and not expr.is_Atom:
+            shown = written.get(expr)
+            if shown is not None:
+                return self._print_AsWritten(AsWritten(shown), **kwargs)
+        return super()._print(expr, **kwargs)
+
+    def _print_AsWritten(self, expr, **kwargs):
+        # the unevaluated form keeps the order; order="none" prints it as it stands
+        saved, self._settings["order"] = self._settings["order"], "none"
+        try:
+            return super()._print(expr.args[0], **kwargs)
+        finally:
+            self._settings["order"] = saved
 
     _LEVELS = {"Terms": "Add", "IndexSum": "Add", "Factors": "Mul", "Hadamard": "Mul",
                "MatrixProduct": "Mul"}

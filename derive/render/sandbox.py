@@ -48,7 +48,7 @@ SAFE_METHODS = {
 }
 # methods of our own objects that read data and take no code (by class name)
 SAFE_OWN_METHODS = {
-    "Derivation.describe", "Network.describe", "Graph.describe",
+    "Derivation.describe", "Derivation.graph_roles", "Network.describe", "Graph.describe",
     "Notation.display_layer", "Notation.key",
 }
 SAFE_RUNTIME = (runtime.Macro, runtime.BlockReference, runtime.LoopContext, utils.Cycler,
