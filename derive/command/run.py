@@ -88,10 +88,12 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
                 warn(line if "warning:" in line else f"warning: {line}")
     elif layers is None and check_path != "-":
         # no network given: the derivation's own forward pass, if it writes one
-        network = declared_network(check_path) or Network("1-1-1", activation, cost,
-                                                          not no_bias)
+        network = declared_network(check_path) or _assumed(Network("1-1-1", activation, cost,
+                                                                   not no_bias))
     else:
         network = Network(layers or "1-1-1", activation, cost, not no_bias, notation=notation)
+        if layers is None:
+            network = _assumed(network)
     report = check_file(check_path, network, notation, strict=strict, seconds=time_limit,
                         progress=progress)
     text = report.to_json() if fmt == "json" else report.render_text()
@@ -119,6 +121,14 @@ def _complete_file(options):
     output = options.get("output") or "-"
     return output != "-" and output.lower().endswith((".tex", ".md")) \
         and options.get("fmt") in (None, "latex", "markdown")
+
+
+def _assumed(network):
+    """Marks the 1-1-1 network used when neither the options nor the document give one:
+    its layers have one unit, so a claim about units j, k is only tried at j = k = 1 there
+    and a ✓ on it would prove nothing about the document's own, wider network."""
+    network.assumed = True
+    return network
 
 
 def _check_inputs(options):

@@ -280,6 +280,10 @@ class Points:
         """∂num/∂den by a central difference, everything downstream recomputed."""
         den = self._own.get(id(den), den)
         if den in self.graph.by_symbol:
+            if isinstance(num, sp.Symbol) and num != COST and num not in self.graph.by_symbol:
+                # a letter the network does not define (a loss E, an output o_j read as
+                # free): its derivative is not 0, it is unknown
+                raise Unsupported("derivative_of_free_letter", name=str(num))
             k = self._position[den]
             if self.side:  # one-sided: the derivative from one side of a ReLU's kink
                 here = self.value(num, i, moved, free_moved)

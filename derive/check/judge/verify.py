@@ -343,6 +343,10 @@ class Checker(Readings):
             v.params.pop("layers", None)
             v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
         if states == {"equal"}:
+            if (getattr(self.network, "assumed", False) and _unit_indexed(outcome)
+                    and all(w == 1 for w in self.network.widths)):
+                v.status, v.code = "unknown", "one_unit_default"
+                return v
             if outcome.sampled:
                 v.params["sampled"] = outcome.sampled
             if kind == "link":
@@ -467,6 +471,11 @@ class Checker(Readings):
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+def _unit_indexed(outcome):
+    """Whether the statement has a free unit index (j, k: not a layer label)."""
+    return any(not isinstance(k, str) for a in outcome.assigns for k in a)
+
 
 def _mentions_L(*exprs):
     """Whether the output layer L is written out (then l means the other layers)."""
