@@ -81,8 +81,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
     for language in {c.language for c in chains}:
         parser(language)  # built once, before any step's clock starts (it takes a second)
-    if getattr(network, "assumed", False) and _SOFTMAX.search(text):
-        network = _softmax_network(network)
+    if getattr(network, "assumed", False):
+        network = _assumed_for(network, text)
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
     checker.macros_with_arguments = macro_args
     if declared is not None:  # numbers the document's own substitution lines give
@@ -110,6 +110,24 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
 
 
 _SOFTMAX = re.compile(r"softmax|\\frac\s*\{\s*(?:e\^|\\exp)[^=]*\}\s*\{\s*\\sum", re.I)
+
+
+_DLAI = re.compile(r"(?<![A-Za-z\\])d[ZW](?:\^\s*\{\s*\[|[0-9])")
+
+
+def _assumed_for(network, text):
+    """The assumed network for a document that names its conventions: softmax, or the
+    deeplearning.ai course's dZ^{[L]} = A^{[L]} − Y (a sigmoid output with the binary
+    cross-entropy, that course's L(ŷ, y))."""
+    from derive.model.network import Network
+
+    if _SOFTMAX.search(text):
+        return _softmax_network(network)
+    if _DLAI.search(text) and network.cost_name == "quadratic":
+        out = Network(network.widths, network.activations, "cross-entropy", network.bias)
+        out.assumed = True
+        return out
+    return network
 
 
 def _softmax_network(network):

@@ -22,6 +22,7 @@ import sympy as sp
 from derive.engine.chain import Engine
 from derive.model.symbols import COST, ETA, Partial, label
 from derive.check.judge.examples import numeric_claim
+from derive.check.read.dlai import is_updated
 from derive.check.read.forms import Increment
 from derive.check.limits import LIMITS, ParseLimit, StepTimeout, Unsupported, time_limit
 from derive.check.read.names import Context
@@ -114,7 +115,8 @@ class Checker(Readings):
             return [Verdict(*source.line_col(link.rhs.first_origin()),
                             _source_text(chain, link, n == 0), "unknown", code)
                     for n, link in enumerate(chain.links)]
-        if self._record_givens(lhs, sides) or self._record_function(chain, lhs, sides):
+        if not _updated(chain) and (self._record_givens(lhs, sides)
+                                    or self._record_function(chain, lhs, sides)):
             return []
         out = []
         prev = None
@@ -224,7 +226,7 @@ class Checker(Readings):
             rate = _rate(rhs)
             return -rate * Partial(COST, p), "increment", rate
         is_param = self._is_param(lhs)
-        if is_param and (chain.prefix or relation in ("<-", ":=")
+        if is_param and (chain.prefix or relation in ("<-", ":=") or _updated(chain)
                          or (_contains(rhs, lhs) and _rate(rhs, None) is not None)):
             rate = _rate(rhs)
             self._notes.append(("update", ()))
@@ -471,6 +473,11 @@ class Checker(Readings):
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+def _updated(chain):
+    """``w_5^+ = …``: the left side is the parameter's new value (read.dlai)."""
+    return chain.lhs is not None and chain.language == "latex" and is_updated(chain.lhs.s)
+
 
 def _unit_indexed(outcome):
     """Whether the statement has a free unit index (j, k: not a layer label)."""
