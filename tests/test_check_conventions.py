@@ -143,3 +143,29 @@ def test_delta_with_one_index_is_still_the_error():
     assert not read(r"\delta^{(3)}_{j}").has(Iverson)
     with pytest.raises(Unsupported):
         read(r"\delta_{ii}")  # the same index twice: not Kronecker's
+
+
+# -- Nielsen's gradients and Einstein's sums ------------------------------------------------
+
+def test_nielsen_gradients_and_einstein_sums():
+    # hand checks on 2-3-2 (sigmoid, quadratic): BP1–BP4 in ∇ form; ∂a_i/∂z_j = 0 off the
+    # diagonal, so the implied sum over i is ∂C/∂a_j σ'(z_j) = δ_j
+    got, _ = statuses("nielsen_einstein.md", "--layers", "2-3-2")
+    assert {line: v[0][0] for line, v in got.items()} == {
+        4: "correct", 5: "correct", 6: "correct", 7: "correct", 8: "correct", 9: "correct",
+        14: "wrong",  # δ a without the transpose: 2×1 times 3×1
+        15: "wrong",  # σ for σ'
+        16: "wrong"}  # w_jk for w_kj under the implied sum
+    assert "Einstein" in got[8][0][1] and "Einstein" in got[9][0][1]
+
+
+def test_an_index_that_occurs_once_is_not_summed():
+    from derive.check.judge.einstein import implied_sums
+    from derive.check.read.forms import index_symbol
+
+    i, j = index_symbol("i"), index_symbol("j")
+    a, b = sp.IndexedBase("a"), sp.IndexedBase("b")
+    assert implied_sums(a[j], b[i]) == (b[i], False)  # once: unbound, not summed
+    assert implied_sums(a[i], a[i] * b[i]) == (a[i] * b[i], False)  # on the left: for every i
+    summed, changed = implied_sums(a[j], a[i] * b[i] + b[j])
+    assert changed and summed.has(sp.Symbol) and b[j] in summed.args

@@ -21,6 +21,7 @@ import sympy as sp
 
 from derive.engine.chain import Engine
 from derive.model.symbols import COST, ETA, Partial, label
+from derive.check.judge.einstein import implied_sums
 from derive.check.judge.examples import numeric_claim
 from derive.check.read.dlai import is_updated
 from derive.check.read.forms import Increment
@@ -187,6 +188,9 @@ class Checker(Readings):
             ref, kind, rate = self.reference(chain, lhs.expr, rhs.expr, link.relation)
         lhs_expr = lhs.expr if lhs is not None else None
         if ref is not None:
+            summed, implied = implied_sums(lhs_expr, rhs.expr)
+            if implied:  # Einstein's convention: rhs = ∂C/∂a_i ∂a_i/∂z_j sums over i
+                rhs, notes = replace(rhs, expr=summed), notes + [("einstein", ())]
             try:
                 return self._decide(ref, rhs.expr, lhs_expr, kind, rate, prev, notes, deadline)
             except Unsupported as e:

@@ -407,10 +407,20 @@ class Context(FunctionNames):
         return IndexSum(body, index_symbol(toks[0]), count)
 
     def nabla(self, sub, operand):
-        if operand != COST or not sub or [t for t in sub if t not in "{}"] != ["a"]:
+        toks = [t for t in sub or () if t not in "{}"]
+        if operand != COST or not toks:
             raise Unsupported("nabla")
-        self.note("nabla")
-        return Partial(COST, self.output)
+        if toks == ["a"]:
+            self.note("nabla")
+            return Partial(COST, self.output)
+        # Nielsen's \nabla_{w^l} C, \nabla_{b^{(2)}} C: the gradient for a whole layer
+        m = re.fullmatch(r"([wWbaz])\^\(?([0-9]+|[lL])([+-][0-9]+)?\)?", "".join(toks))
+        if not m:
+            raise Unsupported("nabla")
+        layer = sp.Integer(m.group(2)) if m.group(2).isdigit() else sp.Symbol(m.group(2))
+        kind = m.group(1).lower()
+        return Partial(COST, self._make(kind, self.layer_label(kind, layer + int(m.group(3) or 0)),
+                                        ()))
 
 
 def power(base_, exponent):

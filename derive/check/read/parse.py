@@ -158,7 +158,7 @@ def _check_size(t):
 
 
 _NAMES = {"RPAR": ")", "LPAR": "(", "RSQB": "]", "LSQB": "[", "RBRACE": "}", "LBRACE": "{",
-          "PLUS": "+", "MINUS": "-", "COMMA": ",", "CIRCUMFLEX": "^", "UNDERSCORE": "_",
+          "PLUS": "+", "MINUS": "-", "COMMA": ",", "CIRCUMFLEX": "^", "CARET": "^", "UNDERSCORE": "_",
           "SLASH": "/", "EQ": "=", "NUMBER": "a number", "LETTER": "a letter", "NAME": "a name",
           "GREEK": "a Greek letter", "FUNC": "a function", "MULOP": "a product sign",
           "HADAMARD": "⊙", "FRAC": "\\frac", "PRIME": "'", "ABS_L": "|", "ABS_R": "|",
