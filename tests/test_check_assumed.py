@@ -57,3 +57,13 @@ def test_a_given_network_is_never_replaced():
     assert data["summary"]["network"]["layers"] == [1, 1, 1]
     got = {s["line"]: s["status"] for s in data["steps"]}
     assert got[13] == "correct"  # on one unit per layer the index swap cannot be seen
+
+
+def test_derivative_between_undefined_letters_is_not_zero(tmp_path):
+    # p_i and o_k are never defined: ∂ log p_i/∂o_k is not 0 (p_i may be softmax(o)_i)
+    doc = tmp_path / "d.md"
+    doc.write_text(r"$$\frac{\partial L}{\partial o_k} = - \sum_i y_i \frac{\partial \log p_i}"
+                   r"{\partial o_k}$$" "\n")
+    r = CliRunner().invoke(cli, ["--check", str(doc), "--format", "json"])
+    step = json.loads(r.stdout)["steps"][0]
+    assert step["status"] == "unknown" and "not a quantity of this network" in step["message"]

@@ -276,14 +276,29 @@ class Points:
 
         return (at(STEP) - at(-STEP)) / (2 * STEP)
 
+    def _no_free_letters(self, num, den):
+        """A letter the network does not define (a loss E, an output o_j) may depend on
+        anything: the derivative of an expression holding one is unknown, not 0."""
+        if isinstance(num, sp.Symbol):
+            letters = [num]
+        elif isinstance(num, sp.Basic):
+            inside = set()  # the labels and indices of network quantities are no letters
+            for q in num.atoms(sp.Indexed, sp.IndexedBase):
+                inside |= q.free_symbols
+            letters = sorted(num.free_symbols - inside, key=str)
+        else:
+            return
+        for s in letters:
+            if (s != den and s != COST and s not in self.graph.by_symbol
+                    and not s.is_positive and not s.is_integer):
+                raise Unsupported("derivative_of_free_letter", name=str(s))
+
     def derivative(self, num, den, i, moved, free_moved):
         """∂num/∂den by a central difference, everything downstream recomputed."""
         den = self._own.get(id(den), den)
+        if den in self.graph.by_symbol or isinstance(den, sp.Symbol) and den != COST:
+            self._no_free_letters(num, den)
         if den in self.graph.by_symbol:
-            if isinstance(num, sp.Symbol) and num != COST and num not in self.graph.by_symbol:
-                # a letter the network does not define (a loss E, an output o_j read as
-                # free): its derivative is not 0, it is unknown
-                raise Unsupported("derivative_of_free_letter", name=str(num))
             k = self._position[den]
             if self.side:  # one-sided: the derivative from one side of a ReLU's kink
                 here = self.value(num, i, moved, free_moved)
