@@ -29,6 +29,7 @@ import sympy as sp
 from derive.model import functions as F
 from derive.model.symbols import COST, DirectPartial, Factors, Partial, Terms, plain
 from derive.check.limits import Unsupported
+from derive.check.judge.letters import no_free_letters
 
 DPS = 120
 STEP = mpmath.mpf(10) ** -40
@@ -276,28 +277,11 @@ class Points:
 
         return (at(STEP) - at(-STEP)) / (2 * STEP)
 
-    def _no_free_letters(self, num, den):
-        """A letter the network does not define (a loss E, an output o_j) may depend on
-        anything: the derivative of an expression holding one is unknown, not 0."""
-        if isinstance(num, sp.Symbol):
-            letters = [num]
-        elif isinstance(num, sp.Basic):
-            inside = set()  # the labels and indices of network quantities are no letters
-            for q in num.atoms(sp.Indexed, sp.IndexedBase):
-                inside |= q.free_symbols
-            letters = sorted(num.free_symbols - inside, key=str)
-        else:
-            return
-        for s in letters:
-            if (s != den and s != COST and s not in self.graph.by_symbol
-                    and not s.is_positive and not s.is_integer):
-                raise Unsupported("derivative_of_free_letter", name=str(s))
-
     def derivative(self, num, den, i, moved, free_moved):
         """∂num/∂den by a central difference, everything downstream recomputed."""
         den = self._own.get(id(den), den)
         if den in self.graph.by_symbol or isinstance(den, sp.Symbol) and den != COST:
-            self._no_free_letters(num, den)
+            no_free_letters(num, den, self.graph)
         if den in self.graph.by_symbol:
             k = self._position[den]
             if self.side:  # one-sided: the derivative from one side of a ReLU's kink
