@@ -109,7 +109,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                   strict=strict)
 
 
-_SOFTMAX = re.compile(r"softmax|\\frac\s*\{\s*(?:e\^|\\exp)[^=]*\}\s*\{\s*\\sum", re.I)
+_SOFTMAX = re.compile(r"softmax|\\frac\s*\{\s*(?:e\^|\\exp)[^=]{0,200}\}\s*\{\s*\\sum", re.I)
 
 
 _DLAI = re.compile(r"(?<![A-Za-z\\])d[ZW](?:\^\s*\{\s*\[|[0-9])")
