@@ -67,3 +67,11 @@ def test_derivative_between_undefined_letters_is_not_zero(tmp_path):
     r = CliRunner().invoke(cli, ["--check", str(doc), "--format", "json"])
     step = json.loads(r.stdout)["steps"][0]
     assert step["status"] == "unknown" and "not a quantity of this network" in step["message"]
+
+
+def test_the_report_says_the_network_was_assumed():
+    r = CliRunner().invoke(cli, ["--check", str(FIXTURES / "assumed_units.md")])
+    assert "on a 2-2-2 network" in r.stdout.splitlines()[0]
+    assert "assumed: no network was given" in r.stdout.splitlines()[0]
+    r = CliRunner().invoke(cli, ["--layers", "2-2-2", "--check", str(FIXTURES / "assumed_units.md")])
+    assert "assumed:" not in r.stdout.splitlines()[0]

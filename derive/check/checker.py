@@ -153,6 +153,7 @@ def _wide_checker(network, notation, seed, step_seconds):
         return None
     wide = Network([2] * len(network.widths), network.activations, network.cost_name,
                    network.bias)
+    wide.assumed = True
     return Checker(wide, notation, seed=seed, step_seconds=step_seconds)
 
 
