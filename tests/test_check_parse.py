@@ -27,9 +27,10 @@ def same(a, b):
 
 # -- layers, units and names -------------------------------------------------------------------
 
-@pytest.mark.parametrize("written", [r"a^{(2)}_1", r"a^{2}_{1}", r"a^{[2]}_1", r"a_1^{(2)}"])
+@pytest.mark.parametrize("written", [r"a^{(2)}_1", r"a^{2}_{1}", r"a^{[1]}_1", r"a_1^{(2)}"])
 def test_layer_superscripts_all_mean_the_same_unit(written):
-    # nielsen numbers layers from 1 at the input: displayed layer 2 is internal layer 1
+    # nielsen numbers layers from 1 at the input: displayed layer 2 is internal layer 1;
+    # square brackets are deeplearning.ai's, with the input as a^{[0]}: a^{[1]} is that layer
     assert read(written, "2-2-2") == quantity("a", 1, 0)
 
 

@@ -81,6 +81,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
     for language in {c.language for c in chains}:
         parser(language)  # built once, before any step's clock starts (it takes a second)
+    if getattr(network, "assumed", False):
+        network = _assumed_for(network, text)
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
     checker.macros_with_arguments = macro_args
     given = None
@@ -94,6 +96,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         if doc is not None:  # numbers the document's own substitution lines give
             checker.givens.update({checker.graph.by_symbol[s].symbol: v
                                    for s, v in _symbols(doc.givens, checker.graph)})
+    wide = _wide_checker(network, notation, seed, step_seconds)
     verdicts = []
     steps = 0
     with (progress or silent_progress)(len(chains), f"checking {name}") as bar:
@@ -103,7 +106,10 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             # the bound counts steps, not chains: one chain of 50 000 '=' is 50 000 steps
             chain.links = chain.links[:LIMITS.max_steps - steps]
             steps += max(len(chain.links), 1)
-            verdicts.extend(checker.check_chain(chain, source, deadline))
+            got = checker.check_chain(chain, source, deadline)
+            if wide is not None and any(v.code == "one_unit_default" for v in got):
+                got = _widened(got, wide, checker, chain, source, deadline)
+            verdicts.extend(got)
             bar.update(1)
     if declared is not None:
         _explain_repairs(verdicts, declared.repairs, checker.graph)
@@ -116,6 +122,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         from derive.check.read.meaning import against
 
         _explain_repairs(verdicts, given.repairs + against(given, checker.graph), checker.graph)
+    if wide is not None and any(n[0] == "assumed_wide" for v in verdicts for n in v.notes):
+        network = wide.network  # its witnesses name units: print them with its widths
     return Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
                   strict=strict)
 
@@ -132,6 +140,89 @@ def _explain_repairs(verdicts, repairs, graph):
                 v.diagnosis = "definition_meant"
                 v.params.update(printed=repair.printed, meant=node.expr, what=repair.what)
                 break
+
+
+_SOFTMAX = re.compile(r"softmax|\\frac\s*\{\s*(?:e\^|\\exp)[^=]{0,200}\}\s*\{\s*\\sum", re.I)
+
+
+_DLAI = re.compile(r"(?<![A-Za-z\\])d[ZW](?:\^\s*\{\s*\[|[0-9])")
+
+
+def _assumed_for(network, text):
+    """The assumed network for a document that names its conventions: softmax, or the
+    deeplearning.ai course's dZ^{[L]} = A^{[L]} − Y (a sigmoid output with the binary
+    cross-entropy, that course's L(ŷ, y))."""
+    from derive.model.network import Network
+
+    if _SOFTMAX.search(text):
+        return _softmax_network(network)
+    if _DLAI.search(text) and network.cost_name == "quadratic":
+        out = Network(network.widths, network.activations, "cross-entropy", network.bias)
+        out.assumed = True
+        return out
+    return network
+
+
+def _softmax_network(network):
+    """The assumed network of a document that uses softmax: two units per layer, a
+    softmax output with the log-likelihood cost (its natural pair).  On the 1-1-1
+    sigmoid default a softmax chain rule that forgets the sum over the outputs would
+    hold, and softmax's δ = a − y would be called wrong."""
+    from derive.model.network import Network
+
+    acts = list(network.activations)
+    acts[-1] = "softmax"
+    wide = Network([2] * len(network.widths), acts, "log-likelihood", network.bias)
+    wide.assumed = True
+    return wide
+
+
+def _wide_checker(network, notation, seed, step_seconds):
+    """A checker on layers of two units, for the statements about units j, k that the
+    assumed 1-1-1 network (no network given, none declared) can only try at j = k = 1."""
+    from derive.model.network import Network
+
+    if not getattr(network, "assumed", False) or any(w != 1 for w in network.widths):
+        return None
+    wide = Network([2] * len(network.widths), network.activations, network.cost_name,
+                   network.bias)
+    wide.assumed = True
+    return Checker(wide, notation, seed=seed, step_seconds=step_seconds)
+
+
+def _widened(got, wide, checker, chain, source, deadline):
+    """The verdicts of ``chain`` where the steps that hold for one unit per layer are
+    judged again on two units per layer (``_wide_checker``)."""
+    if getattr(wide, "disagrees", False):
+        return got
+    wide.functions = dict(checker.functions)
+    wide.macros_with_arguments = checker.macros_with_arguments
+    again = wide.check_chain(chain, source, deadline)
+    if len(again) != len(got):
+        return got
+    out = []
+    for v, w in zip(got, again):
+        if v.code == "one_unit_default" and w.status == "wrong" and _defines(w.lhs):
+            # the document's own z_j or a_j is not the assumed network's (w_ij for w_ji):
+            # its units follow a convention of its own, which the assumed network cannot judge
+            wide.disagrees = True
+            return got
+        if v.code == "one_unit_default" and w.status in ("correct", "wrong"):
+            net = wide.network
+            w.notes = list(w.notes) + [("assumed_wide", (
+                ("cost", net.cost_name), ("layers", "-".join(map(str, net.widths))),
+                ("output", net.activations[-1])))]
+            v = w
+        out.append(v)
+    return out
+
+
+def _defines(lhs):
+    """Whether a step's left side is a forward quantity z or a (a definition)."""
+    from derive.model.symbols import label
+
+    lab = label(lhs) if lhs is not None else None
+    return lab is not None and lab[0] in ("z", "a")
 
 
 def _symbols(givens, graph):
@@ -195,6 +286,7 @@ def document_network(path, activation, cost, bias, notation="nielsen", notation_
     except Exception:  # noqa: BLE001 - e.g. softmax on 1 unit: the options' own error
         network = Network("1-1-1", activation, cost, bias)
     network.by_default = True  # nobody chose it: an index claim on 1-1-1 proves nothing
+    network.assumed = True  # so a softmax or dZ document gets its own kind (_assumed_for)
     if opts.lines:
         network.read_from = f"{opts.describe()}: line {', '.join(map(str, opts.lines))}"
     return network, notation

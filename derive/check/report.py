@@ -66,8 +66,8 @@ def _message(module, v):
     notes = []
     for code, params in v.notes:
         fn = getattr(module, "note_" + code, None)
-        if fn is not None:
-            notes.append(str(fn(dict(params))).strip())
+        if fn is not None and (note := str(fn(dict(params))).strip()) not in notes:
+            notes.append(note)
     return str(module.assemble(str(main).strip(), str(why).strip(), notes))
 
 

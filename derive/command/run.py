@@ -100,6 +100,8 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
                 notation = notation_for(text, kind, notation)
             except CheckInputError:
                 pass  # check_file reports it
+        if layers is None:
+            network = _assumed(network)
     report = check_file(check_path, network, notation, strict=strict, seconds=time_limit,
                         progress=progress)
     text = report.to_json() if fmt == "json" else report.render_text()
@@ -127,6 +129,14 @@ def _complete_file(options):
     output = options.get("output") or "-"
     return output != "-" and output.lower().endswith((".tex", ".md")) \
         and options.get("fmt") in (None, "latex", "markdown")
+
+
+def _assumed(network):
+    """Marks the 1-1-1 network used when neither the options nor the document give one:
+    its layers have one unit, so a claim about units j, k is only tried at j = k = 1 there
+    and a ✓ on it would prove nothing about the document's own, wider network."""
+    network.assumed = True
+    return network
 
 
 def _check_inputs(options):

@@ -29,6 +29,7 @@ import sympy as sp
 from derive.model import functions as F
 from derive.model.symbols import COST, DirectPartial, Factors, Partial, Terms, plain
 from derive.check.limits import Unsupported
+from derive.check.judge.letters import no_free_letters
 
 DPS = 120
 STEP = mpmath.mpf(10) ** -40
@@ -279,6 +280,8 @@ class Points:
     def derivative(self, num, den, i, moved, free_moved):
         """∂num/∂den by a central difference, everything downstream recomputed."""
         den = self._own.get(id(den), den)
+        if den in self.graph.by_symbol or isinstance(den, sp.Symbol) and den != COST:
+            no_free_letters(num, den, self.graph)
         if den in self.graph.by_symbol:
             k = self._position[den]
             if self.side:  # one-sided: the derivative from one side of a ReLU's kink

@@ -29,7 +29,7 @@ from derive.model.symbols import (
     label,
     quantity,
 )
-from derive.check.read.forms import AUTO, Increment, LayerActivation, MatrixLiteral, is_index_symbol
+from derive.check.read.forms import AUTO, Increment, LayerActivation, MatrixLiteral, Star, is_index_symbol
 from derive.check.limits import LIMITS, Unsupported
 
 _LABEL = re.compile(r"^([A-Za-z]+)([+-][0-9]+)?$")
@@ -307,6 +307,8 @@ class Instantiator:
             return self._hadamard([self._v(a, assign) for a in e.args], e.args)
         if isinstance(e, MatrixProduct):
             return self._matmul([self._v(a, assign) for a in e.args], e.args)
+        if isinstance(e, Star):
+            return self._star([self._v(a, assign) for a in e.args], e.args)
         args = [self._v(a, assign) for a in e.args]
         mats = [a for a in args if isinstance(a, sp.MatrixBase)]
         if not mats:
@@ -398,6 +400,14 @@ class Instantiator:
                 raise ShapeMismatch("hadamard", out.shape, v.shape, exprs)
             out = out.multiply_elementwise(v)
         return _scalar_or(out) if isinstance(out, sp.MatrixBase) else out
+
+    def _star(self, vals, exprs):
+        a, b = vals
+        if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) and a.shape == b.shape:
+            if a.shape[0] == a.shape[1]:
+                raise Unsupported("ambiguous_star", rows=a.shape[0])
+            return self._hadamard(vals, exprs)
+        return self._matmul(vals, exprs)
 
     @staticmethod
     def _matmul(vals, exprs):

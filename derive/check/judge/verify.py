@@ -21,7 +21,9 @@ import sympy as sp
 
 from derive.engine.chain import Engine
 from derive.model.symbols import COST, ETA, Partial, label
+from derive.check.judge.einstein import implied_sums
 from derive.check.judge.examples import numeric_claim
+from derive.check.read.dlai import is_updated
 from derive.check.read.forms import Increment
 from derive.check.limits import LIMITS, ParseLimit, StepTimeout, Unsupported, time_limit
 from derive.check.read.names import Context
@@ -115,7 +117,8 @@ class Checker(Readings):
             return [Verdict(*source.line_col(link.rhs.first_origin()),
                             _source_text(chain, link, n == 0), "unknown", code)
                     for n, link in enumerate(chain.links)]
-        if self._record_givens(lhs, sides) or self._record_function(chain, lhs, sides):
+        if not _updated(chain) and (self._record_givens(lhs, sides)
+                                    or self._record_function(chain, lhs, sides)):
             return []
         out = []
         prev = None
@@ -186,6 +189,9 @@ class Checker(Readings):
             ref, kind, rate = self.reference(chain, lhs.expr, rhs.expr, link.relation)
         lhs_expr = lhs.expr if lhs is not None else None
         if ref is not None:
+            summed, implied = implied_sums(lhs_expr, rhs.expr)
+            if implied:  # Einstein's convention: rhs = ∂C/∂a_i ∂a_i/∂z_j sums over i
+                rhs, notes = replace(rhs, expr=summed), notes + [("einstein", ())]
             try:
                 v = self._decide(ref, rhs.expr, lhs_expr, kind, rate, prev, notes, deadline)
                 return self._factorwise(v, prev, rhs.expr, deadline)
@@ -238,7 +244,7 @@ class Checker(Readings):
             rate = _rate(rhs)
             return -rate * Partial(COST, p), "increment", rate
         is_param = self._is_param(lhs)
-        if is_param and (chain.prefix or relation in ("<-", ":=")
+        if is_param and (chain.prefix or relation in ("<-", ":=") or _updated(chain)
                          or (_contains(rhs, lhs) and _rate(rhs, None) is not None)):
             rate = _rate(rhs)
             self._notes.append(("update", ()))
@@ -357,6 +363,10 @@ class Checker(Readings):
             v.params.pop("layers", None)
             v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
         if states == {"equal"}:
+            if (getattr(self.network, "assumed", False) and _unit_indexed(outcome)
+                    and all(w == 1 for w in self.network.widths)):
+                v.status, v.code = "unknown", "one_unit_default"
+                return v
             letters = self._all_one_indices(ref, rhs)
             if letters:
                 # every index is 1 here: w_kj and w_jk are one number, so agreement
@@ -510,6 +520,16 @@ class Checker(Readings):
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+def _updated(chain):
+    """``w_5^+ = …``: the left side is the parameter's new value (read.dlai)."""
+    return chain.lhs is not None and chain.language == "latex" and is_updated(chain.lhs.s)
+
+
+def _unit_indexed(outcome):
+    """Whether the statement has a free unit index (j, k: not a layer label)."""
+    return any(not isinstance(k, str) for a in outcome.assigns for k in a)
+
 
 def _mentions_L(*exprs):
     """Whether the output layer L is written out (then l means the other layers)."""

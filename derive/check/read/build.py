@@ -20,7 +20,8 @@ import sympy as sp
 from lark import Token, Transformer_NonRecursive
 
 from derive.model.symbols import Hadamard, Iverson, MatrixProduct
-from derive.check.read.forms import Increment, MatrixLiteral, index_symbol, is_vectorish, product
+from derive.check.read.forms import (Bracketed, Increment, MatrixLiteral, Star, index_symbol,
+                                    is_vectorish, product)
 from derive.check.limits import LIMITS, ParseLimit, Unsupported
 
 GREEK = {"sigma": "sigma", "delta": "delta", "theta": "w", "Theta": "w", "eta": "rate", "alpha": "rate",
@@ -313,7 +314,10 @@ class Builder(Transformer_NonRecursive):
         if self._is_differential(b):
             # eta*(partialC)/(partialw_1): the product must wait for the division
             return Juxt([a, b])
-        return product([self.ex(a), self.ex(b)])
+        a, b = self.ex(a), self.ex(b)
+        if str(c[1]) in ("*", "\\ast") and is_vectorish(a) and is_vectorish(b):
+            return Star(a, b)
+        return product([a, b])
 
     def _is_differential(self, x):
         return isinstance(x, Diff) or isinstance(x, Head) and x.kind == "diff"
@@ -362,6 +366,9 @@ class Builder(Transformer_NonRecursive):
 
     def top(self, c):
         return Marker("top")
+
+    def bracket_layer(self, c):
+        return Bracketed(self.ex(c[-1]))
 
     def prime_arg(self, c):
         return Marker("prime")

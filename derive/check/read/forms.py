@@ -13,6 +13,21 @@ Increment = sp.Function("Delta")
 _INDEX = {}
 
 
+class Bracketed(sp.Function):
+    """A layer written in square brackets, ``a^{[l]}`` (deeplearning.ai): counted from
+    the input as layer 0, whatever the notation's own numbering."""
+
+    nargs = 1
+
+
+class Star(sp.Expr):
+    """``X * Y`` between values that may be vectors: element-wise where both are vectors
+    or matrices of one (non-square) shape, as numpy's ``*`` in deeplearning.ai's
+    ``W^{[2]T} dZ^{[2]} * g'(Z^{[1]})``; otherwise a product (shapes.py decides)."""
+
+    is_commutative = False
+
+
 def index_symbol(name):
     """The integer symbol for a unit index written ``name`` (j, k, …)."""
     if name not in _INDEX:
@@ -66,7 +81,7 @@ def bare_bases(expr):
 
 def is_vectorish(expr):
     """Whether ``expr`` may stand for a vector or matrix (so factor order matters)."""
-    if isinstance(expr, (Transposed, Hadamard, MatrixProduct, Shaped, MatrixLiteral)):
+    if isinstance(expr, (Transposed, Hadamard, MatrixProduct, Shaped, MatrixLiteral, Star)):
         return True
     if expr.has(Transposed, Hadamard, MatrixProduct, Shaped, MatrixLiteral):
         return True
@@ -88,6 +103,7 @@ def product(factors):
 
 __all__ = [
     "AUTO",
+    "Bracketed",
     "Increment",
     "LayerActivation",
     "MatrixLiteral",
@@ -96,5 +112,6 @@ __all__ = [
     "index_symbol",
     "is_index_symbol",
     "is_vectorish",
+    "Star",
     "product",
 ]

@@ -13,8 +13,8 @@ import re
 
 import sympy as sp
 
-from derive.model.symbols import COST, ETA, IndexSum, Partial, Shaped, Transposed, base, quantity
-from derive.check.read.forms import AUTO, Increment, index_symbol, product
+from derive.model.symbols import COST, ETA, IndexSum, Iverson, Partial, Shaped, Transposed, base, quantity
+from derive.check.read.forms import AUTO, Bracketed, Increment, index_symbol, product
 from derive.check.read.funcnames import FunctionNames, _network_valued
 from derive.check.limits import LIMITS, ParseLimit, Unsupported
 
@@ -77,15 +77,23 @@ class Context(FunctionNames):
     def layer_label(self, kind, shown):
         """The label of the layer written ``shown`` on a ``kind``: an internal
         int, or a generic string counted in the layers of z ('l', 'l+1', 'L')."""
+        off, bracket = self.off(kind), isinstance(shown, Bracketed)
+        if bracket:  # a^{[l]}: the input is layer 0, the output L
+            shown, off = shown.args[0], 0
+            self.note("bracket_layers")
         shown = sp.expand(shown)
         if isinstance(shown, sp.Integer):
-            return int(shown) - self.off(kind)
+            return int(shown) - off
         free = shown.free_symbols
         if len(free) == 1:
             s = next(iter(free))
             rest = sp.expand(shown - s)
+            if bracket and re.fullmatch(r"[a-kn-z]", s.name):
+                s = L_SYM  # W^{[i]}: whatever its letter, a bracket holds a layer
             if s.name in ("l", "L") and isinstance(rest, sp.Integer):
-                k = int(rest) - self.off(kind) + self.zoff
+                k = int(rest) - off + self.zoff
+                if bracket and s.name == "L":
+                    k = int(rest)  # L is the output layer in every numbering
                 return s.name + (f"+{k}" if k > 0 else f"{k}" if k < 0 else "")
         raise Unsupported("layer_index", text=str(shown))
 
@@ -217,6 +225,12 @@ class Context(FunctionNames):
             else:
                 q = self._make("x", 0, idx)
             return self._powers(q, powers)
+        if name == "delta" and not sups and len(subs) == 1:
+            letters = [t for t in subs[0] if t not in (",", "{", "}")]
+            if len(letters) == 2 and all(re.fullmatch(r"[i-n]", t) for t in letters) and (
+                    letters[0] != letters[1]):
+                self.note("kronecker")
+                return Iverson(*(index_symbol(t) for t in letters))  # δ_{ij}, Kronecker's
         # a layered quantity: a, z, w, b, delta
         shape = None
         if subs and any(t in ("\\times", "x") for t in subs[-1]) and len(subs[-1]) == 3:
@@ -312,6 +326,8 @@ class Context(FunctionNames):
         if isinstance(atom, Head) and atom.kind == "func":
             primes = sum(1 for s in scripts if s[0] == "prime")
             sups = [s[1] for s in scripts if s[0] == "sup"]
+            if atom.name in ("f", "g", "h") and len(sups) == 1 and isinstance(sups[0], Bracketed):
+                sups = []  # g^{[l]}(z^{[l]}): the layer's activation, its layer in the argument
             if sups and (atom.name in ("f", "g", "h") or len(sups) > 1 or not (
                     isinstance(sups[0], sp.Integer) and sups[0] > 0)):
                 raise Unsupported("power_of_function")  # f^2 may be f∘f, σ^{-1} the inverse
@@ -397,10 +413,20 @@ class Context(FunctionNames):
         return IndexSum(body, index_symbol(toks[0]), count)
 
     def nabla(self, sub, operand):
-        if operand != COST or not sub or [t for t in sub if t not in "{}"] != ["a"]:
+        toks = [t for t in sub or () if t not in "{}"]
+        if operand != COST or not toks:
             raise Unsupported("nabla")
-        self.note("nabla")
-        return Partial(COST, self.output)
+        if toks == ["a"]:
+            self.note("nabla")
+            return Partial(COST, self.output)
+        # Nielsen's \nabla_{w^l} C, \nabla_{b^{(2)}} C: the gradient for a whole layer
+        m = re.fullmatch(r"([wWbaz])\^\(?([0-9]+|[lL])([+-][0-9]+)?\)?", "".join(toks))
+        if not m:
+            raise Unsupported("nabla")
+        layer = sp.Integer(m.group(2)) if m.group(2).isdigit() else sp.Symbol(m.group(2))
+        kind = m.group(1).lower()
+        return Partial(COST, self._make(kind, self.layer_label(kind, layer + int(m.group(3) or 0)),
+                                        ()))
 
 
 def power(base_, exponent):

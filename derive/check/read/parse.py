@@ -22,6 +22,7 @@ from lark.exceptions import (
     VisitError,
 )
 
+from derive.check.read import dlai
 from derive.check.read.build import ASCII_WORDS, Builder
 from derive.check.limits import LIMITS, ParseLimit, Unsupported
 from derive.check.read.text import brace_table
@@ -59,7 +60,7 @@ _UNICODE = {"σ": r"\sigma ", "δ": r"\delta ", "θ": r"\theta ", "η": r"\eta "
             "Δ": r"\Delta ", "⊤": r"\top ", "λ": r"\lambda ", "ŷ": r"\hat{y}", "–": "-"}
 _SIZERS = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)"
                      r"(?![A-Za-z])")
-_FONTS = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathrm|mathsf|operatorname\*?|text|textrm|"
+_FONTS = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathrm|mathsf|mathcal|mathscr|operatorname\*?|text|textrm|"
                     r"mathnormal|vec|mathbfit)\s*(?=\{)")
 _WORDS = re.compile(r"(?<![\\A-Za-z])(ReLU|Relu|relu|softmax|sigmoid)(?![A-Za-z])|\\(ReLU|Relu|sigmoid)"
                     r"(?![A-Za-z])")
@@ -157,7 +158,7 @@ def _check_size(t):
 
 
 _NAMES = {"RPAR": ")", "LPAR": "(", "RSQB": "]", "LSQB": "[", "RBRACE": "}", "LBRACE": "{",
-          "PLUS": "+", "MINUS": "-", "COMMA": ",", "CIRCUMFLEX": "^", "UNDERSCORE": "_",
+          "PLUS": "+", "MINUS": "-", "COMMA": ",", "CIRCUMFLEX": "^", "CARET": "^", "UNDERSCORE": "_",
           "SLASH": "/", "EQ": "=", "NUMBER": "a number", "LETTER": "a letter", "NAME": "a name",
           "GREEK": "a Greek letter", "FUNC": "a function", "MULOP": "a product sign",
           "HADAMARD": "⊙", "FRAC": "\\frac", "PRIME": "'", "ABS_L": "|", "ABS_R": "|",
@@ -186,7 +187,7 @@ def _expected(names):
 def parse_side(t, language, ctx):
     """The sympy meaning of one side (a Text) of an equation."""
     if language == "latex":
-        t = normalise_latex(t)
+        t = dlai.normalise(normalise_latex(t))
     t = ctx.prepare(t, language).strip()
     _check_size(t)
     if not t.s:
