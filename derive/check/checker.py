@@ -12,6 +12,7 @@ from pathlib import Path
 from derive.model.graph import Graph
 from derive.model.notation import Notation, get_notation
 from derive.check.read.extract import extract
+from derive.check.read.inputs import notebook_text, python_text
 from derive.check.read.graphnames import GraphModel
 from derive.check.limits import LIMITS, CheckInputError, Deadline, StepTimeout, time_limit
 from derive.check.read.parse import is_math_word, parser
@@ -20,7 +21,8 @@ from derive.check.read.text import Source
 from derive.check.judge.verify import Checker
 from derive.render.progress import silent_progress
 
-KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt"}
+KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt", ".ipynb": "ipynb",
+         ".py": "py"}
 
 
 def read_input(path_or_dash):
@@ -66,6 +68,13 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     declared = getattr(network, "declared", None)
     if isinstance(network, Graph):
         network = GraphModel(network)
+    places = None
+    if kind == "ipynb":  # the Markdown cells and code comments, and where each line came from
+        text, places = notebook_text(text, name)
+        kind = "nb"
+    elif kind == "py":  # comments and docstrings, read as a text file
+        text = python_text(text)
+        kind = "txt"
     text = name_fonts(text)
     source = Source(text, name)
     def words(w):  # which words of a plain-text file are math, not prose
@@ -97,8 +106,22 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             steps += max(len(chain.links), 1)
             verdicts.extend(checker.check_chain(chain, source, deadline))
             bar.update(1)
+    if places is not None:
+        _to_cells(verdicts, places)
     return Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
                   strict=strict)
+
+
+def _to_cells(verdicts, places):
+    """Lines of a notebook's joined text as (cell, line in the cell)."""
+    def place(line):
+        return places[line] if 0 < line < len(places) and places[line] else (None, line)
+
+    for v in verdicts:
+        v.cell, v.line = place(v.line)
+        if "at_line" in v.params:
+            cell, line = place(v.params["at_line"])
+            v.params["at_line"] = line if cell is None else f"{line} of cell {cell}"
 
 
 def _symbols(givens, graph):

@@ -147,7 +147,8 @@ class Report:
 
     def steps(self):
         msgs = self.messages("text")
-        return [{"line": v.line, "source": v.source, "status": v.status, "message": m,
+        return [{"line": v.line, **({"cell": v.cell} if v.cell is not None else {}),
+                 "source": v.source, "status": v.status, "message": m,
                  "expected": self.expected_tex(v)} for v, m in zip(self.verdicts, msgs)]
 
     def summary(self):

@@ -48,6 +48,7 @@ class Verdict:
     relation: str = "="
     notes: list = field(default_factory=list)
     diagnosis: str = None
+    cell: int = None  # the cell of a notebook, where ``line`` counts within it
 
 
 class Outcome:

@@ -169,6 +169,9 @@ class Builder(Transformer_NonRecursive):
     def partial(self, c):
         return Marker("dmark")
 
+    def ellipsis(self, c):
+        raise Unsupported("ellipsis")  # ⋯ or ⋮ stands for what is not written
+
     # -- grouping -----------------------------------------------------------
 
     def paren(self, c):

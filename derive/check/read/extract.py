@@ -17,6 +17,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 from derive.check.limits import LIMITS, CheckInputError
+from derive.check.read.inputs import escaped_for_markdown, image_math, markdown_code, unescape_math
 from derive.check.read.text import Source, Text, brace_table, matching_brace
 
 ENVIRONMENTS = ("align", "align*", "aligned", "equation", "equation*", "gather", "gather*",
@@ -121,11 +122,14 @@ _OPENERS = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENT
 
 
 def _blank_comments(t, markdown):
+    """Comments and code blanked: what a reader of the rendered page never sees as math
+    (HTML comments, fenced and indented code blocks in Markdown; ``%`` comments in TeX)."""
     spans = []
     s = t.s
-    if markdown:
-        for m in re.finditer(r"```.*?(```|\Z)|~~~.*?(~~~|\Z)", s, re.DOTALL):
-            spans.append((m.start(), m.end()))
+    if markdown == "notebook":
+        pass  # blanked cell by cell (inputs.notebook_text)
+    elif markdown:
+        spans = markdown_code(s)
     else:
         for m in re.finditer(r"(?<!\\)%[^\n]*", s):
             spans.append((m.start(), m.end()))
@@ -155,7 +159,7 @@ def math_segments(t, markdown):
             end = -1 if close in unclosed else s.find(close, start)
             if end < 0:
                 unclosed.add(close)
-        if end < 0:
+        if end < 0 or "\x00" in s[start:end]:  # never across two cells of a notebook
             i = m.end()
             continue
         yield t[start:end]
@@ -371,12 +375,18 @@ def extract_latex(source, markdown=False):
     macros, spans = find_macros(t.s)
     t = t.blank_spans(spans)
     t = _blank_comments(t, markdown)
+    escaped = False
+    if markdown:
+        t = image_math(t)
+        escaped = escaped_for_markdown(t.s)
     chains = []
     budget = [LIMITS.max_expansion]
     steps = 0
     for seg in math_segments(t, markdown):
         if not seg.s.strip():
             continue
+        if markdown:
+            seg = unescape_math(seg, escaped)
         seg = expand_macros(seg, macros, budget)
         found = chains_from_rows(_rows_of(seg), "latex")
         chains.extend(found)
@@ -451,10 +461,11 @@ def looks_like_latex(text):
 
 
 def extract(source, kind, is_math_word):
-    """(chains, macros-with-arguments) for a Source of kind 'tex', 'md' or 'txt'."""
+    """(chains, macros-with-arguments) for a Source of kind 'tex', 'md', 'txt' or 'nb'
+    (a notebook's joined text, see ``inputs.notebook_text``)."""
     if kind == "txt" and not looks_like_latex(source.text):
         return extract_ascii(source, is_math_word), set()
-    return extract_latex(source, markdown=(kind != "tex"))
+    return extract_latex(source, markdown="notebook" if kind == "nb" else kind != "tex")
 
 
 __all__ = [
