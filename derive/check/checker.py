@@ -13,6 +13,7 @@ from derive.model.graph import Graph
 from derive.model.notation import Notation, get_notation
 from derive.check.read.extract import extract
 from derive.check.read.inputs import notebook_text, python_text
+from derive.check.read.prose import forward_definition
 from derive.check.read.graphnames import GraphModel
 from derive.check.limits import LIMITS, CheckInputError, Deadline, StepTimeout, time_limit
 from derive.check.read.parse import is_math_word, parser
@@ -57,10 +58,12 @@ def read_input(path_or_dash):
 
 
 def check_text(text, network, notation, kind="md", name="<input>", strict=False, seed=0,
-               step_seconds=None, seconds=None, progress=None):
+               step_seconds=None, seconds=None, progress=None, assumed=False):
     """A Report for derivation ``text`` of kind 'tex', 'md' or 'txt'; ``network`` is a
     layered ``Network`` or a ``Graph``.  ``seconds`` bounds the whole file (reading
-    included; default ``LIMITS.file_seconds``): steps not reached in time are unknown."""
+    included; default ``LIMITS.file_seconds``): steps not reached in time are unknown.
+    ``assumed``: the network is the default, not one the user or the document chose,
+    so the document's own forward-pass definitions (``y = σ(z)``) define, not claim."""
     seconds = LIMITS.file_seconds if seconds is None else seconds
     deadline = Deadline(seconds)
     if not isinstance(notation, Notation):
@@ -95,7 +98,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     if declared is not None:  # numbers the document's own substitution lines give
         checker.givens.update({checker.graph.by_symbol[s].symbol: v
                                for s, v in _symbols(declared.givens, checker.graph)})
-    verdicts = []
+    verdicts, taken = [], []
     steps = 0
     with (progress or silent_progress)(len(chains), f"checking {name}") as bar:
         for chain in chains:
@@ -104,12 +107,30 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             # the bound counts steps, not chains: one chain of 50 000 '=' is 50 000 steps
             chain.links = chain.links[:LIMITS.max_steps - steps]
             steps += max(len(chain.links), 1)
-            verdicts.extend(checker.check_chain(chain, source, deadline))
+            if assumed and chain.role is None and forward_definition(chain):
+                chain.role = "definition"  # of the document's network, which is not this one
+            # "u = e^{z_k}", "K = n_y": a name of no meaning yet is defined, not claimed
+            defines = chain.role != "condition" and checker.record_abbreviation(chain)
+            found = checker.check_chain(chain, source, deadline)
+            if defines and found:
+                taken.append((found[0].line, found[0].source, "definition"))
+                found = found[1:]  # what follows it (u = e^{z} = 2.7) is claimed of it
+            if chain.role is not None:
+                # "let a = …", "for i = j": never a claim; kept only where the network agrees
+                taken.extend((v.line, v.source, chain.role) for v in found if v.status != "correct")
+                found = [v for v in found if v.status == "correct"]
+            verdicts.extend(found)
             bar.update(1)
+    taken = [(n, text, why, None) for n, text, why in taken]
     if places is not None:
         _to_cells(verdicts, places)
-    return Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
-                  strict=strict)
+        taken = [(places[n][1] if 0 < n < len(places) and places[n] else n, text, why,
+                  places[n][0] if 0 < n < len(places) and places[n] else None)
+                 for n, text, why, _ in taken]
+    report = Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
+                    strict=strict)
+    report.not_claims = [dict(zip(("line", "source", "reason", "cell"), t)) for t in taken]
+    return report
 
 
 def _to_cells(verdicts, places):
@@ -156,10 +177,10 @@ def name_fonts(text):
 
 
 def check_file(path_or_dash, network, notation, strict=False, seed=0, seconds=None,
-               progress=None):
+               progress=None, assumed=False):
     """Check the derivation in ``path_or_dash`` ('-' for stdin) on ``network``: a
     layered ``Network`` or the ``Graph`` of a --graph file (graphspec.load_graph);
     ``seconds`` is the budget for the whole file (--time-limit, default 30 s)."""
     text, name, kind = read_input(path_or_dash)
     return check_text(text, network, notation, kind=kind, name=name, strict=strict, seed=seed,
-                      seconds=seconds, progress=progress)
+                      seconds=seconds, progress=progress, assumed=assumed)

@@ -86,6 +86,7 @@ class Report:
         self.givens = givens or {}
         self.strict = strict
         self._messages = None
+        self.not_claims = []  # [{line, source, reason[, cell]}]: definitions and conditions
 
     # -- numbers -------------------------------------------------------------
 
@@ -155,7 +156,9 @@ class Report:
         c = self.counts()
         return {**c, "steps": len(self.verdicts), "file": self.name,
                 "network": self.network.describe(), "notation": self.notation.name,
-                "exit_code": self.exit_code(), "strict": self.strict}
+                "exit_code": self.exit_code(), "strict": self.strict,
+                "not_claims": [{k: v for k, v in n.items() if v is not None}
+                               for n in self.not_claims]}
 
     def to_dict(self):
         return {"steps": self.steps(), "summary": self.summary()}

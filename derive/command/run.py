@@ -88,12 +88,14 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
                 warn(line if "warning:" in line else f"warning: {line}")
     elif layers is None and check_path != "-":
         # no network given: the derivation's own forward pass, if it writes one
-        network = declared_network(check_path) or Network("1-1-1", activation, cost,
-                                                          not no_bias)
+        network = declared_network(check_path)
+        assumed = network is None  # else the 1-1-1 default, which the document did not choose
+        network = network or Network("1-1-1", activation, cost, not no_bias)
     else:
         network = Network(layers or "1-1-1", activation, cost, not no_bias, notation=notation)
     report = check_file(check_path, network, notation, strict=strict, seconds=time_limit,
-                        progress=progress)
+                        progress=progress, assumed=graph is None and layers is None
+                        and check_path != "-" and assumed)
     text = report.to_json() if fmt == "json" else report.render_text()
     if output is None or output == "-":
         echo(text if text.endswith("\n") else text + "\n")

@@ -124,7 +124,9 @@ class Checker(Readings):
         context = (chain.lhs.s if chain.lhs is not None else None, chain.prefix, chain.language,
                    tuple(link.rhs.s for link in chain.links),
                    tuple(sorted((str(k), str(v)) for k, v in self.givens.items())),
-                   tuple(sorted((k, str(v)) for k, v in self.functions.items())))
+                   tuple(sorted((k, str(v)) for k, v in self.functions.items())),
+                   tuple(sorted((str(k), str(v)) for k, v in
+                                self.__dict__.get("abbreviations", {}).items())))
         for link, rhs in zip(chain.links, sides):
             line, col = source.line_col(link.rhs.first_origin())
             text = _source_text(chain, link, prev is None)

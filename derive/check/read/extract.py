@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from derive.check.limits import LIMITS, CheckInputError
 from derive.check.read.inputs import escaped_for_markdown, image_math, markdown_code, unescape_math
+from derive.check.read.prose import is_condition, role
 from derive.check.read.text import Source, Text, brace_table, matching_brace
 
 ENVIRONMENTS = ("align", "align*", "aligned", "equation", "equation*", "gather", "gather*",
@@ -50,6 +51,7 @@ class Chain:
     links: list = field(default_factory=list)
     language: str = "latex"
     prefix: str = ""  # a word before the lhs that changes its meaning ('next')
+    role: str = None  # None: a claim; 'definition' or 'condition' by the prose before it
 
 
 # -- macros -------------------------------------------------------------------
@@ -136,9 +138,10 @@ def _blank_comments(t, markdown):
     return t.blank_spans(spans)
 
 
-def math_segments(t, markdown):
+def math_segments(t, markdown, where=False):
     """The math in ``t`` as Text segments (contents only, delimiters dropped), one by
-    one, so that finding stops when enough steps are found."""
+    one, so that finding stops when enough steps are found; with ``where``, as
+    (index of the opening delimiter, index past the closing one, segment)."""
     s = t.s
     i = 0
     unclosed = set()  # closers not found after some point: not after any later one either
@@ -162,7 +165,7 @@ def math_segments(t, markdown):
         if end < 0 or "\x00" in s[start:end]:  # never across two cells of a notebook
             i = m.end()
             continue
-        yield t[start:end]
+        yield (m.start(), end + len(close), t[start:end]) if where else t[start:end]
         i = end + len(close)
 
 
@@ -352,7 +355,10 @@ def chains_from_rows(rows, language="latex"):
             else:
                 current = Chain(lhs=head.strip(), links=links, language=language)
                 chains.append(current)
-    return chains
+    # "= \text{Neuron}", "=>": nothing is claimed by a relation with nothing after it
+    for c in chains:
+        c.links = [link for link in c.links if link.rhs.s.strip()]
+    return [c for c in chains if c.links]
 
 
 def _rows_of(segment):
@@ -382,13 +388,19 @@ def extract_latex(source, markdown=False):
     chains = []
     budget = [LIMITS.max_expansion]
     steps = 0
-    for seg in math_segments(t, markdown):
+    last_end, last_role = 0, None
+    for opened, closed, seg in math_segments(t, markdown, where=True):
         if not seg.s.strip():
             continue
+        # "let $u = e^{z_k}$", "for $i = j$": what the prose before says the formula is
+        kind = role(t.s[last_end:opened], last_role)
+        last_end, last_role = closed, kind
         if markdown:
             seg = unescape_math(seg, escaped)
         seg = expand_macros(seg, macros, budget)
         found = chains_from_rows(_rows_of(seg), "latex")
+        for c in found:
+            c.role = kind if kind != "condition" or is_condition(c) else None
         chains.extend(found)
         steps += sum(len(c.links) for c in found)
         if steps >= LIMITS.max_steps:
@@ -427,6 +439,11 @@ def extract_ascii(source, is_math_word):
                 steps += len(rows)
                 rows = []
             continue
+        arrow = re.search(r"\s(?:=+>|⇒|->|→)\s", s)  # "a = b  =>  c = d": two statements
+        if arrow and "=" in s[arrow.end():]:
+            rows.append(t[:arrow.start()])
+            t = t[arrow.end():]
+            s = t.s
         prefix = ""
         pm = re.match(r"\s*(next|new|updated)\s+", s, re.IGNORECASE)
         if pm:

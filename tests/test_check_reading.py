@@ -1,0 +1,79 @@
+"""Reading real derivations (issue 10): unicode math in plain text, sizing commands
+(\\huge), \\mathcal and decorated names (\\bar{y}), a numeric fraction before a factor
+in ASCII (1/2(a - y)^2 is ½(a - y)²), an undefined letter's derivative, and a
+document's own forward pass when derive only assumed the 1-1-1 network.  The
+expected verdicts are hand checks, beside each line: σ' = σ(1 - σ), ∂C/∂w = δa_prev."""
+import json
+from pathlib import Path
+
+import sympy as sp
+from click.testing import CliRunner
+
+from derive.check import check_file, check_text
+from derive.command.cli import cli
+from derive.model.network import Network
+
+FIXTURES = Path(__file__).parent / "fixtures" / "check"
+
+
+def net():
+    return Network("1-1-1", "sigmoid", "quadratic", True)
+
+
+def test_the_half_square_derivative_by_sympy():
+    a, y = sp.symbols("a y")
+    assert sp.diff(sp.Rational(1, 2) * (a - y) ** 2, a) == a - y
+    assert sp.diff(1 / (2 * (a - y) ** 2), a) != a - y  # the other reading of 1/2(a - y)^2
+
+
+def test_unicode_math_in_a_plain_text_file():
+    r = check_file(FIXTURES / "unicode_notes.txt", net(), "nielsen")
+    assert [(v.line, v.status) for v in r.verdicts] == [
+        (3, "correct"),  # σ(z) = 1 / (1 + e^-z)
+        (4, "correct"),  # σ'(z) = σ(z)⋅(1 − σ(z))
+        (5, "wrong"),    # σ'(z) = σ(z)⋅(1 + σ(z))
+        (6, "correct"),  # δ^L = (a^L − y)⋅σ'(z^L), before "=>"
+        (6, "correct"),  # ∂C/∂b^L = δ^L, after it
+        (7, "wrong"),    # ∂C/∂w^L with a^(L-1) twice
+        (8, "correct"),  # ∂C/∂a^L = ∂(1/2(a^L − y)^2)/∂a^L: ½(a − y)², not 1/(2(a − y)²)
+        (8, "correct"),  # = a^L − y
+    ]
+
+
+def test_sizing_commands_and_decorated_names_are_read():
+    r = check_text("$\\huge \\frac{\\partial C}{\\partial b^{(3)}} = \\delta^{(3)}$\n"
+                   "$\\Large \\bar{v} = \\delta^{(3)} a^{(2)}$\n"
+                   "$\\frac{\\partial C}{\\partial w^{(3)}} = \\bar{v}$\n", net(), "nielsen")
+    assert [(v.line, v.status) for v in r.verdicts] == [(1, "correct"), (3, "correct")]
+    assert [(n["line"], n["reason"]) for n in r.not_claims] == [(2, "definition")]
+
+
+def test_the_derivative_of_a_letter_nothing_defines_is_unknown_not_zero():
+    """∂L/∂a with L undefined was 0 (a constant): '∂L/∂a = 0' got a ✓."""
+    r = check_text("$$\\frac{\\partial L}{\\partial a^{(3)}} = 0$$\n", net(), "nielsen")
+    assert [(v.status, v.code) for v in r.verdicts] == [("unknown", "lhs_derivative_of_unknown")]
+    r = check_text("$$\\frac{\\partial C}{\\partial a^{(3)}} = "
+                   "\\frac{\\partial L}{\\partial a^{(3)}}$$\n", net(), "nielsen")
+    assert [v.status for v in r.verdicts] == ["unknown"]
+
+
+def run(*args):
+    r = CliRunner().invoke(cli, list(args))
+    return r.exit_code, json.loads(r.stdout)
+
+
+def test_own_forward_pass_defines_when_the_network_was_only_assumed():
+    code, data = run("--check", str(FIXTURES / "own_forward_pass.md"), "--format", "json")
+    assert [(s["line"], s["status"]) for s in data["steps"]] == [
+        (11, "correct"),  # ∂a³/∂z³ = a³(1 - a³)
+        (13, "wrong"),    # (1 + a³)
+    ]
+    assert [n["line"] for n in data["summary"]["not_claims"]] == [3, 4, 5, 9]
+    assert code == 1
+
+
+def test_a_network_the_user_gives_checks_the_definitions():
+    code, data = run("--layers", "1-1-1", "--check", str(FIXTURES / "own_forward_pass.md"),
+                     "--format", "json")
+    statuses = {s["line"]: s["status"] for s in data["steps"]}
+    assert statuses[4] == "wrong"  # y is the target of the 1-1-1 network, not σ(z)
