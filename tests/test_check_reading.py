@@ -48,6 +48,15 @@ def test_sizing_commands_and_decorated_names_are_read():
     assert [(n["line"], n["reason"]) for n in r.not_claims] == [(2, "definition")]
 
 
+def test_old_font_switches_and_a_plus_before_a_minus():
+    r = check_text("$$\\frac{\\partial {\\cal C}}{\\partial b^{(3)}} = \\delta^{(3)}$$\n"
+                   "$$\\frac{\\partial C}{\\partial b^{(3)}} = 0 + -\\delta^{(3)}$$\n"
+                   "$$\\frac{\\partial C}{\\partial b^{(3)}} = 2\\delta^{(3)} - -\\delta^{(3)}$$\n",
+                   net(), "nielsen")
+    # δ³; 0 + (-δ³) is a sign flip; 2δ³ - (-δ³) = 3δ³
+    assert [(v.line, v.status) for v in r.verdicts] == [(1, "correct"), (2, "wrong"), (3, "wrong")]
+
+
 def test_the_derivative_of_a_letter_nothing_defines_is_unknown_not_zero():
     """∂L/∂a with L undefined was 0 (a constant): '∂L/∂a = 0' got a ✓."""
     r = check_text("$$\\frac{\\partial L}{\\partial a^{(3)}} = 0$$\n", net(), "nielsen")

@@ -61,6 +61,9 @@ _SIZERS = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Big
                      r"(?![A-Za-z])")
 _FONTS = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathrm|mathsf|operatorname\*?|text|textrm|"
                     r"mathnormal|vec|mathbfit|mathcal|mathscr|textbf|textit)\s*(?=\{)")
+# TeX's old font switches: {\cal C}, {\rm d}, {\bf W} are the letter itself
+_OLD_FONTS = re.compile(r"\{\s*\\(?:cal|rm|bf|it|sf|tt|bm|mit)\s+(\\?[A-Za-z]+)\s*\}"
+                        r"|\\(?:cal|mit)\s+(?=[A-Za-z])")
 # a decorated letter (\bar{y}, \tilde{z}) is a name of its own, not the letter
 _DECORATED = re.compile(r"\\(bar|overline|tilde|widetilde|check|breve|dot|ddot)\s*"
                         r"(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
@@ -83,6 +86,8 @@ def normalise_latex(t):
     t = t.replace_spans([(m.start(), m.end(), " ") for m in _SPACES.finditer(t.s)
                          if m.group(0) != "\\\\"])  # a row of cases or a matrix stays
     t = t.replace_spans([(m.start(), m.end(), " ") for m in _SIZERS.finditer(t.s)])
+    t = t.replace_spans([(m.start(), m.end(), " %s " % (m.group(1) or ""))
+                         for m in _OLD_FONTS.finditer(t.s)])
     t = t.replace_spans([(m.start(), m.end(), "\\decorated{%s%s}" % (m.group(2) or m.group(3),
                                                                     m.group(1)))
                          for m in _DECORATED.finditer(t.s)])
@@ -199,7 +204,8 @@ _NAMES = {"RPAR": ")", "LPAR": "(", "RSQB": "]", "LSQB": "[", "RBRACE": "}", "LB
           "TOP": "\\top", "OVER": "\\over", "POW": "**", "$END": "the end", "ROWSEP": "\\\\",
           "COLSEP": "&", "RELOP": "a comparison", "CASES_END": "\\end{cases}",
           "MAT_END": "\\end{matrix}", "CASES_BEGIN": "\\begin{cases}",
-          "MAT_BEGIN": "\\begin{matrix}", "IVERSON": "1[i = j]"}
+          "MAT_BEGIN": "\\begin{matrix}", "IVERSON": "1[i = j]", "DECORATED": "a letter",
+          "DOTS": "\\cdots", "NEQ": "\\neq"}
 
 
 def _expected(names):
