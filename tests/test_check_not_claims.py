@@ -82,3 +82,17 @@ def test_prose_roles():
     assert role("zero, save for ") == "condition"
     assert role("The gradient is ") is None
     assert role("We define things. The gradient is ") is None
+
+
+def test_words_inside_text_give_the_statement_after_them_its_role():
+    text = ("$$\\frac{\\partial C}{\\partial z^{(3)}} = v \\, a^{(3)} (1 - a^{(3)})"
+            " \\quad \\text{where } v = a^{(3)} - y$$\n"
+            "$$\\frac{\\partial C}{\\partial b^{(3)}} = v \\sigma'(z^{(3)}) \\qquad \\text{for } u = k$$\n"
+            "$$\\frac{\\partial C}{\\partial b^{(3)}} = v \\qquad \\text{where } v = a^{(3)} + y$$\n")
+    r = check_text(text, net(), "nielsen")
+    # v = a³ - y from the first line's "where" (δ³ = v a³(1 - a³)); on the third line
+    # ∂C/∂b³ = v lacks σ'(z³), and its "where v = a³ + y" is listed, never judged
+    assert [(v.line, v.status) for v in r.verdicts] == [(1, "correct"), (2, "correct"),
+                                                        (3, "wrong")]
+    assert [(n["line"], n["reason"]) for n in r.not_claims] == [
+        (1, "definition"), (2, "condition"), (3, "definition")]

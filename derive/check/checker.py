@@ -99,6 +99,9 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         checker.givens.update({checker.graph.by_symbol[s].symbol: v
                                for s, v in _symbols(declared.givens, checker.graph)})
     verdicts, taken = [], []
+    # "… = v a (1 - a) where v = a - y": what the prose defines holds from the start
+    early = {id(c) for c in chains[:LIMITS.max_steps]
+             if c.role == "definition" and _abbreviation(checker, c, deadline)}
     steps = 0
     with (progress or silent_progress)(len(chains), f"checking {name}") as bar:
         for chain in chains:
@@ -110,7 +113,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             if assumed and chain.role is None and forward_definition(chain):
                 chain.role = "definition"  # of the document's network, which is not this one
             # "u = e^{z_k}", "K = n_y": a name of no meaning yet is defined, not claimed
-            defines = chain.role != "condition" and checker.record_abbreviation(chain)
+            defines = id(chain) in early or chain.role != "condition" and _abbreviation(
+                checker, chain, deadline)
             found = checker.check_chain(chain, source, deadline)
             if defines and found:
                 taken.append((found[0].line, found[0].source, "definition"))
@@ -131,6 +135,18 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                     strict=strict)
     report.not_claims = [dict(zip(("line", "source", "reason", "cell"), t)) for t in taken]
     return report
+
+
+def _abbreviation(checker, chain, deadline):
+    """``checker.record_abbreviation`` within the time bound of one step and the file's."""
+    seconds = min(checker.step_seconds, deadline.remaining)
+    if seconds <= 0:
+        return False
+    try:
+        with time_limit(seconds):
+            return checker.record_abbreviation(chain)
+    except (StepTimeout, RecursionError, MemoryError):
+        return False
 
 
 def _to_cells(verdicts, places):

@@ -259,7 +259,8 @@ def clean_row(t):
         word = s[m.end() + 1:end - 1].strip()
         if m.group(1) in ("mathrm", "operatorname") or word.lower() in FUNCTION_WORDS or len(word) <= 1:
             continue
-        spans.append((m.start(), end, r" \qquad "))
+        said = role(word + " ") if top[m.start()] else None  # "\text{where } u = e^{z}"
+        spans.append((m.start(), end, r" \qquad " + (_ROLE_MARK[said] if said else "")))
     for m in re.finditer(r"\\(nonumber|notag|displaystyle|textstyle|limits|nolimits|middle)\b"
                          r"|\\\\|\\[,;:! ]|&|\\(?:left|right)\.|~", s):
         if m.group(0) == "\\\\" or m.group(0) == "&" and not top[m.start()]:
@@ -306,6 +307,16 @@ _INDENTED = re.compile(r"\s*&?\s*\\q?quad(?![A-Za-z])")  # "\\ &\qquad …": the
 _CONTINUES = re.compile(r"\s*(?:[-+*/]|\\(?:cdot|times|odot|circ)(?![A-Za-z]))")
 
 
+_ROLE_MARK = {"definition": "\\ROLEdefinition ", "condition": "\\ROLEcondition "}
+_MARKED = re.compile(r"\s*\\ROLE(definition|condition) ")
+
+
+def _unmark(st):
+    """(statement, role) with a role mark left by ``clean_row`` taken off."""
+    m = _MARKED.match(st.s)
+    return (st, None) if not m else (st.blank(0, m.end()), m.group(1))
+
+
 def chains_from_rows(rows, language="latex"):
     """Turn rows (Text, or (Text, indented)) into chains; a row starting with a
     relation continues the previous chain, and a row starting with an operator
@@ -315,6 +326,9 @@ def chains_from_rows(rows, language="latex"):
     for row in rows:
         row, indented = row if isinstance(row, tuple) else (row, False)
         for n, st in enumerate(statements(row) if language == "latex" else [row]):
+            st, said = _unmark(st)
+            if said:
+                current = None  # what the words introduce is a statement of its own
             if n == 0 and current is not None and current.links and language == "latex" and (
                     indented or _CONTINUES.match(st.s)):
                 # a long right-hand side broken across rows: "\\ &\qquad + 0.2 = …"
@@ -355,6 +369,8 @@ def chains_from_rows(rows, language="latex"):
             else:
                 current = Chain(lhs=head.strip(), links=links, language=language)
                 chains.append(current)
+            if said == "definition" or said == "condition" and is_condition(current):
+                current.role = said
     # "= \text{Neuron}", "=>": nothing is claimed by a relation with nothing after it
     for c in chains:
         c.links = [link for link in c.links if link.rhs.s.strip()]
@@ -400,7 +416,8 @@ def extract_latex(source, markdown=False):
         seg = expand_macros(seg, macros, budget)
         found = chains_from_rows(_rows_of(seg), "latex")
         for c in found:
-            c.role = kind if kind != "condition" or is_condition(c) else None
+            if c.role is None:
+                c.role = kind if kind != "condition" or is_condition(c) else None
         chains.extend(found)
         steps += sum(len(c.links) for c in found)
         if steps >= LIMITS.max_steps:
