@@ -48,6 +48,15 @@ def test_sizing_commands_and_decorated_names_are_read():
     assert [(n["line"], n["reason"]) for n in r.not_claims] == [(2, "definition")]
 
 
+def test_a_decorated_name_no_line_defined_is_unknown_not_a_free_variable():
+    text = ("$$\\frac{\\partial C}{\\partial w^{(3)}} = \\bar{z} a^{(2)}$$\n"
+            "$\\bar{z} = \\delta^{(3)}$\n"
+            "$$\\frac{\\partial C}{\\partial w^{(3)}} = \\bar{z} a^{(2)}$$\n")
+    r = check_text(text, net(), "nielsen")
+    assert [(v.line, v.status, v.code) for v in r.verdicts] == [
+        (1, "unknown", "undefined_name"), (3, "correct", "correct")]  # ∂C/∂w³ = δ³ a²
+
+
 def test_old_font_switches_and_a_plus_before_a_minus():
     r = check_text("$$\\frac{\\partial {\\cal C}}{\\partial b^{(3)}} = \\delta^{(3)}$$\n"
                    "$$\\frac{\\partial C}{\\partial b^{(3)}} = 0 + -\\delta^{(3)}$$\n"

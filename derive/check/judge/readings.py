@@ -52,6 +52,8 @@ class Readings:
                 expr = expr.xreplace(abbreviations)  # "let u = e^{z}": u stands for e^{z}
             if not self.graph_mode:  # a graph's names are plain symbols, each one defined
                 _no_unknown_derivative(expr)
+                if "definition" not in free:
+                    _no_undefined_decorated(expr)
             side = Side(expr, notes=list(ctx.notes), seen=ctx.seen, literals=ctx.literals)
             if len(cache) < 10_000:
                 cache[key] = side
@@ -122,7 +124,7 @@ class Readings:
         in every later line.  True when ``chain`` is such a definition, now recorded."""
         if chain.lhs is None or not chain.links or chain.links[0].relation not in ("=", ":="):
             return False
-        lhs = self.parse(chain.lhs, chain.language)
+        lhs = self.parse(chain.lhs, chain.language, ("definition",))
         rhs = self.parse(chain.links[0].rhs, chain.language)
         e = lhs.expr
         # a name with a subscript (p_j) is a family, and C, η are the network's own
@@ -147,6 +149,17 @@ def _no_unknown_derivative(expr):
         if isinstance(f, sp.Symbol) and f not in (COST, ETA, X, Z) and not f.name.startswith(
                 ("x", "z")):
             raise Unsupported("derivative_of_unknown", name=f.name)
+
+
+_DECORATED = re.compile(r"[A-Za-z](?:bar|overline|tilde|widetilde|check|breve|dot|ddot)")
+
+
+def _no_undefined_decorated(expr):
+    """\\bar{z} that no line defined: a name of the author's, not a free variable (with
+    one, any claim would be 'wrong' at some point)."""
+    for f in getattr(expr, "free_symbols", ()):
+        if isinstance(f, sp.Symbol) and _DECORATED.fullmatch(f.name):
+            raise Unsupported("undefined_name", name=f.name)
 
 
 _DEFINITION = re.compile(r"\s*([fgh])\s*(?:\\left)?\s*\(\s*([xzuvst])\s*(?:\\right)?\s*\)\s*")
