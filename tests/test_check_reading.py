@@ -95,3 +95,14 @@ def test_a_network_the_user_gives_checks_the_definitions():
                      "--format", "json")
     statuses = {s["line"]: s["status"] for s in data["steps"]}
     assert statuses[4] == "wrong"  # y is the target of the 1-1-1 network, not σ(z)
+
+
+def test_functions_the_document_defines_with_any_letter():
+    """s(x) = 1/(1 + e^{-x}) is σ; q(x) = s(x)(1 - s(x)) is σ'; δ³ = (a³ - y)σ'(z³)."""
+    text = ("$$s(x) = \\frac{1}{1+e^{-x}}$$\n$$q(x) = s(x)(1 - s(x))$$\n$$s'(x) = q(x)$$\n"
+            "$$s'(x) = q(x) + 1$$\n"
+            "$$\\frac{\\partial C}{\\partial b^{(3)}} = (a^{(3)} - y) q(z^{(3)})$$\n"
+            "$$\\frac{\\partial C}{\\partial b^{(3)}} = (a^{(3)} - y) s(z^{(3)})$$\n")
+    r = check_text(text, net(), "nielsen")
+    assert [(v.line, v.status) for v in r.verdicts] == [
+        (3, "correct"), (4, "wrong"), (5, "correct"), (6, "wrong")]

@@ -162,4 +162,4 @@ def _no_undefined_decorated(expr):
             raise Unsupported("undefined_name", name=f.name)
 
 
-_DEFINITION = re.compile(r"\s*([fgh])\s*(?:\\left)?\s*\(\s*([xzuvst])\s*(?:\\right)?\s*\)\s*")
+_DEFINITION = re.compile(r"\s*([A-Za-z])\s*(?:\\left)?\s*\(\s*([a-z])\s*(?:\\right)?\s*\)\s*")
