@@ -106,3 +106,7 @@ def test_functions_the_document_defines_with_any_letter():
     r = check_text(text, net(), "nielsen")
     assert [(v.line, v.status) for v in r.verdicts] == [
         (3, "correct"), (4, "wrong"), (5, "correct"), (6, "wrong")]
+    # d(x) = … is a definition too, though d alone is also the differential
+    r = check_text("$$s(x) = \\frac{1}{1+e^{-x}}$$\n$$d\\left(x\\right) = s(x)(1 - s(x))$$\n"
+                   "$$s'(x) = d(x)$$\n$$s'(x) = 2 d(x)$$\n", net(), "nielsen")
+    assert [(v.line, v.status) for v in r.verdicts] == [(3, "correct"), (4, "wrong")]

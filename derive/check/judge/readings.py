@@ -105,12 +105,15 @@ class Readings:
         """``g(x) = x``: the definition of a function name the network does not fix
         (its activations differ), used for g wherever it comes later."""
         err = lhs.error if lhs is not None else None
-        if not (isinstance(err, Unsupported) and err.code == "unknown_function"
+        m = _DEFINITION.fullmatch(chain.lhs.s) if chain.lhs is not None else None
+        # d(x) = …: read as the product d·x, since d is also the differential
+        product = m is not None and err is None and lhs.expr == sp.Symbol(m.group(1)) * {
+            "x": X, "z": Z}.get(m.group(2), sp.Symbol(m.group(2))) and not lhs.seen - {"x_bare"}
+        if not ((isinstance(err, Unsupported) and err.code == "unknown_function" or product)
                 and len(sides) == 1 and sides[0].error is None):
             return False
-        m = _DEFINITION.fullmatch(chain.lhs.s)
         body = sides[0].expr
-        if not m or m.group(1) != err.params.get("name") or _network_valued(body):
+        if not m or not product and m.group(1) != err.params.get("name") or _network_valued(body):
             return False
         var = {"x": X, "z": Z}.get(m.group(2), sp.Symbol(m.group(2)))
         if body.free_symbols - {var}:
