@@ -118,3 +118,13 @@ def test_a_matrix_with_dots_is_unknown_and_the_lines_around_it_are_decided():
     assert [(v.line, v.status, v.code) for v in r.verdicts] == [
         (1, "correct", "correct"), (2, "unknown", "ellipsis"), (3, "wrong", "wrong")]
     assert "not written out" in r.messages()[1]
+
+
+def test_a_notebook_on_stdin_is_read_as_a_notebook():
+    body = (FIXTURES / "notebook_tiny.ipynb").read_text()
+    r = CliRunner().invoke(cli, ["--layers", "1-1-1", "--check", "-", "--format", "json"],
+                           input=body)
+    assert r.exit_code == 1, r.output
+    steps = json.loads(r.stdout)["steps"]
+    assert [(s["cell"], s["line"], s["status"]) for s in steps][3:5] == [
+        (2, 8, "correct"), (2, 11, "wrong")]

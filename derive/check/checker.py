@@ -52,6 +52,8 @@ def read_input(path_or_dash):
         raise CheckInputError(f"{name} is not UTF-8 text (byte {e.start})") from None
     if "\x00" in text:
         raise CheckInputError(f"{name} is not a text file")
+    if kind is None and text.lstrip().startswith("{") and '"cells"' in text:
+        kind = "ipynb"  # a notebook on stdin
     if kind is None:
         kind = "md" if any(m in text for m in ("$", "\\frac", "\\begin")) else "txt"
     return text, name, kind
