@@ -53,11 +53,16 @@ def test_without_the_prose_a_free_letter_is_still_a_definition_not_a_mistake():
 
 
 def test_the_network_s_own_names_are_still_claims():
-    """C and a³ are the network's: a wrong cost or activation is a mistake."""
-    r = check_text("Let $C = (a^{(3)} - y)^2$ be the cost.\n\n$$a^{(3)} = \\sigma(z^{(2)})$$\n",
-                   net(), "nielsen")
-    assert [(v.line, v.status) for v in r.verdicts] == [(3, "wrong")]
-    assert [(n["line"], n["reason"]) for n in r.not_claims] == [(1, "definition")]
+    """C and a³ are the network's: on a network the user chose, a definition that
+    disagrees with it is reported (the cost without its ½, the wrong layer)."""
+    text = "Let $C = (a^{(3)} - y)^2$ be the cost.\n\n$$a^{(3)} = \\sigma(z^{(2)})$$\n"
+    r = check_text(text, net(), "nielsen")
+    assert [(v.line, v.status) for v in r.verdicts] == [(1, "wrong"), (3, "wrong")]
+    assert r.not_claims == []
+    # when derive only assumed the network, the document's definition defines
+    r = check_text(text, net(), "nielsen", assumed=True)
+    assert [(n["line"], n["reason"]) for n in r.not_claims] == [(1, "definition"),
+                                                                (3, "definition")]
 
 
 def test_a_claim_after_for_is_a_claim():

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from derive.model.graph import Graph
+from derive.model.symbols import COST
 from derive.model.notation import Notation, get_notation
 from derive.check.read.extract import extract
 from derive.check.read.inputs import notebook_text, python_text
@@ -121,8 +122,10 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             if defines and found:
                 taken.append((found[0].line, found[0].source, "definition"))
                 found = found[1:]  # what follows it (u = e^{z} = 2.7) is claimed of it
-            if chain.role is not None:
+            if chain.role is not None and not (chain.role == "definition" and not assumed
+                                               and _of_network(checker, chain, deadline)):
                 # "let a = …", "for i = j": never a claim; kept only where the network agrees
+                # (a network the user chose is checked against the document's definitions)
                 taken.extend((v.line, v.source, chain.role) for v in found if v.status != "correct")
                 found = [v for v in found if v.status == "correct"]
             verdicts.extend(found)
@@ -149,6 +152,19 @@ def _abbreviation(checker, chain, deadline):
             return checker.record_abbreviation(chain)
     except (StepTimeout, RecursionError, MemoryError):
         return False
+
+
+def _of_network(checker, chain, deadline):
+    """Whether the left side of ``chain`` names a quantity of the network (C, a^{(3)})."""
+    seconds = min(checker.step_seconds, deadline.remaining)
+    if seconds <= 0 or chain.lhs is None:
+        return False
+    try:
+        with time_limit(seconds):
+            lhs = checker.parse(chain.lhs, chain.language)
+    except (StepTimeout, RecursionError, MemoryError):
+        return False
+    return lhs.error is None and bool(lhs.seen or lhs.expr == COST)
 
 
 def _to_cells(verdicts, places):
