@@ -38,7 +38,9 @@ def test_definitions_and_conditions_are_listed_not_judged():
         (24, "correct"),  # ∂C/∂w³ = v u/(1 + u)² a²
     ]
     taken = [(n["line"], n["reason"]) for n in r.not_claims]
-    assert taken == [(3, "definition"), (8, "definition"), (9, "definition"), (10, "condition")]
+    assert taken == [(3, "definition"), (8, "definition"), (9, "definition"),
+                     (9, "index or size"), (9, "condition"), (10, "condition"), (10, "condition")]
+    assert [n["source"] for n in r.not_claims][4:6] == ["i = j", "i ≠ j"]
     assert "Not claims, not checked: line 3 (definition" in r.render_text()
     assert r.to_dict()["summary"]["not_claims"][0]["source"] == "u = e^{-z^{(3)}}"
     # the comment, the fenced and the indented block (42, 43, 44) are not read

@@ -119,6 +119,15 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             defines = id(chain) in early or chain.role != "condition" and _abbreviation(
                 checker, chain, deadline)
             found = checker.check_chain(chain, source, deadline)
+            if not found and chain.lhs is not None and chain.links and (
+                    chain.role or chain.lhs.s.strip() in _INDEX_LETTERS):
+                # "for $i = j$", "m = 5": skipped, and said so
+                link = chain.links[0]
+                rel = {"neq": "≠", "<-": "←", "equiv": "≡", "approx": "≈"}.get(link.relation,
+                                                                           link.relation)
+                taken.append((source.line_col(link.rhs.first_origin())[0],
+                              f"{chain.lhs.s.strip()} {rel} {link.rhs.s.strip()}",
+                              chain.role or "index or size"))
             if defines and found:
                 taken.append((found[0].line, found[0].source, "definition"))
                 found = found[1:]  # what follows it (u = e^{z} = 2.7) is claimed of it
@@ -152,6 +161,9 @@ def _abbreviation(checker, chain, deadline):
             return checker.record_abbreviation(chain)
     except (StepTimeout, RecursionError, MemoryError):
         return False
+
+
+_INDEX_LETTERS = ("l", "L", "j", "k", "i", "m", "n")  # verify.check_chain skips their chains
 
 
 def _of_network(checker, chain, deadline):
