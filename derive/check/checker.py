@@ -135,8 +135,12 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                                                and _of_network(checker, chain, deadline)):
                 # "let a = …", "for i = j": never a claim; kept only where the network agrees
                 # (a network the user chose is checked against the document's definitions)
-                taken.extend((v.line, v.source, chain.role) for v in found if v.status != "correct")
-                found = [v for v in found if v.status == "correct"]
+                # the first '=' defines; what follows it (= 0.3775) is claimed of the
+                # definition, and shown unless it is 'wrong' of a name read another way
+                drop = [n for n, v in enumerate(found) if v.status == "wrong"
+                        or (n == 0 or chain.role == "condition") and v.status != "correct"]
+                taken.extend((found[n].line, found[n].source, chain.role) for n in drop)
+                found = [v for n, v in enumerate(found) if n not in drop]
             verdicts.extend(found)
             bar.update(1)
     taken = [(n, text, why, None) for n, text, why in taken]
