@@ -10,8 +10,11 @@ import sys
 from pathlib import Path
 
 from derive.model.graph import Graph
+from derive.model.symbols import COST
 from derive.model.notation import Notation, get_notation
 from derive.check.read.extract import extract
+from derive.check.read.inputs import notebook_text, python_text
+from derive.check.read.prose import forward_definition
 from derive.check.read.graphnames import GraphModel
 from derive.check.limits import LIMITS, CheckInputError, Deadline, StepTimeout, time_limit
 from derive.check.read.parse import is_math_word, parser
@@ -20,7 +23,8 @@ from derive.check.read.text import Source
 from derive.check.judge.verify import Checker
 from derive.render.progress import silent_progress
 
-KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt"}
+KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt", ".ipynb": "ipynb",
+         ".py": "py"}
 
 
 def read_input(path_or_dash):
@@ -49,16 +53,20 @@ def read_input(path_or_dash):
         raise CheckInputError(f"{name} is not UTF-8 text (byte {e.start})") from None
     if "\x00" in text:
         raise CheckInputError(f"{name} is not a text file")
+    if kind is None and text.lstrip().startswith("{") and '"cells"' in text:
+        kind = "ipynb"  # a notebook on stdin
     if kind is None:
         kind = "md" if any(m in text for m in ("$", "\\frac", "\\begin")) else "txt"
     return text, name, kind
 
 
 def check_text(text, network, notation, kind="md", name="<input>", strict=False, seed=0,
-               step_seconds=None, seconds=None, progress=None):
+               step_seconds=None, seconds=None, progress=None, assumed=False):
     """A Report for derivation ``text`` of kind 'tex', 'md' or 'txt'; ``network`` is a
     layered ``Network`` or a ``Graph``.  ``seconds`` bounds the whole file (reading
-    included; default ``LIMITS.file_seconds``): steps not reached in time are unknown."""
+    included; default ``LIMITS.file_seconds``): steps not reached in time are unknown.
+    ``assumed``: the network is the default, not one the user or the document chose,
+    so the document's own forward-pass definitions (``y = σ(z)``) define, not claim."""
     seconds = LIMITS.file_seconds if seconds is None else seconds
     deadline = Deadline(seconds)
     if not isinstance(notation, Notation):
@@ -66,6 +74,13 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     declared = getattr(network, "declared", None)
     if isinstance(network, Graph):
         network = GraphModel(network)
+    places = None
+    if kind == "ipynb":  # the Markdown cells and code comments, and where each line came from
+        text, places = notebook_text(text, name)
+        kind = "nb"
+    elif kind == "py":  # comments and docstrings, read as a text file
+        text = python_text(text)
+        kind = "txt"
     text = name_fonts(text)
     source = Source(text, name)
     def words(w):  # which words of a plain-text file are math, not prose
@@ -97,7 +112,10 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             checker.givens.update({checker.graph.by_symbol[s].symbol: v
                                    for s, v in _symbols(doc.givens, checker.graph)})
     wide = _wide_checker(network, notation, seed, step_seconds)
-    verdicts = []
+    verdicts, taken = [], []
+    # "… = v a (1 - a) where v = a - y": what the prose defines holds from the start
+    early = {id(c) for c in chains[:LIMITS.max_steps]
+             if c.role == "definition" and _abbreviation(checker, c, deadline)}
     steps = 0
     with (progress or silent_progress)(len(chains), f"checking {name}") as bar:
         for chain in chains:
@@ -106,10 +124,37 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             # the bound counts steps, not chains: one chain of 50 000 '=' is 50 000 steps
             chain.links = chain.links[:LIMITS.max_steps - steps]
             steps += max(len(chain.links), 1)
-            got = checker.check_chain(chain, source, deadline)
-            if wide is not None and any(v.code == "one_unit_default" for v in got):
-                got = _widened(got, wide, checker, chain, source, deadline)
-            verdicts.extend(got)
+            if assumed and chain.role is None and forward_definition(chain):
+                chain.role = "definition"  # of the document's network, which is not this one
+            # "u = e^{z_k}", "K = n_y": a name of no meaning yet is defined, not claimed
+            defines = id(chain) in early or chain.role != "condition" and _abbreviation(
+                checker, chain, deadline)
+            found = checker.check_chain(chain, source, deadline)
+            if wide is not None and any(v.code == "one_unit_default" for v in found):
+                found = _widened(found, wide, checker, chain, source, deadline)
+            if not found and chain.lhs is not None and chain.links and (
+                    chain.role or chain.lhs.s.strip() in _INDEX_LETTERS):
+                # "for $i = j$", "m = 5": skipped, and said so
+                link = chain.links[0]
+                rel = {"neq": "≠", "<-": "←", "equiv": "≡", "approx": "≈"}.get(link.relation,
+                                                                           link.relation)
+                taken.append((source.line_col(link.rhs.first_origin())[0],
+                              f"{chain.lhs.s.strip()} {rel} {link.rhs.s.strip()}",
+                              chain.role or "index or size"))
+            if defines and found:
+                taken.append((found[0].line, found[0].source, "definition"))
+                found = found[1:]  # what follows it (u = e^{z} = 2.7) is claimed of it
+            if chain.role is not None and not (chain.role == "definition" and not assumed
+                                               and _of_network(checker, chain, deadline)):
+                # "let a = …", "for i = j": never a claim; kept only where the network agrees
+                # (a network the user chose is checked against the document's definitions)
+                # the first '=' defines; what follows it (= 0.3775) is claimed of the
+                # definition, and shown unless it is 'wrong' of a name read another way
+                drop = [n for n, v in enumerate(found) if v.status == "wrong"
+                        or (n == 0 or chain.role == "condition") and v.status != "correct"]
+                taken.extend((found[n].line, found[n].source, chain.role) for n in drop)
+                found = [v for n, v in enumerate(found) if n not in drop]
+            verdicts.extend(found)
             bar.update(1)
     if declared is not None:
         _explain_repairs(verdicts, declared.repairs, checker.graph)
@@ -124,8 +169,56 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         _explain_repairs(verdicts, given.repairs + against(given, checker.graph), checker.graph)
     if wide is not None and any(n[0] == "assumed_wide" for v in verdicts for n in v.notes):
         network = wide.network  # its witnesses name units: print them with its widths
-    return Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
-                  strict=strict)
+    taken = [(n, text, why, None) for n, text, why in taken]
+    if places is not None:
+        _to_cells(verdicts, places)
+        taken = [(places[n][1] if 0 < n < len(places) and places[n] else n, text, why,
+                  places[n][0] if 0 < n < len(places) and places[n] else None)
+                 for n, text, why, _ in taken]
+    report = Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
+                    strict=strict)
+    report.not_claims = [dict(zip(("line", "source", "reason", "cell"), t)) for t in taken]
+    return report
+
+
+def _abbreviation(checker, chain, deadline):
+    """``checker.record_abbreviation`` within the time bound of one step and the file's."""
+    seconds = min(checker.step_seconds, deadline.remaining)
+    if seconds <= 0:
+        return False
+    try:
+        with time_limit(seconds):
+            return checker.record_abbreviation(chain)
+    except (StepTimeout, RecursionError, MemoryError):
+        return False
+
+
+_INDEX_LETTERS = ("l", "L", "j", "k", "i", "m", "n")  # verify.check_chain skips their chains
+
+
+def _of_network(checker, chain, deadline):
+    """Whether the left side of ``chain`` names a quantity of the network (C, a^{(3)})."""
+    seconds = min(checker.step_seconds, deadline.remaining)
+    if seconds <= 0 or chain.lhs is None:
+        return False
+    try:
+        with time_limit(seconds):
+            lhs = checker.parse(chain.lhs, chain.language)
+    except (StepTimeout, RecursionError, MemoryError):
+        return False
+    return lhs.error is None and bool(lhs.seen or lhs.expr == COST)
+
+
+def _to_cells(verdicts, places):
+    """Lines of a notebook's joined text as (cell, line in the cell)."""
+    def place(line):
+        return places[line] if 0 < line < len(places) and places[line] else (None, line)
+
+    for v in verdicts:
+        v.cell, v.line = place(v.line)
+        if "at_line" in v.params:
+            cell, line = place(v.params["at_line"])
+            v.params["at_line"] = line if cell is None else f"{line} of cell {cell}"
 
 
 def _explain_repairs(verdicts, repairs, graph):
@@ -317,10 +410,10 @@ def name_fonts(text):
 
 
 def check_file(path_or_dash, network, notation, strict=False, seed=0, seconds=None,
-               progress=None):
+               progress=None, assumed=False):
     """Check the derivation in ``path_or_dash`` ('-' for stdin) on ``network``: a
     layered ``Network`` or the ``Graph`` of a --graph file (graphspec.load_graph);
     ``seconds`` is the budget for the whole file (--time-limit, default 30 s)."""
     text, name, kind = read_input(path_or_dash)
     return check_text(text, network, notation, kind=kind, name=name, strict=strict, seed=seed,
-                      seconds=seconds, progress=progress)
+                      seconds=seconds, progress=progress, assumed=assumed)

@@ -89,6 +89,7 @@ class Report:
         self.givens = givens or {}
         self.strict = strict
         self._messages = None
+        self.not_claims = []  # [{line, source, reason[, cell]}]: definitions and conditions
 
     # -- numbers -------------------------------------------------------------
 
@@ -150,14 +151,17 @@ class Report:
 
     def steps(self):
         msgs = self.messages("text")
-        return [{"line": v.line, "source": v.source, "status": v.status, "message": m,
+        return [{"line": v.line, **({"cell": v.cell} if v.cell is not None else {}),
+                 "source": v.source, "status": v.status, "message": m,
                  "expected": self.expected_tex(v)} for v, m in zip(self.verdicts, msgs)]
 
     def summary(self):
         c = self.counts()
         return {**c, "steps": len(self.verdicts), "file": self.name,
                 "network": self.network.describe(), "notation": self.notation.name,
-                "exit_code": self.exit_code(), "strict": self.strict}
+                "exit_code": self.exit_code(), "strict": self.strict,
+                "not_claims": [{k: v for k, v in n.items() if v is not None}
+                               for n in self.not_claims]}
 
     def to_dict(self):
         return {"steps": self.steps(), "summary": self.summary()}

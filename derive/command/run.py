@@ -92,6 +92,10 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
         # no network given: the derivation's own forward pass, if it writes one
         network, notation = document_network(check_path, activation, cost, not no_bias,
                                              notation, notation_given, defaulted)
+        # the document chose nothing: its own forward-pass lines (y = σ(z)) define
+        assumed = (getattr(network, "by_default", False)
+                   and not getattr(network, "read_from", None)
+                   and all(w == 1 for w in getattr(network, "widths", (0,))))
     else:
         network = Network(layers or "1-1-1", activation, cost, not no_bias, notation=notation)
         if check_path != "-" and not notation_given:
@@ -103,7 +107,8 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
         if layers is None:
             network = _assumed(network)
     report = check_file(check_path, network, notation, strict=strict, seconds=time_limit,
-                        progress=progress)
+                        progress=progress, assumed=graph is None and layers is None
+                        and check_path != "-" and assumed)
     text = report.to_json() if fmt == "json" else report.render_text()
     if output is None or output == "-":
         echo(text if text.endswith("\n") else text + "\n")

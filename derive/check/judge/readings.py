@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from derive.model.symbols import COST, ETA, Partial
 from derive.check.judge.examples import is_leaf, record_givens
 from derive.check.limits import ParseLimit, Unsupported
 from derive.check.read.names import X, Z, _network_valued
@@ -38,14 +39,22 @@ class Readings:
         # a file that repeats a line thousands of times is read once (only successful
         # readings are kept: an error names the place where it was found)
         cache = self.__dict__.setdefault("_parsed", {})
+        abbreviations = self.__dict__.setdefault("abbreviations", {})
         key = (text.s, language, tuple(free), tuple(sorted(
-            (k, str(v)) for k, v in self.functions.items())))
+            (k, str(v)) for k, v in self.functions.items())),
+            tuple(sorted((str(k), str(v)) for k, v in abbreviations.items())))
         if key in cache:
             return cache[key]
         ctx = self.context_class(self.network, self.notation, free=free, functions=self.functions)
         try:
-            side = Side(parse_side(text, language, ctx), notes=list(ctx.notes), seen=ctx.seen,
-                        literals=ctx.literals)
+            expr = parse_side(text, language, ctx)
+            if abbreviations and expr is not None and hasattr(expr, "xreplace"):
+                expr = expr.xreplace(abbreviations)  # "let u = e^{z}": u stands for e^{z}
+            if not self.graph_mode:  # a graph's names are plain symbols, each one defined
+                _no_unknown_derivative(expr)
+                if "definition" not in free:
+                    _no_undefined_decorated(expr)
+            side = Side(expr, notes=list(ctx.notes), seen=ctx.seen, literals=ctx.literals)
             if len(cache) < 10_000:
                 cache[key] = side
             return side
@@ -96,12 +105,15 @@ class Readings:
         """``g(x) = x``: the definition of a function name the network does not fix
         (its activations differ), used for g wherever it comes later."""
         err = lhs.error if lhs is not None else None
-        if not (isinstance(err, Unsupported) and err.code == "unknown_function"
+        m = _DEFINITION.fullmatch(chain.lhs.s) if chain.lhs is not None else None
+        # d(x) = …: read as the product d·x, since d is also the differential
+        product = m is not None and err is None and lhs.expr == sp.Symbol(m.group(1)) * {
+            "x": X, "z": Z}.get(m.group(2), sp.Symbol(m.group(2))) and not lhs.seen - {"x_bare"}
+        if not ((isinstance(err, Unsupported) and err.code == "unknown_function" or product)
                 and len(sides) == 1 and sides[0].error is None):
             return False
-        m = _DEFINITION.fullmatch(chain.lhs.s)
         body = sides[0].expr
-        if not m or m.group(1) != err.params.get("name") or _network_valued(body):
+        if not m or not product and m.group(1) != err.params.get("name") or _network_valued(body):
             return False
         var = {"x": X, "z": Z}.get(m.group(2), sp.Symbol(m.group(2)))
         if body.free_symbols - {var}:
@@ -109,8 +121,48 @@ class Readings:
         self.functions[m.group(1)] = (var, body)
         return True
 
+    def record_abbreviation(self, chain):
+        """``u = e^{z_k}``, ``K = n_y``: a name the network does not know is being
+        defined (it cannot be claimed equal to anything); it stands for its formula
+        in every later line.  True when ``chain`` is such a definition, now recorded."""
+        if chain.lhs is None or not chain.links or chain.links[0].relation not in ("=", ":="):
+            return False
+        lhs = self.parse(chain.lhs, chain.language, ("definition",))
+        rhs = self.parse(chain.links[0].rhs, chain.language)
+        e = lhs.expr
+        # a name with a subscript (p_j) is a family, and C, η are the network's own
+        if (lhs.error is not None or rhs.error is not None or lhs.seen
+                or not isinstance(e, sp.Symbol) or "_" in e.name or e in (COST, ETA)
+                or re.search(r"[_^(]", chain.lhs.s) or not hasattr(rhs.expr, "free_symbols")
+                or e in rhs.expr.free_symbols or isinstance(rhs.expr, sp.MatrixBase)):
+            return False
+        self.__dict__.setdefault("abbreviations", {})[e] = rhs.expr
+        return True
+
     def _record_givens(self, lhs, sides):
         return record_givens(self, lhs, sides)
 
 
-_DEFINITION = re.compile(r"\s*([fgh])\s*(?:\\left)?\s*\(\s*([xzuvst])\s*(?:\\right)?\s*\)\s*")
+def _no_unknown_derivative(expr):
+    """∂L/∂ŷ where L is a letter nothing defines: not 0 (as for a constant) but unknown."""
+    if not hasattr(expr, "atoms"):
+        return
+    for d in expr.atoms(Partial):
+        f = d.args[0]
+        if isinstance(f, sp.Symbol) and f not in (COST, ETA, X, Z) and not f.name.startswith(
+                ("x", "z")):
+            raise Unsupported("derivative_of_unknown", name=f.name)
+
+
+_DECORATED = re.compile(r"[A-Za-z](?:bar|overline|tilde|widetilde|check|breve|dot|ddot)")
+
+
+def _no_undefined_decorated(expr):
+    """\\bar{z} that no line defined: a name of the author's, not a free variable (with
+    one, any claim would be 'wrong' at some point)."""
+    for f in getattr(expr, "free_symbols", ()):
+        if isinstance(f, sp.Symbol) and _DECORATED.fullmatch(f.name):
+            raise Unsupported("undefined_name", name=f.name)
+
+
+_DEFINITION = re.compile(r"\s*([A-Za-z])\s*(?:\\left)?\s*\(\s*([a-z])\s*(?:\\right)?\s*\)\s*")

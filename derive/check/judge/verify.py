@@ -50,6 +50,7 @@ class Verdict:
     relation: str = "="
     notes: list = field(default_factory=list)
     diagnosis: str = None
+    cell: int = None  # the cell of a notebook, where ``line`` counts within it
 
 
 class Outcome:
@@ -127,7 +128,9 @@ class Checker(Readings):
         context = (chain.lhs.s if chain.lhs is not None else None, chain.prefix, chain.language,
                    tuple(link.rhs.s for link in chain.links),
                    tuple(sorted((str(k), str(v)) for k, v in self.givens.items())),
-                   tuple(sorted((k, str(v)) for k, v in self.functions.items())))
+                   tuple(sorted((k, str(v)) for k, v in self.functions.items())),
+                   tuple(sorted((str(k), str(v)) for k, v in
+                                self.__dict__.get("abbreviations", {}).items())))
         for link, rhs in zip(chain.links, sides):
             line, col = source.line_col(link.rhs.first_origin())
             text = _source_text(chain, link, prev is None)

@@ -85,6 +85,16 @@ class Marker:
         self.kind, self.data = kind, data
 
 
+def _unit_index(e):
+    """The unit index a letter of a case condition names (i, j, k, m, n)."""
+    if isinstance(e, sp.Integer):
+        return e - 1
+    name = getattr(e, "name", "")
+    if len(name) == 1 and name in "ijkmn":
+        return index_symbol(name)
+    raise Unsupported("case_condition")
+
+
 class Builder(Transformer_NonRecursive):
     """Parse tree → sympy; ``ctx`` is the network/notation context (model.Context)."""
 
@@ -170,6 +180,14 @@ class Builder(Transformer_NonRecursive):
     def partial(self, c):
         return Marker("dmark")
 
+    def decorated(self, c):
+        """\\bar{y}: a name of its own (ybar), which the document must define."""
+        name = str(c[0])[len("\\decorated{"):-1]
+        return self.ctx.head(name, Head("sym", name))
+
+    def ellipsis(self, c):
+        raise Unsupported("ellipsis")  # ⋯ or ⋮ stands for what is not written
+
     # -- grouping -----------------------------------------------------------
 
     def paren(self, c):
@@ -244,6 +262,9 @@ class Builder(Transformer_NonRecursive):
         a, op, b = self.ex(c[0]), str(c[1]), self.ex(c[2])
         if is_vectorish(a) or is_vectorish(b):
             raise Unsupported("cases")
+        if op in ("=", "\\neq", "\\ne"):  # \text{if } i = j: a condition on unit indices
+            a, b = _unit_index(a), _unit_index(b)
+            return sp.Eq(a, b) if op == "=" else sp.Ne(a, b)
         rel = {">": sp.Gt, "<": sp.Lt, "\\geq": sp.Ge, "\\ge": sp.Ge, "\\geqslant": sp.Ge,
                "\\leq": sp.Le, "\\le": sp.Le, "\\leqslant": sp.Le}[op]
         try:

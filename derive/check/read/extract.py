@@ -17,6 +17,8 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 from derive.check.limits import LIMITS, CheckInputError
+from derive.check.read.inputs import escaped_for_markdown, image_math, markdown_code, unescape_math
+from derive.check.read.prose import is_condition, role
 from derive.check.read.text import Source, Text, brace_table, matching_brace
 
 ENVIRONMENTS = ("align", "align*", "aligned", "equation", "equation*", "gather", "gather*",
@@ -49,6 +51,7 @@ class Chain:
     links: list = field(default_factory=list)
     language: str = "latex"
     prefix: str = ""  # a word before the lhs that changes its meaning ('next')
+    role: str = None  # None: a claim; 'definition' or 'condition' by the prose before it
 
 
 # -- macros -------------------------------------------------------------------
@@ -121,20 +124,24 @@ _OPENERS = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENT
 
 
 def _blank_comments(t, markdown):
+    """Comments and code blanked: what a reader of the rendered page never sees as math
+    (HTML comments, fenced and indented code blocks in Markdown; ``%`` comments in TeX)."""
     spans = []
     s = t.s
-    if markdown:
-        for m in re.finditer(r"```.*?(```|\Z)|~~~.*?(~~~|\Z)", s, re.DOTALL):
-            spans.append((m.start(), m.end()))
+    if markdown == "notebook":
+        pass  # blanked cell by cell (inputs.notebook_text)
+    elif markdown:
+        spans = markdown_code(s)
     else:
         for m in re.finditer(r"(?<!\\)%[^\n]*", s):
             spans.append((m.start(), m.end()))
     return t.blank_spans(spans)
 
 
-def math_segments(t, markdown):
+def math_segments(t, markdown, where=False):
     """The math in ``t`` as Text segments (contents only, delimiters dropped), one by
-    one, so that finding stops when enough steps are found."""
+    one, so that finding stops when enough steps are found; with ``where``, as
+    (index of the opening delimiter, index past the closing one, segment)."""
     s = t.s
     i = 0
     unclosed = set()  # closers not found after some point: not after any later one either
@@ -155,10 +162,10 @@ def math_segments(t, markdown):
             end = -1 if close in unclosed else s.find(close, start)
             if end < 0:
                 unclosed.add(close)
-        if end < 0:
+        if end < 0 or "\x00" in s[start:end]:  # never across two cells of a notebook
             i = m.end()
             continue
-        yield t[start:end]
+        yield (m.start(), end + len(close), t[start:end]) if where else t[start:end]
         i = end + len(close)
 
 
@@ -252,7 +259,8 @@ def clean_row(t):
         word = s[m.end() + 1:end - 1].strip()
         if m.group(1) in ("mathrm", "operatorname") or word.lower() in FUNCTION_WORDS or len(word) <= 1:
             continue
-        spans.append((m.start(), end, r" \qquad "))
+        said = role(word + " ") if top[m.start()] else None  # "\text{where } u = e^{z}"
+        spans.append((m.start(), end, r" \qquad " + (_ROLE_MARK[said] if said else "")))
     for m in re.finditer(r"\\(nonumber|notag|displaystyle|textstyle|limits|nolimits|middle)\b"
                          r"|\\\\|\\[,;:! ]|&|\\(?:left|right)\.|~", s):
         if m.group(0) == "\\\\" or m.group(0) == "&" and not top[m.start()]:
@@ -299,6 +307,16 @@ _INDENTED = re.compile(r"\s*&?\s*\\q?quad(?![A-Za-z])")  # "\\ &\qquad …": the
 _CONTINUES = re.compile(r"\s*(?:[-+*/]|\\(?:cdot|times|odot|circ)(?![A-Za-z]))")
 
 
+_ROLE_MARK = {"definition": "\\ROLEdefinition ", "condition": "\\ROLEcondition "}
+_MARKED = re.compile(r"\s*\\ROLE(definition|condition) ")
+
+
+def _unmark(st):
+    """(statement, role) with a role mark left by ``clean_row`` taken off."""
+    m = _MARKED.match(st.s)
+    return (st, None) if not m else (st.blank(0, m.end()), m.group(1))
+
+
 def chains_from_rows(rows, language="latex"):
     """Turn rows (Text, or (Text, indented)) into chains; a row starting with a
     relation continues the previous chain, and a row starting with an operator
@@ -308,6 +326,9 @@ def chains_from_rows(rows, language="latex"):
     for row in rows:
         row, indented = row if isinstance(row, tuple) else (row, False)
         for n, st in enumerate(statements(row) if language == "latex" else [row]):
+            st, said = _unmark(st)
+            if said:
+                current = None  # what the words introduce is a statement of its own
             if n == 0 and current is not None and current.links and language == "latex" and (
                     indented or _CONTINUES.match(st.s)):
                 # a long right-hand side broken across rows: "\\ &\qquad + 0.2 = …"
@@ -348,7 +369,12 @@ def chains_from_rows(rows, language="latex"):
             else:
                 current = Chain(lhs=head.strip(), links=links, language=language)
                 chains.append(current)
-    return chains
+            if said == "definition" or said == "condition" and is_condition(current):
+                current.role = said
+    # "= \text{Neuron}", "=>": nothing is claimed by a relation with nothing after it
+    for c in chains:
+        c.links = [link for link in c.links if link.rhs.s.strip()]
+    return [c for c in chains if c.links]
 
 
 def _rows_of(segment):
@@ -371,14 +397,27 @@ def extract_latex(source, markdown=False):
     macros, spans = find_macros(t.s)
     t = t.blank_spans(spans)
     t = _blank_comments(t, markdown)
+    escaped = False
+    if markdown:
+        t = image_math(t)
+        escaped = escaped_for_markdown(t.s)
     chains = []
     budget = [LIMITS.max_expansion]
     steps = 0
-    for seg in math_segments(t, markdown):
+    last_end, last_role = 0, None
+    for opened, closed, seg in math_segments(t, markdown, where=True):
         if not seg.s.strip():
             continue
+        # "let $u = e^{z_k}$", "for $i = j$": what the prose before says the formula is
+        kind = role(t.s[last_end:opened], last_role)
+        last_end, last_role = closed, kind
+        if markdown:
+            seg = unescape_math(seg, escaped)
         seg = expand_macros(seg, macros, budget)
         found = chains_from_rows(_rows_of(seg), "latex")
+        for c in found:
+            if c.role is None:
+                c.role = kind if kind != "condition" or is_condition(c) else None
         chains.extend(found)
         steps += sum(len(c.links) for c in found)
         if steps >= LIMITS.max_steps:
@@ -417,6 +456,11 @@ def extract_ascii(source, is_math_word):
                 steps += len(rows)
                 rows = []
             continue
+        arrow = re.search(r"\s(?:=+>|⇒|->|→)\s", s)  # "a = b  =>  c = d": two statements
+        if arrow and "=" in s[arrow.end():]:
+            rows.append(t[:arrow.start()])
+            t = t[arrow.end():]
+            s = t.s
         prefix = ""
         pm = re.match(r"\s*(next|new|updated)\s+", s, re.IGNORECASE)
         if pm:
@@ -451,10 +495,11 @@ def looks_like_latex(text):
 
 
 def extract(source, kind, is_math_word):
-    """(chains, macros-with-arguments) for a Source of kind 'tex', 'md' or 'txt'."""
+    """(chains, macros-with-arguments) for a Source of kind 'tex', 'md', 'txt' or 'nb'
+    (a notebook's joined text, see ``inputs.notebook_text``)."""
     if kind == "txt" and not looks_like_latex(source.text):
         return extract_ascii(source, is_math_word), set()
-    return extract_latex(source, markdown=(kind != "tex"))
+    return extract_latex(source, markdown="notebook" if kind == "nb" else kind != "tex")
 
 
 __all__ = [

@@ -37,7 +37,7 @@ class FunctionNames:
         arg = args[0]
         if primes > 1:
             raise Unsupported("second_derivative")
-        if name in ("f", "g", "h"):
+        if name in ("f", "g", "h") or name in self.functions:  # or s(x) = … defined before
             return self._generic_function(name, primes, arg)
         table = {"sigma": (F.sigmoid, F.sigmoid_prime), "sigmoid": (F.sigmoid, F.sigmoid_prime),
                  "relu": (F.relu, F.relu_prime), "tanh": (sp.tanh, F.tanh_prime),
@@ -49,6 +49,9 @@ class FunctionNames:
         return table[name][primes](arg)
 
     def _generic_function(self, name, primes, arg):
+        if name in self.functions and name not in ("f", "g", "h"):
+            var, body = self.functions[name]  # s(x) = 1/(1 + e^{-x}): the document's own
+            return (sp.diff(body, var) if primes else body).xreplace({var: arg})
         if isinstance(arg, (sp.Indexed, sp.IndexedBase)):
             label = str(arg.base.label if isinstance(arg, sp.Indexed) else arg.label)
             kind, _, layer = label.partition(":")

@@ -346,6 +346,9 @@ class Context(FunctionNames):
             out = self.index_sum(args[0], [("sub", subs[0])] if subs else [])
         elif isinstance(atom, Marker) and atom.kind in ("nabla", "inc") and len(args) == 1:
             out = self.nabla(atom.data, args[0]) if atom.kind == "nabla" else Increment(args[0])
+        elif isinstance(atom, Head) and atom.kind == "sym" and atom.name in self.functions:
+            primes = sum(1 for s in scripts if s[0] == "prime")  # s(x) = … defined before
+            out = self._function(atom.name, primes, args)
         elif isinstance(atom, Head) and atom.kind == "sym" and atom.name not in ("d",):
             raise Unsupported("unknown_function", name=atom.name)
         elif isinstance(atom, POp) and not scripts and len(args) == 1:

@@ -60,8 +60,14 @@ _UNICODE = {"σ": r"\sigma ", "δ": r"\delta ", "θ": r"\theta ", "η": r"\eta "
             "Δ": r"\Delta ", "⊤": r"\top ", "λ": r"\lambda ", "ŷ": r"\hat{y}", "–": "-"}
 _SIZERS = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)"
                      r"(?![A-Za-z])")
-_FONTS = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathrm|mathsf|mathcal|mathscr|operatorname\*?|text|textrm|"
-                    r"mathnormal|vec|mathbfit)\s*(?=\{)")
+_FONTS = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathrm|mathsf|operatorname\*?|text|textrm|"
+                    r"mathnormal|vec|mathbfit|mathcal|mathscr|textbf|textit)\s*(?=\{)")
+# TeX's old font switches: {\cal C}, {\rm d}, {\bf W} are the letter itself
+_OLD_FONTS = re.compile(r"\{\s*\\(?:cal|rm|bf|it|sf|tt|bm|mit)\s+(\\?[A-Za-z]+)\s*\}"
+                        r"|\\(?:cal|mit)\s+(?=[A-Za-z])")
+# a decorated letter (\bar{y}, \tilde{z}) is a name of its own, not the letter
+_DECORATED = re.compile(r"\\(bar|overline|tilde|widetilde|check|breve|dot|ddot)\s*"
+                        r"(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
 _WORDS = re.compile(r"(?<![\\A-Za-z])(ReLU|Relu|relu|softmax|sigmoid)(?![A-Za-z])|\\(ReLU|Relu|sigmoid)"
                     r"(?![A-Za-z])")
 # the indicator 1[i = j]: \mathbf{1}_{[i = j]}, 1_{i=j}, or an Iverson bracket [i = j]
@@ -69,8 +75,9 @@ _INDICATOR = re.compile(r"(?:\\(?:mathbf|mathbb|mathds|mathbbm|boldsymbol|bm)\s*
                         r"_\s*\{\s*\[?\s*([A-Za-z0-9])\s*=\s*([A-Za-z0-9])\s*\]?\s*\}"
                         r"|(?<![_^])\[\s*([ijkmn])\s*=\s*([ijkmn])\s*\]")
 _FRAC_DIGITS = re.compile(r"\\([dtc]?frac)\s*([0-9])\s*([0-9])")
-_SPACES = re.compile(r"\\\\|\\[,;:! ]|\\(?:quad|qquad|displaystyle|textstyle|limits|nolimits)(?![A-Za-z])|~"
-                     r"|\\(?:left|right)\.")
+_SPACES = re.compile(r"\\\\|\\[,;:! ]|\\(?:quad|qquad|displaystyle|textstyle|scriptstyle|limits|nolimits|"
+                     r"tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge)"
+                     r"(?![A-Za-z])|~|\\(?:left|right)\.")
 
 
 def normalise_latex(t):
@@ -80,6 +87,11 @@ def normalise_latex(t):
     t = t.replace_spans([(m.start(), m.end(), " ") for m in _SPACES.finditer(t.s)
                          if m.group(0) != "\\\\"])  # a row of cases or a matrix stays
     t = t.replace_spans([(m.start(), m.end(), " ") for m in _SIZERS.finditer(t.s)])
+    t = t.replace_spans([(m.start(), m.end(), " %s " % (m.group(1) or ""))
+                         for m in _OLD_FONTS.finditer(t.s)])
+    t = t.replace_spans([(m.start(), m.end(), "\\decorated{%s%s}" % (m.group(2) or m.group(3),
+                                                                    m.group(1)))
+                         for m in _DECORATED.finditer(t.s)])
     t = t.replace_spans([(m.start(), m.end(), "\\iverson{%s}{%s} " % ((m.group(1), m.group(2))
                                                                      if m.group(1) else m.group(3, 4)))
                          for m in _INDICATOR.finditer(t.s)])
@@ -143,6 +155,33 @@ def _pair_bars(t):
     return t.replace_spans(spans)
 
 
+_ASCII_UNICODE = {"⋅": "*", "·": "*", "∙": "*", "×": "*", "−": "-", "–": "-", "σ": "sigma",
+                  "∂": "partial", "ŷ": "yhat", "δ": "delta", "η": "eta", "θ": "theta",
+                  "α": "alpha", "Σ": "sum", "∑": "sum", "²": "^2", "’": "'", "′": "'"}
+
+
+def normalise_ascii(t):
+    """Unicode math in a plain-text file (``∂L / ∂ŷ = ŷ⋅(1 - ŷ)``) as the ASCII
+    words the grammar reads (``partialL / partialyhat = yhat*(1 - yhat)``); and a
+    fraction of two numbers before a factor, ``1/2(y - a)^2``, as ½ times it, the
+    way a reader (and graders such as WeBWorK) take it, not 1/(2(y - a)²)."""
+    t = t.replace_spans([(m.start(), m.end(), "(%s/%s)" % m.groups())
+                         for m in _NUMBER_FRACTION.finditer(t.s)])
+    spans = [(i, i + 1, r) for i, c in enumerate(t.s) if (r := _ASCII_UNICODE.get(c)) is not None]
+    if not spans:
+        return t
+    t = t.replace_spans(spans)
+    return _join_partial(t)
+
+
+_NUMBER_FRACTION = re.compile(r"(?<![\w.)\]}^/])(\d+)\s*/\s*(\d+)(?=\s*[(A-Za-z])")
+
+
+def _join_partial(t):
+    return t.replace_spans([(m.start(), m.end(), "partial")
+                            for m in re.finditer(r"partial\s+(?=[A-Za-z])", t.s)])
+
+
 def _check_size(t):
     if len(t.s) > LIMITS.max_expr_chars:
         raise ParseLimit(f"an expression longer than {LIMITS.max_expr_chars} characters")
@@ -166,7 +205,8 @@ _NAMES = {"RPAR": ")", "LPAR": "(", "RSQB": "]", "LSQB": "[", "RBRACE": "}", "LB
           "TOP": "\\top", "OVER": "\\over", "POW": "**", "$END": "the end", "ROWSEP": "\\\\",
           "COLSEP": "&", "RELOP": "a comparison", "CASES_END": "\\end{cases}",
           "MAT_END": "\\end{matrix}", "CASES_BEGIN": "\\begin{cases}",
-          "MAT_BEGIN": "\\begin{matrix}", "IVERSON": "1[i = j]"}
+          "MAT_BEGIN": "\\begin{matrix}", "IVERSON": "1[i = j]", "DECORATED": "a letter",
+          "DOTS": "\\cdots", "NEQ": "\\neq"}
 
 
 def _expected(names):
@@ -188,6 +228,8 @@ def parse_side(t, language, ctx):
     """The sympy meaning of one side (a Text) of an equation."""
     if language == "latex":
         t = dlai.normalise(normalise_latex(t))
+    else:
+        t = normalise_ascii(t)
     t = ctx.prepare(t, language).strip()
     _check_size(t)
     if not t.s:
