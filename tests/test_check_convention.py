@@ -81,6 +81,8 @@ def test_a_slip_is_named_in_the_documents_own_indices():
     report = _check(FROM_FIRST)
     msgs = dict(zip([v.line for v in report.verdicts], report.messages()))
     assert "$w^{(l+1)}_{kj}$ should be $w^{(l+1)}_{jk}$" in msgs[31]
+    # the slip leads; the unit the swapped sum would need is only its symptom
+    assert msgs[31].startswith("wrong unit indices"), msgs[31]
 
 
 def test_a_convention_sentence_is_enough():

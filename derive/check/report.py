@@ -68,7 +68,9 @@ def _message(module, v):
         fn = getattr(module, "note_" + code, None)
         if fn is not None and (note := str(fn(dict(params))).strip()) not in notes:
             notes.append(note)
-    return str(module.assemble(str(main).strip(), str(why).strip(), notes))
+    slip = v.code == "missing" and v.diagnosis in ("unit_index", "layer_index")
+    assemble = module.assemble_slip if slip else module.assemble
+    return str(assemble(str(main).strip(), str(why).strip(), notes))
 
 
 def _printers(notation, widths):
