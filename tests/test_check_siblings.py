@@ -95,3 +95,13 @@ def test_the_number_must_hold_to_its_printed_digits():
     assert off == []
     coarse = infer(defined, _alone("0.0236", 4), givens, lambda *a: None, "t")[2]
     assert [i.name for i in coarse] == ["E_o2"]
+
+
+def test_the_trials_are_bounded(monkeypatch):
+    import derive.check.read.siblings as siblings
+
+    monkeypatch.setattr(siblings, "MAX_TRIALS", 0)
+    defined = {"E_o1": "( 1 / 2 ) * ( target_o1 - out_o1 ) ^ 2", "E": "E_o1 + E_o2"}
+    givens = {"target_o2": sp.Rational("0.99"), "out_o2": sp.Rational("0.772928465"),
+              "target_o1": sp.Rational("0.01"), "out_o1": sp.Rational("0.75136507")}
+    assert infer(defined, _alone("0.023560026", 9), givens, lambda *a: None, "t")[2] == []

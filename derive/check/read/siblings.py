@@ -27,6 +27,7 @@ from derive.check.read.meaning import _build, _values
 
 MAX_INFERRED = 20
 MAX_RENAMED = 6  # tokens a renaming may choose among (2**6 trials at most)
+MAX_TRIALS = 300  # renamed formulas built and evaluated, in all, per document
 SLACK = mpmath.mpf("1.1")
 
 _INDEXED = re.compile(r"(?P<head>[A-Za-z](?:[A-Za-z0-9_]*[A-Za-z_])?)(?P<index>[0-9]+)")
@@ -79,9 +80,16 @@ def _leaves(defined, formula):
 _FUNCTION_WORDS = {"sigmoid", "exp", "log", "tanh", "relu", "sqrt"}
 
 
-def _fits(defined, target, formula, known, rounded, value, decimals, name):
+class _Budget(Exception):
+    """The document's trials are spent: what is inferred so far stands."""
+
+
+def _fits(defined, target, formula, known, rounded, value, decimals, name, spent):
     """Whether ``target = formula`` gives ``value`` to ``decimals`` at ``known``;
     ``rounded`` maps the printed (carried) numbers among them to their unit."""
+    spent.append(1)
+    if len(spent) > MAX_TRIALS:
+        raise _Budget
     trial = dict(defined, **{target: formula})
     leaves = [leaf for leaf in _leaves(trial, "") if leaf != target]
     if not leaves:
@@ -133,6 +141,14 @@ def infer(defined, alone, givens, substitute, name):
 
 
 def _infer(defined, alone, givens, substitute, name, inferences):
+    spent = []
+    try:
+        return _rounds(defined, alone, givens, substitute, name, inferences, spent)
+    except _Budget:
+        return defined, givens, inferences
+
+
+def _rounds(defined, alone, givens, substitute, name, inferences, spent):
     progress = True
     while progress and len(inferences) < MAX_INFERRED:
         progress = False
@@ -143,7 +159,7 @@ def _infer(defined, alone, givens, substitute, name, inferences):
             if head is None:
                 continue
             found = _one(defined, alone, givens, substitute, name, target, head, new,
-                         value, decimals, links)
+                         value, decimals, links, spent)
             if found is None:
                 continue
             sibling, formula, pairs = found
@@ -158,7 +174,7 @@ def _infer(defined, alone, givens, substitute, name, inferences):
 
 
 def _one(defined, alone, givens, substitute, name, target, head, new, value, decimals,
-         links):
+         links, spent):
     """(sibling, formula, numbers read) of the one renaming that gives the number."""
     names = set(defined) | set(alone) | set(givens)
     for f in defined.values():
@@ -180,7 +196,7 @@ def _one(defined, alone, givens, substitute, name, target, head, new, value, dec
                        if a != target and a not in givens and a not in pairs
                        and _split(a)[0] in heads}  # a result, carried: rounded
             known = {k: sp.Rational(v) for k, v in known.items()}
-            if _fits(defined, target, cand, known, rounded, value, decimals, name):
+            if _fits(defined, target, cand, known, rounded, value, decimals, name, spent):
                 (full if whole else partial).append((sibling, cand, pairs))
     if len({c for _, c, _ in full}) == 1:
         return full[0]
