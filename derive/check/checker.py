@@ -6,6 +6,8 @@ equations) raises ``CheckInputError`` (exit status 2); otherwise a ``Report``
 comes back, whatever the steps say.
 """
 import re
+
+from derive.check.read.siblings import note_steps
 import sys
 from pathlib import Path
 
@@ -158,6 +160,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             bar.update(1)
     if declared is not None:
         _explain_repairs(verdicts, declared.repairs, checker.graph)
+        note_steps(verdicts, declared.inferred, checker.graph)  # formulas read by their numbers
         for v in verdicts:  # a definition that is the network cannot be checked against it
             if v.line in declared.suspect and v.status == "correct" and v.code != "numeric_ok":
                 twice, unused = declared.suspect[v.line]

@@ -34,6 +34,7 @@ from derive.model.graphspec import parse_graph
 from derive.check.read.extract import extract
 from derive.check.read.meaning import reconcile
 from derive.check.read.parse import is_math_word
+from derive.check.read.siblings import infer as infer_siblings
 from derive.check.read.text import Source
 
 MAX_DEFINITIONS = 200
@@ -74,6 +75,7 @@ class DeclaredNetwork:
     line_of: dict = field(default_factory=dict)  # name -> line of its definition
     head: int = 0  # how many of ``statements`` declare the leaves
     suspect: dict = field(default_factory=dict)  # line -> (name used twice, sibling unused)
+    inferred: list = field(default_factory=list)  # siblings.Inference: formulas read by number
 
     def describe(self):
         return (f"its own forward pass (lines {', '.join(map(str, self.lines))})")
@@ -98,6 +100,7 @@ def _read(text, kind, name):
         return None
     defined, lines, givens = {}, {}, {}
     printed, numbers = {}, {}  # a definition's printed value; a quantity given as a number
+    alone = {}  # a quantity given only by numbers: name -> (value, decimals, line, links)
     for chain in chains:
         if chain.lhs is None or not chain.links or chain.links[0].relation != "=":
             continue
@@ -121,6 +124,10 @@ def _read(text, kind, name):
             continue
         if target is not None and last is not None and len(chain.links) == 1:
             numbers.setdefault(target, last[0])  # out_{h2} = 0.5969: a stand-in's number
+        if target is not None and last is not None and target not in defined \
+                and not _has_name(formula):
+            alone.setdefault(target, (last[0], last[1], source.line_col(
+                chain.links[-1].rhs.first_origin())[0], chain.links))
         if target in defined and at == 0 and not _has_name(formula):
             # z1 = 0.15 * 0.05 + … on a line of its own after z1 = w1 * x1 + …
             _substitutions(chain.links, defined[target], givens)
@@ -137,6 +144,11 @@ def _read(text, kind, name):
             break
     if not defined:
         return None
+    # E_{o2} = 0.0236 beside E_{o1} = ½(target_{o1} − out_{o1})²: the formula of E_{o1}
+    # for o2, where it gives the printed number (``siblings``)
+    defined, givens, inferred = infer_siblings(defined, alone, givens, _substitutions, name)
+    for inference in inferred:
+        lines[inference.name] = inference.line
     used = set()
     for formula in defined.values():
         used |= _tokens_names(formula)
@@ -164,13 +176,14 @@ def _read(text, kind, name):
     if not _is_loss(graph.cost_name):
         return None  # the last quantity is not a loss: a fragment, not a network
     live = {str(n.symbol) for n in graph.nodes} | {graph.cost_name}
-    used_lines = sorted({lines[n] for n in defined if n in live})
+    by_number = {i.name for i in inferred}
+    used_lines = sorted({lines[n] for n in defined if n in live and n not in by_number})
     if len(used_lines) < 2:
         return None  # one definition alone is a claim to check, not a network
     declared = DeclaredNetwork(graph, statements, used_lines,
                                {k: v for k, v in givens.items() if k in leaves}, warnings,
                                repairs=repairs, defined=dict(defined), line_of=dict(lines),
-                               head=head)
+                               head=head, inferred=inferred)
     stems = {}
     for n in defined:
         stems.setdefault(_stem(n), n)
