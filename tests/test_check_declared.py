@@ -229,3 +229,25 @@ def test_a_number_computed_right_from_a_wrong_line_is_carried():
 def _report_text(text):
     declared = read_declared(name_fonts(text), "md", "t.md")
     return check_text(text, declared.graph, "nielsen", kind="md", name="t.md")
+
+
+def test_a_bare_target_or_input_is_a_name_of_the_documents_network(tmp_path):
+    # "target" and "input" head the statements of a --graph file; a document's own forward
+    # pass may still call its quantities so, and must be read as its network
+    doc = tmp_path / "bare.md"
+    doc.write_text("\n".join([
+        r"$$net = w\,input + b$$",
+        r"$$out = \frac{1}{1+e^{-net}}$$",
+        r"$$E = \frac{1}{2}(target - out)^2$$",
+        r"$$\frac{\partial out}{\partial net} = out(1+out)$$",  # planted: 1 + out
+        r"$$\frac{\partial E}{\partial w} = (out - target)\, out(1-out)\, input$$",
+    ]) + "\n")
+    from derive.command.cli import cli
+    from click.testing import CliRunner
+    import json
+
+    r = CliRunner().invoke(cli, ["--check", str(doc), "--format", "json"])
+    data = json.loads(r.stdout)
+    got = {s["line"]: s["status"] for s in data["steps"]}
+    # by hand: out' = out(1 - out); dE/dw = (out - target) out (1 - out) input
+    assert got == {1: "correct", 2: "correct", 3: "correct", 4: "wrong", 5: "correct"}, got

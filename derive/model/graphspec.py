@@ -92,15 +92,20 @@ def load_graph(path):
     return parse_graph(text, source=source)
 
 
-def parse_graph(text, source="<graph>"):
+def parse_graph(text, source="<graph>", role_names=False):
     """(Graph, warnings) from the text of a --graph file.
+
+    ``role_names``: a quantity may be called ``target`` or ``input`` (a document's own
+    forward pass says ``E = ½(target - out)²``; a --graph file keeps them reserved).
 
     ``warnings`` is a list of one-line strings ("file:line:col: warning: …")
     for things that are allowed but probably unintended, such as a parameter
     the cost does not depend on.  Invalid input raises a GraphSpecError
     subclass whose message starts with ``file:line:col``.
     """
-    return _Reader(text, source).read()
+    reader = _Reader(text, source)
+    reader.role_names = role_names
+    return reader.read()
 
 
 class _Builder:
@@ -148,7 +153,7 @@ class _Builder:
                 where_before, what_before = first[name]
                 self.error(DuplicateNameError, f"{name} is {what} here but was already "
                            f"{what_before} {self.earlier(where_before)}", token)
-            if name in FUNCTION_NAMES or name in ROLES:
+            if name in FUNCTION_NAMES or name in ROLES and not getattr(self, "role_names", False):
                 self.error(GraphSyntaxError, f"{name} is a reserved word and cannot name "
                            "a quantity", token)
             if name.startswith("delta_"):

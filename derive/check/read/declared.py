@@ -168,7 +168,7 @@ def _read(text, kind, name):
     head = len(statements)
     statements += [f"{n} = {f}" for n, f in defined.items()]
     try:
-        graph, warnings = parse_graph("\n".join(statements) + "\n", source=name)
+        graph, warnings = parse_graph("\n".join(statements) + "\n", source=name, role_names=True)
     except GraphSpecError:
         return None
     except Exception:  # noqa: BLE001 - a forward pass we cannot build is no forward pass
