@@ -307,3 +307,14 @@ def test_exercise_sheet_writes_f_prime_for_mixed_activations_and_asks_a_conceptu
     assert "The unit is dead" in solutions and "f'\\left(z" in solutions
     sig = run("--exercise", "--layers", "1-1-1", "--seed", "4", "--format", "markdown").stdout
     assert "What happens to $\\sigma'(z)$ as $|z|$ grows" in sig and "at most $\\frac{1}{4}$" in sig
+
+
+@pytest.mark.parametrize("fmt, opening", [("latex", r"\["), ("markdown", "$$")])
+def test_bp1_in_the_saturation_section_is_a_display(fmt, opening):
+    """Issue 13: a formula with a fraction goes in a display, not inline where it stretches
+    the line spacing (the saturation section's reminder of BP1)."""
+    out = run("--layers", "1-1-1", "--standalone", "--format", fmt).stdout
+    after = out.split("the error still carries the activation derivative", 1)[1]
+    before_next = after.split("An output unit saturated", 1)[0]
+    assert opening in before_next and r"\delta^{(L)} = \frac" in before_next
+    assert "$\\delta^{(L)}" not in before_next

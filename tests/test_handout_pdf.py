@@ -31,7 +31,8 @@ EXERCISE = ["--exercise", "--layers", "1-1-1", "--activation", "relu,sigmoid", "
 TITLE = r"Week 3: $\alpha$ & 100% {fun}_#"
 
 # handouts whose page layout is measured (issue 13): the 5-layer chain, seed 000's saturated
-# unit with its SGD steps, and seed 004's graph with numbers
+# unit with its SGD steps, seed 004's graph with numbers, and (below) the gallery's handouts and
+# issue 13's networks, with and without numbers
 LAYOUT = {
     "layout-5-layer": ["--layers", "1-1-1-1-1-1", "--standalone"],
     "layout-seed000": ["--layers", "1-1", "--cost", "squared-error", "--values",
@@ -39,6 +40,57 @@ LAYOUT = {
     "layout-graph": ["--graph", "examples/graphs/seed004.graph", "--values",
                      "x=3, t=1, w1=0.01, w2=-5, b=-1", "--lr", "0.1", "--steps", "3", "--standalone"],
 }
+
+
+def _gallery():
+    """tools/gallery.py, loaded by path (tests/tools.py owns the name `tools` here)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "gallery.py"
+    spec = importlib.util.spec_from_file_location("gallery", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _without_values(args):
+    """The same handout with no numbers: --values and what only numbers use are dropped."""
+    out, skip = [], 0
+    for arg in args:
+        if skip:
+            skip -= 1
+        elif arg in ("--values", "--lr", "--steps", "--seed", "--digits"):
+            skip = 1
+        elif arg not in ("--gradcheck", "--random-values"):
+            out.append(arg)
+    return out
+
+
+def _with_and_without_values(name, args):
+    if "--values" in args or "--random-values" in args:
+        return {name: args, f"{name}-no-values": _without_values(args)}
+    return {name: args, f"{name}-random-values": args + ["--random-values"]}
+
+
+# every handout the gallery builds as a PDF, and the networks issue 13 was tried on, each with
+# and without numbers (issue 13: no page under a fifth full in any of them)
+LAYOUT_NETWORKS = {
+    "1-1-1": ["--layers", "1-1-1"],
+    "2-3-2": ["--layers", "2-3-2"],
+    "5-layer": ["--layers", "1-1-1-1-1-1"],
+    "3-4-3-softmax": ["--layers", "3-4-3", "--activation", "sigmoid,softmax", "--cost",
+                      "log-likelihood"],
+    "784-30-10": ["--layers", "784-30-10"],
+}
+_GALLERY = _gallery()
+for _name, _tex in _GALLERY.PDFS.items():
+    _args = _GALLERY.ENTRIES[_tex]
+    if "--exercise" not in _args:
+        LAYOUT.update(_with_and_without_values(f"layout-gallery-{_name[:-len('.pdf')]}", _args))
+for _name, _args in LAYOUT_NETWORKS.items():
+    LAYOUT.update(_with_and_without_values(f"layout-{_name}", _args + ["--standalone"]))
+
 PAGE_LIMITS = {"handout-1-1-1-nielsen": 4, "handout-1-1-1-ng": 4, "handout-1-1-1-matrix": 4,
                "layout-5-layer": 5}
 
@@ -86,6 +138,10 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("handouts")
     docs = documents()
     texts = {name: render(args, "latex") for name, args in docs.items()}
+    # a document written twice (the gallery's 1-1-1 is the default one) is compiled once
+    first = {}
+    for name, text in texts.items():
+        first.setdefault(text, name)
 
     def one(name):
         work = root / name
@@ -93,11 +149,19 @@ def built(tmp_path_factory):
         return name, compile_tex(texts[name], work)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = dict(pool.map(one, texts))
-    return texts, results
+        compiled = dict(pool.map(one, first.values()))
+    return texts, {name: compiled[first[text]] for name, text in texts.items()}
 
 
-@pytest.mark.parametrize("name", list(documents()))
+# known: the worked example's matrix rows (a whole weight-gradient matrix after its formula and
+# substituted numbers) run into the margin with random values; strict, so a fix shows up here
+WIDE_WORKED_ROWS = {"layout-gallery-3-4-2-matrix-random-values",
+                    "layout-3-4-3-softmax-random-values"}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="worked matrix rows too wide"))
+    if name in WIDE_WORKED_ROWS else name for name in documents()])
 def test_compiles_without_overfull_lines(built, name):
     texts, results = built
     code, log, pdf = results[name]
