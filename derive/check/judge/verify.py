@@ -87,6 +87,7 @@ class Checker(Readings):
         self.points = Points(network, self.graph, seed=seed)
         self.inst = Instantiator(network, notation)
         self.seed = seed
+        self.case = None  # (a, b, equal): the chain is judged only where index a = b (≠ b)
         self.step_seconds = step_seconds or LIMITS.step_seconds
         self.givens = {}
         self.printed = {}  # value -> rounding unit of every result a line printed (examples.py)
@@ -279,6 +280,14 @@ class Checker(Readings):
                 out.by_layer[()] = "different"
                 return out
             assigns = [{}]
+        case = self.case
+        if case is not None and assigns != [{}]:
+            from derive.check.read.cases import keep
+
+            before = len(assigns)
+            assigns = [a for a in assigns if keep(case, a)] or assigns
+            if self.inst.total == before:  # all were tried: all of the case are
+                self.inst.total = len(assigns)
         out.assigns = assigns
         out.sampled = (len(assigns), self.inst.total) if self.inst.total > len(assigns) else None
         for a in assigns:
