@@ -16,6 +16,7 @@ from derive.model.symbols import COST
 from derive.model.notation import Notation, get_notation
 from derive.check.read.extract import extract
 from derive.check.read.inputs import notebook_text, python_text
+from derive.check.read.cases import cases
 from derive.check.read.prose import forward_definition
 from derive.check.read.graphnames import GraphModel
 from derive.check.limits import LIMITS, CheckInputError, Deadline, StepTimeout, time_limit
@@ -118,6 +119,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     # "… = v a (1 - a) where v = a - y": what the prose defines holds from the start
     early = {id(c) for c in chains[:LIMITS.max_steps]
              if c.role == "definition" and _abbreviation(checker, c, deadline)}
+    in_case = cases(chains, source)  # "If $i = j$": what follows holds in that case only
     steps = 0
     with (progress or silent_progress)(len(chains), f"checking {name}") as bar:
         for chain in chains:
@@ -131,9 +133,14 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             # "u = e^{z_k}", "K = n_y": a name of no meaning yet is defined, not claimed
             defines = id(chain) in early or chain.role != "condition" and _abbreviation(
                 checker, chain, deadline)
+            checker.case = in_case.get(id(chain))
             found = checker.check_chain(chain, source, deadline)
             if wide is not None and any(v.code == "one_unit_default" for v in found):
+                wide.case = checker.case
                 found = _widened(found, wide, checker, chain, source, deadline)
+                wide.case = None
+            checker.case = None
+            _note_case(found, in_case.get(id(chain)))
             if not found and chain.lhs is not None and chain.links and (
                     chain.role or chain.lhs.s.strip() in _INDEX_LETTERS):
                 # "for $i = j$", "m = 5": skipped, and said so
@@ -182,6 +189,16 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                     strict=strict)
     report.not_claims = [dict(zip(("line", "source", "reason", "cell"), t)) for t in taken]
     return report
+
+
+def _note_case(found, case):
+    """A step judged only in its case ("If $i = j$") says so."""
+    if case is None:
+        return
+    a, b, equal = case
+    for v in found:
+        if v.status in ("correct", "wrong"):
+            v.notes = list(v.notes) + [("in_case", (("a", a), ("b", b), ("equal", equal)))]
 
 
 def _abbreviation(checker, chain, deadline):

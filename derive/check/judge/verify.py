@@ -87,6 +87,7 @@ class Checker(Readings):
         self.points = Points(network, self.graph, seed=seed)
         self.inst = Instantiator(network, notation)
         self.seed = seed
+        self.case = None  # (a, b, equal): the chain is judged only where index a = b (≠ b)
         self.step_seconds = step_seconds or LIMITS.step_seconds
         self.givens = {}
         self.printed = {}  # value -> rounding unit of every result a line printed (examples.py)
@@ -127,7 +128,7 @@ class Checker(Readings):
         # the same verdict: 3 000 copies of one line must not take 3 000 times as long
         context = (chain.lhs.s if chain.lhs is not None else None, chain.prefix, chain.language,
                    tuple(link.rhs.s for link in chain.links),
-                   tuple(sorted((str(k), str(v)) for k, v in self.givens.items())),
+                   tuple(sorted((str(k), str(v)) for k, v in self.givens.items())), self.case,
                    tuple(sorted((k, str(v)) for k, v in self.functions.items())),
                    tuple(sorted((str(k), str(v)) for k, v in
                                 self.__dict__.get("abbreviations", {}).items())))
@@ -227,6 +228,11 @@ class Checker(Readings):
     def _decide(self, ref, rhs, lhs, kind, rate, prev, notes, deadline):
         outcome = self.compare(ref, rhs, deadline, lhs_generic=lhs)
         v = self.verdict(outcome, ref, rhs, lhs, kind, rate, prev, notes, deadline)
+        if v.status == "wrong" and self.case is None:
+            case = self._only_in_case(ref, rhs, lhs, outcome, deadline)
+            if case is not None:  # y_i(1 - y_i) for ∂y_i/∂x_j: true where i = j only
+                v.notes = list(v.notes) + [("only_in_case", (("a", case[0]), ("b", case[1]),
+                                                             ("equal", case[2])))]
         if v.status != "correct" and self.graph_mode:
             # ∂h2/∂h1 where h1 also reaches h2 through r: the total derivative, or the
             # one along the edge alone (r held fixed) that the chain rule multiplies?
@@ -239,6 +245,26 @@ class Checker(Readings):
                     v = Verdict(0, 0, "", "correct", "follows" if kind == "link" else "correct",
                                 lhs=lhs, rhs=rhs, notes=notes + [("along_edge", ())])
         return v
+
+    def _only_in_case(self, ref, rhs, lhs, outcome, deadline):
+        """(a, b, equal) when a wrong statement holds at every index value with a = b
+        (or every one with a ≠ b) of two of its unit indices, else None."""
+        letters = sorted({str(k) for a in outcome.assigns for k in a if not isinstance(k, str)})
+        for n, a in enumerate(letters[:3]):
+            for b in letters[n + 1:4]:
+                for equal in (True, False):
+                    self.case = (a, b, equal)
+                    try:
+                        again = self.compare(ref, rhs, deadline, lhs_generic=lhs)
+                    except Unsupported:
+                        continue
+                    finally:
+                        self.case = None
+                    tried = [x for x in again.assigns
+                             if {str(k) for k in x} >= {a, b}]
+                    if again.states == {"equal"} and tried and len(tried) < len(outcome.assigns):
+                        return a, b, equal
+        return None
 
     def reference(self, chain, lhs, rhs, relation):
         """(reference expression, kind, rate): what the right side must equal."""
@@ -279,6 +305,14 @@ class Checker(Readings):
                 out.by_layer[()] = "different"
                 return out
             assigns = [{}]
+        case = self.case
+        if case is not None and assigns != [{}]:
+            from derive.check.read.cases import keep
+
+            before = len(assigns)
+            assigns = [a for a in assigns if keep(case, a)] or assigns
+            if self.inst.total == before:  # all were tried: all of the case are
+                self.inst.total = len(assigns)
         out.assigns = assigns
         out.sampled = (len(assigns), self.inst.total) if self.inst.total > len(assigns) else None
         for a in assigns:

@@ -1,0 +1,75 @@
+"""Case splits: the lines after "If $i = j$" hold only in that case.
+
+A derivation of softmax splits ∂y_i/∂x_j into "If $i = j$, … = y_i(1 - y_i)" and
+"If $i \\ne j$, … = -y_i y_j".  The case sentence itself is a condition, never a
+claim (``prose.role``); ``cases`` says which later chains it governs, so the
+checker judges them only at index values in that case.  A case lasts until the
+next case sentence, a heading, or prose that states something generally ("in
+both cases", "in general", "so", "therefore", "combining"); a chain that does
+not name both letters of the case is stated generally too.
+"""
+import re
+
+_LETTER = re.compile(r"\s*([A-Za-z])\s*")
+_GENERAL = re.compile(r"^\s*#|\b(?:in\s+both\s+cases|in\s+either\s+case|in\s+general|so|"
+                      r"therefore|thus|hence|combining|putting\s+(?:these|this|it)|together)\b",
+                      re.I | re.M)
+
+
+def case_sentence(chain):
+    """(a, b, equal) for a condition ``i = j`` / ``i ≠ j`` on two index letters, else None."""
+    if chain.role != "condition" or chain.lhs is None or len(chain.links) != 1:
+        return None
+    a, b = _LETTER.fullmatch(chain.lhs.s), _LETTER.fullmatch(chain.links[0].rhs.s)
+    rel = chain.links[0].relation
+    if a is None or b is None or a.group(1) == b.group(1) or rel not in ("=", "neq"):
+        return None
+    return a.group(1), b.group(1), rel == "="
+
+
+def cases(chains, source):
+    """{id(chain): (a, b, equal)} for the chains judged only in a case."""
+    out, current, last_end = {}, None, 0
+    text = source.text
+    for chain in chains:
+        start, end = _span(chain)
+        between = text[last_end:start] if start is not None and start >= last_end else ""
+        if end is not None:
+            last_end = max(last_end, end)
+        found = case_sentence(chain)
+        if found is not None:
+            current = found
+            continue
+        if current is not None and _GENERAL.search(between):
+            current = None
+        if current is not None and chain.role is None:
+            out[id(chain)] = current
+    return out
+
+
+def _span(chain):
+    try:
+        start = chain.lhs.first_origin() if chain.lhs is not None else None
+        last = chain.links[-1].rhs if chain.links else chain.lhs
+        end = last.origin(len(last))
+    except (AttributeError, IndexError, TypeError):
+        return None, None
+    return start, end
+
+
+def applies(case, symbols):
+    """Whether ``case`` is about two of the index ``symbols`` of a statement."""
+    names = {str(s) for s in symbols}
+    return case is not None and case[0] in names and case[1] in names
+
+
+def keep(case, assign):
+    """Whether the index assignment ``assign`` lies in ``case``."""
+    values = {str(k): v for k, v in assign.items() if not isinstance(k, str)}
+    a, b, equal = case
+    if a not in values or b not in values:
+        return True
+    return (values[a] == values[b]) == equal
+
+
+__all__ = ["applies", "case_sentence", "cases", "keep"]
