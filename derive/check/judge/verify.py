@@ -13,8 +13,7 @@ Known left-hand sides (∂C/∂w, δ, ∂C/∂a, ∂C/∂z, σ'(z), C, a, z, upd
 also get the engine's answer as the expected expression; the engine's answer
 is itself compared with the independent semantics before it is shown.
 """
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import mpmath
 import sympy as sp
@@ -25,10 +24,11 @@ from derive.check.judge.einstein import implied_sums
 from derive.check.judge.examples import numeric_claim
 from derive.check.read.dlai import is_updated
 from derive.check.read.forms import Increment
-from derive.check.limits import LIMITS, ParseLimit, StepTimeout, Unsupported, time_limit
+from derive.check.limits import LIMITS, StepTimeout, Unsupported, time_limit
 from derive.check.read.names import Context
-from derive.check.read.parse import ParseFailure
+from derive.check.judge.answers import EngineAnswers
 from derive.check.judge.readings import Readings
+from derive.check.judge.verdict import Outcome, Verdict, _failed, _instance, _source_text, _structural
 from derive.check.judge.semantics import Points, compare
 from derive.check.judge.shapes import Instantiator, Missing, ShapeMismatch, shape
 from derive.check.judge.soundness import constant_offset, cover, hidden
@@ -36,43 +36,7 @@ from derive.check.judge.soundness import constant_offset, cover, hidden
 MAX_WITNESS = 40  # values listed for a witness point (all of them in any network one checks by hand)
 
 
-@dataclass
-class Verdict:
-    line: int
-    column: int
-    source: str
-    status: str  # correct | wrong | unknown | unparsed
-    code: str  # message code (templates/check_messages.j2)
-    params: dict = field(default_factory=dict)
-    expected: object = None  # sympy expression or Matrix, shown as LaTeX
-    lhs: object = None
-    rhs: object = None
-    relation: str = "="
-    notes: list = field(default_factory=list)
-    diagnosis: str = None
-    cell: int = None  # the cell of a notebook, where ``line`` counts within it
-
-
-class Outcome:
-    """The comparison of two generic expressions over all index values."""
-
-    def __init__(self):
-        self.by_layer = {}  # layer assignment (tuple) -> 'equal' | 'different' | 'undecided'
-        self.witness = None  # (assign, point index, element, student value, reference value, lv, rv)
-        self.structural = None  # Missing | ShapeMismatch
-        self.exact = True
-        self.assigns = []
-        self.sampled = None  # (checked, all) when there were too many index values to try all
-        self.points = None  # the points of the witness (soundness.cover may add some)
-        self.reason = None  # (code, params) why agreement at the points is not a proof
-        self.constant = None  # the right side is the reference plus this nonzero constant
-
-    @property
-    def states(self):
-        return set(self.by_layer.values())
-
-
-class Checker(Readings):
+class Checker(EngineAnswers, Readings):
     """Checks chains of one file against one network and notation."""
 
     def __init__(self, network, notation, seed=0, step_seconds=None):
@@ -517,45 +481,6 @@ class Checker(Readings):
                 out.append((s, points.free_value(i, s)))
         return out[:MAX_WITNESS]
 
-    # -- the engine's answer ------------------------------------------------------------
-
-    def expected(self, ref, assign, rhs, kind, rate):
-        """The engine's expression for a known left side, at this assignment."""
-        try:
-            value = self.inst.value(ref, assign)
-        except (Missing, ShapeMismatch, Unsupported):
-            return None
-        with_delta = any(label(q) and label(q)[0] == "delta" for q in rhs.atoms(sp.Indexed)) or any(
-            str(b.label).startswith("delta:") for b in rhs.atoms(sp.IndexedBase))
-        if kind == "link":
-            return value
-        if isinstance(value, sp.MatrixBase):
-            items = [self._known(q, with_delta) for q in value]
-            if any(i is None for i in items):
-                return None
-            return sp.Matrix(value.shape[0], value.shape[1], items)
-        return self._known(value, with_delta)
-
-    def _known(self, q, with_delta):
-        key = (q, with_delta)
-        if key not in self._expected:
-            self._expected[key] = self._engine_form(q, with_delta)
-        return self._expected[key]
-
-    def _engine_form(self, q, with_delta):
-        from derive.check.judge.known import engine_form
-
-        form = engine_form(self, q, with_delta)
-        if form is None:
-            return None
-        try:  # shown only if it agrees with the independent semantics
-            xs = self.points.values(form)
-            ys = self.points.values(q)
-        except (Unsupported, StepTimeout):
-            return None
-        return form if compare(xs, ys)[0] == "equal" else None
-
-
 # -- helpers ---------------------------------------------------------------------------
 
 def _updated(chain):
@@ -578,8 +503,6 @@ def _mentions_L(*exprs):
     return False
 
 
-
-
 def _contains(expr, q):
     return expr.has(q)
 
@@ -589,40 +512,6 @@ def _rate(expr, default=ETA):
         if s.name in ("eta", "alpha", "lambda") and s.is_positive:
             return s
     return default
-
-
-def _instance(assign):
-    return [(str(k), v if isinstance(k, str) else v + 1) for k, v in sorted(
-        assign.items(), key=lambda kv: (not isinstance(kv[0], str), str(kv[0])))]
-
-
-def _structural(err):
-    if isinstance(err, Missing):
-        return "missing", {"quantity": err.q, "reason": err.reason}
-    return "shape", {"op": err.op, "left": err.left, "right": err.right}
-
-
-def _failed(err, source, notes, macros=()):
-    if isinstance(err, ParseFailure):
-        line, col = source.line_col(err.offset)
-        params = {"at_line": line, "at_column": col, "expected": err.expected, "found": err.found}
-        m = re.match(r"\\([A-Za-z]+)", source.text[err.offset:err.offset + 40])
-        if m and m.group(1) in macros:
-            params["macro"] = m.group(1)
-            return Verdict(line, col, "", "unparsed", "macro_with_arguments", params, notes=notes)
-        return Verdict(line, col, "", "unparsed", "syntax", params, notes=notes)
-    if isinstance(err, ParseLimit):
-        return Verdict(0, 0, "", "unparsed", "limit", {"what": str(err)}, notes=notes)
-    return Verdict(0, 0, "", "unknown", err.code, dict(err.params), notes=notes)
-
-
-def _source_text(chain, link, first):
-    rel = {"=": "=", ":=": ":=", "<-": "<-", "equiv": "≡", "approx": "≈", "neq": "≠"}[link.relation]
-    rhs = " ".join(link.rhs.s.split())
-    if first and chain.lhs is not None:
-        lhs = " ".join(chain.lhs.s.split())
-        return f"{chain.prefix + ' ' if chain.prefix else ''}{lhs} {rel} {rhs}"
-    return f"{rel} {rhs}"
 
 
 def _carried_number(rhs, prev):
