@@ -401,7 +401,7 @@ def document_network(path, activation, cost, bias, notation="nielsen", notation_
     network.by_default = True  # nobody chose it: an index claim on 1-1-1 proves nothing
     network.assumed = True  # so a softmax or dZ document gets its own kind (_assumed_for)
     if opts.lines:
-        network.read_from = f"{opts.describe()}: line {', '.join(map(str, opts.lines))}"
+        network.read_from = opts  # the report's header says what was read, and where
     return network, notation
 
 

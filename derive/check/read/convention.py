@@ -184,16 +184,6 @@ class Options:
     single_layer: bool = False  # the cost is written in a^l: l is the output layer
     lines: tuple = ()
 
-    def describe(self):
-        said = []
-        if self.cost:
-            said.append(f"the cost {'½Σ(a−y)²' if self.cost == 'quadratic' else 'Σ(a−y)²'}")
-        if self.bias is False:
-            said.append("no bias")
-        if self.single_layer:
-            said.append("the cost written in a^l, so l is the output layer")
-        return ", ".join(said)
-
 
 def read_options(text, kind="md", name="<input>"):
     """``Options`` from the document's definitions of its cost (``C = (a^l - y)^2``:
