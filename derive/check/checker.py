@@ -6,6 +6,7 @@ equations) raises ``CheckInputError`` (exit status 2); otherwise a ``Report``
 comes back, whatever the steps say.
 """
 import re
+from dataclasses import replace
 
 from derive.check.read.siblings import note_steps
 import sys
@@ -16,6 +17,7 @@ from derive.model.symbols import COST
 from derive.model.notation import Notation, get_notation
 from derive.check.read.extract import extract
 from derive.check.read.inputs import notebook_text, python_text
+from derive.check.read.batch import mean_steps, missing_mean
 from derive.check.read.cases import cases
 from derive.check.read.prose import forward_definition
 from derive.check.read.graphnames import GraphModel
@@ -114,7 +116,9 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         if doc is not None:  # numbers the document's own substitution lines give
             checker.givens.update({checker.graph.by_symbol[s].symbol: v
                                    for s, v in _symbols(doc.givens, checker.graph)})
-    wide = _wide_checker(network, notation, seed, step_seconds)
+    wide = _wide_checker(network, notation, seed, step_seconds, rows=bool(_ROWS.search(text)))
+    means = mean_steps(chains)  # dW = (1/m) dZ A^T: judged on one example (read.batch)
+    unmeaned = missing_mean(chains, means)
     verdicts, taken = [], []
     # "… = v a (1 - a) where v = a - y": what the prose defines holds from the start
     early = {id(c) for c in chains[:LIMITS.max_steps]
@@ -135,12 +139,13 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                 checker, chain, deadline)
             checker.case = in_case.get(id(chain))
             found = checker.check_chain(chain, source, deadline)
-            if wide is not None and any(v.code == "one_unit_default" for v in found):
+            if wide is not None and any(v.code in _WIDENED for v in found):
                 wide.case = checker.case
                 found = _widened(found, wide, checker, chain, source, deadline)
                 wide.case = None
             checker.case = None
             _note_case(found, in_case.get(id(chain)))
+            _note_batch(found, id(chain) in means, id(chain) in unmeaned)
             if not found and chain.lhs is not None and chain.links and (
                     chain.role or chain.lhs.s.strip() in _INDEX_LETTERS):
                 # "for $i = j$", "m = 5": skipped, and said so
@@ -177,7 +182,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         from derive.check.read.meaning import against
 
         _explain_repairs(verdicts, given.repairs + against(given, checker.graph), checker.graph)
-    if wide is not None and any(n[0] == "assumed_wide" for v in verdicts for n in v.notes):
+    if wide is not None and any(n[0] in ("assumed_wide", "assumed_wide_matrix")
+                                for v in verdicts for n in v.notes):
         network = wide.network  # its witnesses name units: print them with its widths
     taken = [(n, text, why, None) for n, text, why in taken]
     if places is not None:
@@ -199,6 +205,16 @@ def _note_case(found, case):
     for v in found:
         if v.status in ("correct", "wrong"):
             v.notes = list(v.notes) + [("in_case", (("a", a), ("b", b), ("equal", equal)))]
+
+
+def _note_batch(found, mean, unmeaned):
+    """A dW of the batch judged on one example says so; one without the 1/m that the
+    document's other lines take is m times the gradient of the mean cost."""
+    for v in found:
+        if mean and v.status in ("correct", "wrong"):
+            v.notes = list(v.notes) + [("batch_mean", ())]
+        if unmeaned and v.status == "correct":
+            v.status, v.code, v.diagnosis = "wrong", "batch_missing_mean", None
 
 
 def _abbreviation(checker, chain, deadline):
@@ -290,9 +306,19 @@ def _softmax_network(network):
     return wide
 
 
-def _wide_checker(network, notation, seed, step_seconds):
+_WIDENED = ("one_unit_default", "one_unit_matrix")
+# a forward pass written vector-first, cs231n's h = xW_1 + b_1 or z = a \cdot W: vectors are rows
+_ROWS = re.compile(r"=\s*(?:\\(?:mathbf|boldsymbol|vec)\s*\{\s*)?[a-z](?:_\{?\w{1,3}\}?)?\s*\}?"
+                   r"\s*(?:\\cdot\s*)?(?:\\(?:mathbf|boldsymbol)\s*\{\s*)?W(?![a-z])[^=\n]{0,40}\+\s*b")
+
+
+def _wide_checker(network, notation, seed, step_seconds, rows=False):
     """A checker on layers of two units, for the statements about units j, k that the
-    assumed 1-1-1 network (no network given, none declared) can only try at j = k = 1."""
+    assumed 1-1-1 network (no network given, none declared) can only try at j = k = 1,
+    and for the statements written with matrices (transposes, products), whose order
+    one unit per layer cannot tell.  ``rows``: the document writes its forward pass
+    with vectors as rows (``h = xW + b``); its matrix statements are judged that way,
+    and ``other`` holds the checker of the other convention."""
     from derive.model.network import Network
 
     if not getattr(network, "assumed", False) or any(w != 1 for w in network.widths):
@@ -300,7 +326,10 @@ def _wide_checker(network, notation, seed, step_seconds):
     wide = Network([2] * len(network.widths), network.activations, network.cost_name,
                    network.bias)
     wide.assumed = True
-    return Checker(wide, notation, seed=seed, step_seconds=step_seconds)
+    out = Checker(wide, notation, seed=seed, step_seconds=step_seconds)
+    out.other = Checker(wide, notation, seed=seed, step_seconds=step_seconds)
+    out.inst.rows, out.other.inst.rows = rows, not rows
+    return out
 
 
 def _widened(got, wide, checker, chain, source, deadline):
@@ -313,8 +342,17 @@ def _widened(got, wide, checker, chain, source, deadline):
     again = wide.check_chain(chain, source, deadline)
     if len(again) != len(got):
         return got
+    if any(v.code == "one_unit_matrix" and w.status == "wrong" for v, w in zip(got, again)):
+        again = _other_convention(again, got, wide, checker, chain, source, deadline)
     out = []
     for v, w in zip(got, again):
+        if v.code == "one_unit_matrix":
+            if w.status in ("correct", "wrong"):
+                w.notes = list(w.notes) + [("assumed_wide_matrix", (
+                    ("layers", "-".join(map(str, wide.network.widths))),
+                    ("rows", wide.inst.rows)))]
+            out.append(w if w.status != "unknown" or w.code != "one_unit_matrix" else v)
+            continue
         if v.code == "one_unit_default" and w.status == "wrong" and _defines(w.lhs):
             # the document's own z_j or a_j is not the assumed network's (w_ij for w_ji):
             # its units follow a convention of its own, which the assumed network cannot judge
@@ -327,6 +365,29 @@ def _widened(got, wide, checker, chain, source, deadline):
                 ("output", net.activations[-1])))]
             v = w
         out.append(v)
+    return out
+
+
+def _other_convention(again, got, wide, checker, chain, source, deadline):
+    """The wide verdicts, where a matrix statement that is wrong with the document's
+    vectors (columns unless its forward pass is ``xW + b``) holds with the other
+    convention: unknown, as the document may mean that one."""
+    other = wide.other
+    other.functions = dict(checker.functions)
+    other.macros_with_arguments = checker.macros_with_arguments
+    alt = other.check_chain(chain, source, deadline)
+    if len(alt) != len(again):
+        return again
+    out = []
+    for v, w, a in zip(got, again, alt):
+        # the document's own convention decides: rows where it writes xW + b, columns in
+        # the deeplearning.ai course; only a document that shows neither may mean either
+        course = any(n[0] == "bracket_layers" for n in w.notes)
+        if v.code == "one_unit_matrix" and w.status == "wrong" and a.status == "correct" and not (
+                course or wide.inst.rows):
+            w = replace(w, status="unknown", code="other_vector_convention",
+                        params={"rows": other.inst.rows}, diagnosis=None, expected=None)
+        out.append(w)
     return out
 
 

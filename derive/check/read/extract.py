@@ -41,6 +41,7 @@ class Link:
 
     relation: str
     rhs: Text
+    shown: str = None  # the right side as written, where the checker reads a rewritten one
 
 
 @dataclass
