@@ -81,7 +81,7 @@ def test_deeplearning_ai_batch_lines_against_sympy():
         6: ((n.W2.T * dZ2).multiply_elementwise(g1), dZ1),
         7: ((dZ1 * n.X.T) / m, n.grad(n.W1)),
         11: ((n.A1.T * dZ2) / m, n.grad(n.W2)),  # wrong order
-        12: (dZ1 * n.X.T, n.grad(n.W1)),  # no 1/m
+        12: (dZ1 * sp.ones(m, 1), n.b1.applyfunc(lambda b: sp.diff(n.J, b))),  # no 1/m
         13: ((n.W2 * dZ2).multiply_elementwise(g1), dZ1),  # no transpose
         # dZ2 (2×m) W2^T (2×2): m = 2 makes the shapes fit; the values differ
         14: ((dZ2 * n.W2.T).multiply_elementwise(g1), dZ1),
@@ -94,6 +94,22 @@ def test_deeplearning_ai_batch_lines_against_sympy():
         assert status == ("correct" if holds else "wrong"), (line, holds, got[line])
     assert "missing" in got[12][1]
     assert "batch of $m$ examples" in got[4][1]
+
+
+def test_a_line_without_the_mean_may_be_one_example():
+    # dW = dZ A^T beside a batch line is what one example gives (m = 1, J = L): it keeps
+    # that verdict, as the course's own notes write both (tests/fixtures/check/dlai_style.md)
+    n = Batch(m=1)
+    dZ2 = n.A2 - n.Y
+    assert n.equal(dZ2 * n.A1.T, n.grad(n.W2))
+    got, _ = _statuses_with("dlai_style.md", "--layers", "3-4-2", "--cost", "cross-entropy")
+    assert got[8] == "correct" and got[22] == "correct"
+
+
+def _statuses_with(name, *options):
+    r = CliRunner().invoke(cli, [*options, "--check", str(FIXTURES / name), "--format", "json"])
+    data = json.loads(r.stdout)
+    return {s["line"]: s["status"] for s in data["steps"]}, data["summary"]
 
 
 def _per_example_dz2(n, Zs):
@@ -151,3 +167,18 @@ def test_one_unit_never_proves_a_transpose():
     # on 1-1-1 A^T dZ = dZ A^T; that agreement is no longer a ✓ (see _one_example)
     got = verdicts("matrix_dlai_batch.md")
     assert got[11][0] != "correct" and got[14][0] != "correct"
+
+
+def test_plain_text_forum_post():
+    # no $ anywhere: the course's lines are still read; the same sympy reference as
+    # the batch test (dZ1 = W2^T dZ2 ⊙ g'(Z1) holds, without the transpose it does not)
+    n = Batch()
+    Z1s = sp.Matrix(2, n.m, lambda i, j: sp.Symbol(f"p{i}{j}"))
+    dZ1 = _per_example_dz1(n, Z1s)
+    dZ2 = n.A2 - n.Y
+    g1 = n.A1.multiply_elementwise(n.A1.applyfunc(lambda a: 1 - a))
+    got = verdicts("matrix_plain_forum.md")
+    assert sorted(got) == [3, 4, 5]  # the prose lines are not equations
+    assert got[3][0] == "correct"
+    assert n.equal((n.W2.T * dZ2).multiply_elementwise(g1), dZ1) and got[4][0] == "correct"
+    assert not n.equal((n.W2 * dZ2).multiply_elementwise(g1), dZ1) and got[5][0] == "wrong"

@@ -19,6 +19,7 @@ from derive.check.read.extract import extract
 from derive.check.read.inputs import notebook_text, python_text
 from derive.check.read.batch import mean_steps, missing_mean
 from derive.check.read.cases import cases
+from derive.check.read.plain import plain_dlai
 from derive.check.read.prose import forward_definition
 from derive.check.read.graphnames import GraphModel
 from derive.check.limits import LIMITS, CheckInputError, Deadline, StepTimeout, time_limit
@@ -97,6 +98,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     except StepTimeout:
         raise CheckInputError(f"finding the equations in {name} took longer than {seconds:g} s; "
                               "split it into smaller files") from None
+    if not chains and kind in ("md", "markdown"):
+        chains = plain_dlai(source)  # dZ[2] = A[2] - Y typed without $ (read.plain)
     if not chains:
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
     for language in {c.language for c in chains}:
@@ -117,6 +120,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             checker.givens.update({checker.graph.by_symbol[s].symbol: v
                                    for s, v in _symbols(doc.givens, checker.graph)})
     wide = _wide_checker(network, notation, seed, step_seconds, rows=bool(_ROWS.search(text)))
+    numbered = _numbered_weights(text, network)
     means = mean_steps(chains)  # dW = (1/m) dZ A^T: judged on one example (read.batch)
     unmeaned = missing_mean(chains, means)
     verdicts, taken = [], []
@@ -146,6 +150,12 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             checker.case = None
             _note_case(found, in_case.get(id(chain)))
             _note_batch(found, id(chain) in means, id(chain) in unmeaned)
+            for v in found if numbered else ():
+                if v.status == "wrong" and v.code == "missing" and v.params.get("reason") == "layer":
+                    # w_1 … w_5 in a 1-1-1 network: the document numbers its weights one
+                    # by one; read as layers, the missing layer is derive's, not the writer's
+                    v.status, v.code, v.diagnosis = "unknown", "numbered_weights", None
+                    v.params = {"names": numbered}
             if not found and chain.lhs is not None and chain.links and (
                     chain.role or chain.lhs.s.strip() in _INDEX_LETTERS):
                 # "for $i = j$", "m = 5": skipped, and said so
@@ -205,6 +215,20 @@ def _note_case(found, case):
     for v in found:
         if v.status in ("correct", "wrong"):
             v.notes = list(v.notes) + [("in_case", (("a", a), ("b", b), ("equal", equal)))]
+
+
+_WEIGHT_NUMBER = re.compile(r"(?<![A-Za-z\\])w_\{?([0-9]{1,2})\}?")
+
+
+def _numbered_weights(text, network):
+    """``$w_1$, …, $w_5$`` when a document numbers more weights than the assumed
+    network has layers (each is one weight of its own network, not a layer), else None."""
+    if not getattr(network, "assumed", False) or not hasattr(network, "L"):
+        return None
+    found = sorted({int(n) for n in _WEIGHT_NUMBER.findall(text)})
+    if not found or found[-1] <= network.L:
+        return None
+    return f"$w_{{{found[0]}}}$, …, $w_{{{found[-1]}}}$"
 
 
 def _note_batch(found, mean, unmeaned):
@@ -274,7 +298,7 @@ def _explain_repairs(verdicts, repairs, graph):
 _SOFTMAX = re.compile(r"softmax|\\frac\s*\{\s*(?:e\^|\\exp)[^=]{0,200}\}\s*\{\s*\\sum", re.I)
 
 
-_DLAI = re.compile(r"(?<![A-Za-z\\])d[ZW](?:\^\s*\{\s*\[|[0-9])")
+_DLAI = re.compile(r"(?<![A-Za-z\\])d[ZW](?:\^\s*\{\s*\[|[0-9]|\[\s*[0-9lL]\s*\])")
 
 
 def _assumed_for(network, text):

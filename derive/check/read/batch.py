@@ -9,9 +9,9 @@ each example's own product, so ``dW = (1/m) dZ A^T`` holds for every m exactly w
 sum over the examples) off such a line so the checker judges it on one example, and
 the verdict says so (``batch_mean``).
 
-In a document that takes the mean (one such line), a ``dW`` or ``db`` of the batch
-written without the ``1/m`` is m times the gradient: ``missing_mean`` lists those
-lines, whose per-example ✓ becomes wrong (``verify`` never sees any of this).  A
+In a document that takes the mean (one such line), a ``dW`` or ``db`` written as a sum
+over the batch without the ``1/m`` is m times the gradient: ``missing_mean`` lists
+those lines, whose per-example ✓ becomes wrong (``verify`` never sees any of this).  A
 ``dZ`` with a ``1/m`` (the other convention, ``dZ = ∂J/∂Z``) is left unchecked.
 """
 import re
@@ -25,7 +25,6 @@ _NPSUM = re.compile(r"^\s*\\?(?:np\.sum|\\text\{np\.sum\})\s*\(\s*(dZ[^,()]{0,30
 _EXAMPLE = re.compile(r"\(\s*i\s*\)")
 _ANY_MEAN = re.compile(r"\\[dt]?frac\s*\{?\s*1\s*\}?\s*\{?\s*m(?![A-Za-z])|1\s*/\s*m(?![A-Za-z])")
 _SHORT_DZ = re.compile(r"(?<![A-Za-z\\])dZ")
-_BATCH_DZ = re.compile(r"(?<![A-Za-z\\])dZ(?:\s*\^\s*\{\s*\[[^\]{}]{1,20}\]\s*\}|[0-9])")
 
 
 def _rewrite(rhs):
@@ -70,16 +69,25 @@ def mean_steps(chains):
 
 
 def missing_mean(chains, means):
-    """Ids of the chains ``dW = dZ A^T`` of the batch (capital dZ, no 1/m) in a
-    document whose other lines take the mean (``means`` not empty)."""
+    """Ids of the chains ``db = Σ_{i=1}^{m} dZ^{(i)}`` (a sum over the batch, no 1/m) in
+    a document whose other lines take the mean (``means`` not empty), rewritten to one
+    example like ``mean_steps`` does.  Only the written sum over the examples makes
+    the line one of the batch: ``dW = dZ A^T`` alone may be meant for one example."""
     if not means:
         return set()
     out = set()
     for chain in chains:
         if id(chain) in means or chain.language != "latex" or chain.lhs is None:
             continue
-        if len(chain.links) == 1 and _GRADIENT.match(chain.lhs.s):
-            rhs = chain.links[0].rhs.s
-            if _BATCH_DZ.search(rhs) and not _ANY_MEAN.search(rhs):
-                out.add(id(chain))
+        if len(chain.links) != 1 or not _GRADIENT.match(chain.lhs.s):
+            continue
+        rhs = chain.links[0].rhs
+        if _ANY_MEAN.search(rhs.s) or not (_SUM_OVER_EXAMPLES.match(rhs.s.lstrip())
+                                           or _NPSUM.match(rhs.s)):
+            continue
+        new = _rewrite(rhs.replace_spans([(0, 0, "\\frac{1}{m} ")]))
+        if new is not None:
+            chain.links[0].shown = rhs.s
+            chain.links[0].rhs = new
+            out.add(id(chain))
     return out
