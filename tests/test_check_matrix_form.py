@@ -182,3 +182,24 @@ def test_plain_text_forum_post():
     assert got[3][0] == "correct"
     assert n.equal((n.W2.T * dZ2).multiply_elementwise(g1), dZ1) and got[4][0] == "correct"
     assert not n.equal((n.W2 * dZ2).multiply_elementwise(g1), dZ1) and got[5][0] == "wrong"
+
+
+def test_a_document_sigmoid_and_its_output_are_the_network():
+    # O = g(w4 g(w2 g(w1 x)) + w5 g(w3 g(w1 x))), g the sigmoid: sympy.diff is the truth
+    x, w1, w2, w3, w4, w5 = sp.symbols("x w1 w2 w3 w4 w5")
+    g = sig
+    p = lambda u: g(u) * (1 - g(u))  # noqa: E731
+    h = g(w1 * x)
+    outer = w4 * g(w2 * h) + w5 * g(w3 * h)
+    O = g(outer)
+    right = p(outer) * (w4 * p(w2 * h) * w2 * p(w1 * x) * x + w5 * p(w3 * h) * w3 * p(w1 * x) * x)
+    slip = p(outer) * (p(w2 * h) * p(w1 * x) * x + p(w3 * h) * p(w1 * x) * x)
+    at = {x: 0.7, w1: 0.3, w2: -0.4, w3: 0.9, w4: 0.5, w5: -0.6}
+    truth = sp.diff(O, w1).subs(at).evalf()
+    assert abs(right.subs(at).evalf() - truth) < 1e-12
+    assert abs(slip.subs(at).evalf() - truth) > 1e-3
+    got = verdicts("composed_own_sigmoid.md")
+    assert got[3][0] == "correct"
+    assert got[5][0] == "wrong"
+    # the missing factors are named, one pair per term of the sum
+    assert "w_{2} w_{4}" in got[5][1] and "w_{3} w_{5}" in got[5][1]

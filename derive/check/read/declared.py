@@ -179,8 +179,11 @@ def _read(text, kind, name):
     live = {str(n.symbol) for n in graph.nodes} | {graph.cost_name}
     by_number = {i.name for i in inferred}
     used_lines = sorted({lines[n] for n in defined if n in live and n not in by_number})
-    if len(used_lines) < 2 and not _differentiated(text, graph.cost_name):
-        return None  # one definition alone is a claim to check, not a network
+    if len(used_lines) < 2 and (_is_loss(graph.cost_name) or not _differentiated(
+            text, graph.cost_name)):
+        # one definition alone is a claim to check, not a network; but an output
+        # O = s(s(I w_1 + 1) …) that the document differentiates is its whole network
+        return None
     declared = DeclaredNetwork(graph, statements, used_lines,
                                {k: v for k, v in givens.items() if k in leaves}, warnings,
                                repairs=repairs, defined=dict(defined), line_of=dict(lines),
