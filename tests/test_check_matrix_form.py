@@ -160,7 +160,27 @@ def test_row_and_column_conventions_against_sympy():
     cols = verdicts("matrix_columns.md")  # no forward pass: columns, derive's default
     assert cols[3][0] == "correct"
     assert cols[4][0] == "unknown" and "rows" in cols[4][1]  # true in rows only: undecided
-    assert cols[5][0] == "correct" and cols[6][0] == "wrong"
+    assert cols[5][0] == "correct"
+    # W δ without the transpose: wrong with columns, but with no convention written it is
+    # what one output unit's weight column gives (line 10, checked below): not decided
+    assert cols[6][0] == "unknown" and cols[10][0] == "unknown"
+    assert _single_output_delta_holds()
+
+
+def _single_output_delta_holds():
+    """δ2 = σ'(z2) ⊙ w δ3 with z3 = w^T a2 + b one output unit, w a column: sympy.diff."""
+    z2 = sp.Matrix(2, 1, lambda i, j: sp.Symbol(f"z{i}"))
+    w = sp.Matrix(2, 1, lambda i, j: sp.Symbol(f"w{i}"))
+    b, y, z3s = sp.symbols("b y z3")
+    a2 = z2.applyfunc(sig)
+    z3 = (w.T * a2)[0] + b
+    C = (sig(z3) - y) ** 2 / 2
+    delta3 = sp.diff((sig(z3s) - y) ** 2 / 2, z3s).subs(z3s, z3)
+    claimed = z2.applyfunc(lambda z: sig(z) * (1 - sig(z))).multiply_elementwise(w * delta3)
+    truth = z2.applyfunc(lambda z: sp.diff(C, z))
+    rng = random.Random(9)
+    at = {s: rng.uniform(-1, 1) for s in C.free_symbols}
+    return all(abs(v) < 1e-12 for v in (claimed - truth).subs(at).evalf())
 
 
 def test_one_unit_never_proves_a_transpose():

@@ -393,9 +393,10 @@ def _widened(got, wide, checker, chain, source, deadline):
 
 
 def _other_convention(again, got, wide, checker, chain, source, deadline):
-    """The wide verdicts, where a matrix statement that is wrong with the document's
-    vectors (columns unless its forward pass is ``xW + b``) holds with the other
-    convention: unknown, as the document may mean that one."""
+    """The wide verdicts, where a matrix statement is wrong with derive's default
+    vectors (columns) in a document that shows no convention of its own (neither the
+    course's brackets nor a forward pass ``xW + b``): unknown, saying whether it holds
+    with rows."""
     other = wide.other
     other.functions = dict(checker.functions)
     other.macros_with_arguments = checker.macros_with_arguments
@@ -407,10 +408,12 @@ def _other_convention(again, got, wide, checker, chain, source, deadline):
         # the document's own convention decides: rows where it writes xW + b, columns in
         # the deeplearning.ai course; only a document that shows neither may mean either
         course = any(n[0] == "bracket_layers" for n in w.notes)
-        if v.code == "one_unit_matrix" and w.status == "wrong" and a.status == "correct" and not (
-                course or wide.inst.rows):
-            w = replace(w, status="unknown", code="other_vector_convention",
-                        params={"rows": other.inst.rows}, diagnosis=None, expected=None)
+        if v.code == "one_unit_matrix" and w.status == "wrong" and not (course or wide.inst.rows):
+            # z = w^T a + b for one output unit (w a column of weights) is neither: with
+            # no convention of its own, the document is not refuted by derive's
+            w = replace(w, status="unknown", code="other_vector_convention" if a.status == "correct"
+                        else "no_vector_convention", params={"rows": other.inst.rows},
+                        diagnosis=None, expected=None)
         out.append(w)
     return out
 
