@@ -31,6 +31,7 @@ import sympy as sp
 
 from derive.errors import GraphSpecError
 from derive.model.graphspec import parse_graph
+from derive.check.read.composed import differentiated, own_sigmoids
 from derive.check.read.extract import extract
 from derive.check.read.meaning import reconcile
 from derive.check.read.parse import is_math_word
@@ -93,7 +94,7 @@ def read_declared(text, kind="md", name="<input>"):
 
 
 def _read(text, kind, name):
-    text = _own_sigmoids(text)
+    text = own_sigmoids(text)
     source = Source(text, name)
     try:
         chains, _ = extract(source, kind, is_math_word)
@@ -174,12 +175,12 @@ def _read(text, kind, name):
         return None
     except Exception:  # noqa: BLE001 - a forward pass we cannot build is no forward pass
         return None
-    if not _is_loss(graph.cost_name) and not _differentiated(text, graph.cost_name):
+    if not _is_loss(graph.cost_name) and not differentiated(text, graph.cost_name):
         return None  # the last quantity is not a loss: a fragment, not a network
     live = {str(n.symbol) for n in graph.nodes} | {graph.cost_name}
     by_number = {i.name for i in inferred}
     used_lines = sorted({lines[n] for n in defined if n in live and n not in by_number})
-    if len(used_lines) < 2 and (_is_loss(graph.cost_name) or not _differentiated(
+    if len(used_lines) < 2 and (_is_loss(graph.cost_name) or not differentiated(
             text, graph.cost_name)):
         # one definition alone is a claim to check, not a network; but an output
         # O = s(s(I w_1 + 1) …) that the document differentiates is its whole network
@@ -493,30 +494,6 @@ def _formula_numbers(rhs):
 
 _LOSS_STEMS = ("E", "C", "J", "L", "Loss", "loss", "cost", "Cost", "err", "error", "Error",
                "l", "ell", "Etotal", "E_total", "MSE", "mse", "CE")
-
-
-# s(x) = 1/(1+e^{-x}): the document's own name for the sigmoid (math.SE's O = s(s(…)))
-_OWN_SIGMOID = re.compile(r"(?<![A-Za-z\\])([a-zA-Z])\s*(?:\\left)?\s*\(\s*x\s*(?:\\right)?\s*\)\s*(?:\\[ ,;])?\s*"
-                          r"(?::=|=)\s*(?:\\[ ,;])?\s*\\[dt]?frac\s*\{\s*1\s*\}\s*\{\s*1\s*\+\s*e\s*\^\s*"
-                          r"\{\s*-\s*x\s*\}\s*\}")
-
-
-def _own_sigmoids(text):
-    """``text`` with a one-letter function the document defines as the sigmoid written
-    ``\\sigma`` in its other formulas (the definition itself is left as it is);
-    the same length is not kept, so this text is only read for its definitions."""
-    m = _OWN_SIGMOID.search(text)
-    if m is None or m.group(1) in ("e", "x", "d"):
-        return text
-    f = re.escape(m.group(1))
-    rest = re.sub(r"(?<![A-Za-z\\])" + f + r"(?=\s*(?:\\left)?\s*\()", r"\\sigma", text[m.end():])
-    return text[:m.end()] + rest
-
-
-def _differentiated(text, top):
-    """Whether the document differentiates its top quantity (∂O/∂w₁): then its
-    forward pass is the network, though that quantity is an output, not a loss."""
-    return bool(re.search(r"\\partial\s*\{?\s*" + re.escape(top) + r"\s*\}?\s*\}\s*\{\s*\\partial", text))
 
 
 def _stem(name):
