@@ -81,6 +81,8 @@ def _other_convention(again, got, wide, checker, chain, source, deadline):
     vectors (columns) in a document that shows no convention of its own (neither the
     course's brackets nor a forward pass ``xW + b``): unknown, saying whether it holds
     with rows."""
+    if wide.inst.rows:
+        return again  # the document wrote xW + b: its rows decide
     other = wide.other
     other.functions = dict(checker.functions)
     other.macros_with_arguments = checker.macros_with_arguments
