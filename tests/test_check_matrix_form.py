@@ -223,3 +223,14 @@ def test_a_document_sigmoid_and_its_output_are_the_network():
     assert got[5][0] == "wrong"
     # the missing factors are named, one pair per term of the sum
     assert "w_{2} w_{4}" in got[5][1] and "w_{3} w_{5}" in got[5][1]
+
+
+def test_plain_text_file_reads_the_course_lines(tmp_path):
+    # the same post saved as .txt: the ASCII reading cannot read W[2]T, the course's can;
+    # the report shows the line as typed
+    path = tmp_path / "forum.txt"
+    path.write_text((FIXTURES / "matrix_plain_forum.md").read_text())
+    r = CliRunner().invoke(cli, ["--check", str(path), "--format", "json"])
+    steps = {s["line"]: s for s in json.loads(r.stdout)["steps"]}
+    assert [steps[n]["status"] for n in (3, 4, 5)] == ["correct", "correct", "wrong"]
+    assert steps[4]["source"].startswith("dZ[1] = W[2]T")

@@ -98,8 +98,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     except StepTimeout:
         raise CheckInputError(f"finding the equations in {name} took longer than {seconds:g} s; "
                               "split it into smaller files") from None
-    if not chains and kind in ("md", "markdown"):
-        chains = plain_dlai(source)  # dZ[2] = A[2] - Y typed without $ (read.plain)
+    if not chains and kind in ("md", "markdown") or kind == "txt":
+        chains = _with_plain(chains, plain_dlai(source), source)  # dZ[2] = A[2] - Y (read.plain)
     if not chains:
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
     for language in {c.language for c in chains}:
@@ -205,6 +205,18 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                     strict=strict)
     report.not_claims = [dict(zip(("line", "source", "reason", "cell"), t)) for t in taken]
     return report
+
+
+def _with_plain(chains, plain, source):
+    """``chains`` with the lines that ``plain`` reads as the course's equations taken
+    from ``plain`` instead (a text file's ASCII reading cannot read ``W[2]T``)."""
+    if not plain:
+        return chains
+    where = lambda c: c.lhs.first_origin()  # noqa: E731
+    lines = {source.line_col(where(c))[0] for c in plain}
+    kept = [c for c in chains if c.lhs is None or source.line_col(where(c))[0] not in lines]
+    return sorted(kept + plain, key=lambda c: where(c) if c.lhs is not None else
+                  c.links[0].rhs.first_origin())
 
 
 def _note_case(found, case):

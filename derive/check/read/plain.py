@@ -30,7 +30,8 @@ def plain_dlai(source):
             # a T on its own (X T) is not the course's transpose, written W[2]T
             lhs = _latex(whole[start + m.start(1):start + m.end(1)])
             rhs = _latex(whole[start + m.start(2):start + m.end(2)])
-            chains.append(Chain(lhs, [Link("=", rhs)], language="latex"))
+            chains.append(Chain(lhs, [Link("=", rhs, shown=m.group(2))], language="latex",
+                                shown=m.group(1)))
         start = end + 1
     return chains
 
