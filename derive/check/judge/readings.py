@@ -46,6 +46,8 @@ class Readings:
         if key in cache:
             return cache[key]
         ctx = self.context_class(self.network, self.notation, free=free, functions=self.functions)
+        if not {"x", "functions"} & set(free):  # an identity in a free x keeps x free
+            ctx.aliases = self.__dict__.get("aliases", {})
         try:
             expr = parse_side(text, language, ctx)
             if abbreviations and expr is not None and hasattr(expr, "xreplace"):

@@ -14,7 +14,7 @@ import re
 import sympy as sp
 
 from derive.model.symbols import COST, ETA, IndexSum, Iverson, Partial, Shaped, Transposed, base, quantity
-from derive.check.read.forms import AUTO, Bracketed, Increment, index_symbol, product
+from derive.check.read.forms import AUTO, UNWRITTEN, Bracketed, Increment, index_symbol, product
 from derive.check.read.funcnames import FunctionNames, _network_valued
 from derive.check.limits import LIMITS, ParseLimit, Unsupported
 
@@ -40,11 +40,22 @@ class Context(FunctionNames):
         self.functions = functions or {}  # g -> (variable, body): g(x) = x defined in the file
         self.seen = set()  # what kinds of quantity were named (to decide the reading of x)
         self.literals = {} if "literals" in self.free else None  # symbol -> (value, last digit)
+        # the document's own letters for network quantities (read.softmaxnames): p -> output
+        self.aliases = {}
 
     # -- hooks for other kinds of model (graphnames.GraphContext) -------------
 
     def head(self, written, default):
         """The head for a letter, Greek letter or ASCII word as the grammar read it."""
+        alias = self.aliases.get(written)
+        if alias is not None and default is not None and default.kind in ("q", "sym"):
+            from derive.check.read.build import Head
+
+            if alias[0] == "cost":  # E(t, o), L: the cost, with C's own readings
+                self.note("document_name", written=written, meaning="cost", line=alias[1])
+                # (the cost has no unit index, so the letter reads the same everywhere)
+                return Head("q", "C")
+            return Head("alias", (alias, written, default))
         return default
 
     def prepare(self, text, language):
@@ -149,7 +160,13 @@ class Context(FunctionNames):
         primes = sum(1 for s in scripts if s[0] == "prime")
         if primes and kind not in ("func",):
             raise Unsupported("prime_of_expression")
-        if kind == "q":
+        if kind == "alias" and (any(not isinstance(s, sp.Integer) for s in sups)
+                                or not self._alias_meaning(head.name, subs)):
+            head = head.name[2]  # p^{(2)}, or o_k where o_j and o_i mean two layers
+            kind = head.kind
+        if kind == "alias":
+            out = self._alias(head.name, sups, subs)
+        elif kind == "q":
             out = self._quantity(head.name, sups, subs)
         elif kind == "key":
             if sups:
@@ -185,6 +202,34 @@ class Context(FunctionNames):
         for _ in range(tops):
             out = Transposed(out)
         return out
+
+    @staticmethod
+    def _alias_meaning(name, subs):
+        """What a letter the document defines means with subscripts ``subs``, or None."""
+        meaning, _, by_index = name[0]
+        if by_index is None:
+            return meaning
+        letters = [t for t in (subs[0] if len(subs) == 1 else ()) if t not in ("{", "}")]
+        return by_index.get(letters[0]) if len(letters) == 1 else None
+
+    def _alias(self, name, sups, subs):
+        """A letter the document defines as a quantity of its softmax network (``p_j``
+        the output a^L_j, ``a_j`` its input z^L_j, ``y_j`` the target, ``w_{ij}`` and
+        ``o_i`` in ``z_j = Σ_i w_{ij} o_i + b`` the output layer's weight and the layer
+        below)."""
+        meaning, line = self._alias_meaning(name, subs), name[0][1]
+        written = name[1]
+        self.note("document_name", written=written, meaning=meaning, line=line)
+        top = self.network.L
+        kind, layer = {"output": ("a", top), "score": ("z", top), "target": ("y", "out"),
+                       "below": ("a", top - 1), "weight": ("w", top), "bias": ("b", top)}[meaning]
+        self.seen.add(kind)
+        idx = self._indices(kind if kind == "w" else "x", subs)
+        if meaning == "output":
+            q = self.output_unit(idx) if idx else self.output
+        else:
+            q = self._make(kind, layer, idx)
+        return self._powers(q, sups)
 
     def _powers(self, out, sups):
         for s in sups:
@@ -404,11 +449,20 @@ class Context(FunctionNames):
 
     def index_sum(self, body, scripts):
         subs = [s[1] for s in scripts if s[0] == "sub"]
+        if (not subs or not subs[0]) and self.aliases and not any(s[0] == "sup" for s in scripts):
+            # \sum e^{x_d} in a document that declares its softmax in index form: the
+            # sum over the index of its body that the left side does not have
+            self.note("unwritten_sum_index")
+            return IndexSum(body, UNWRITTEN, AUTO)
         if not subs or not subs[0]:
             raise Unsupported("sum_without_index")
         toks = [t for t in subs[0] if t not in ("{", "}")]
         if not re.fullmatch(r"[a-zA-Z]", toks[0]):
             raise Unsupported("sum_without_index")
+        if len(toks) == 3 and toks[1] in ("\\neq", "\\ne") and re.fullmatch(r"[a-zA-Z]", toks[2]):
+            # \sum_{i \neq k}: every unit but k, the terms where i = k taken out
+            i, k = index_symbol(toks[0]), index_symbol(toks[2])
+            return IndexSum(body * (1 - Iverson(i, k)), i, AUTO)
         count = AUTO
         sups = [s[1] for s in scripts if s[0] == "sup"]
         if toks[1:] == ["=", "1"] and sups and isinstance(sups[0], sp.Integer) and sups[0] > 0:
