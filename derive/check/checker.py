@@ -131,7 +131,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             steps += max(len(chain.links), 1)
             if assumed and chain.role is None and forward_definition(chain):
                 chain.role = "definition"  # of the document's network, which is not this one
-            names_defined = chain.role is None and _defines_alias(chain, source, alias_lines)
+            names_defined = chain.role in (None, "definition") and _defines_alias(
+                chain, source, alias_lines)
             if names_defined:  # p_j = e^{a_j}/Σ_k e^{a_k}: what p and a mean, not a claim
                 chain.role = "definition"
             # "u = e^{z_k}", "K = n_y": a name of no meaning yet is defined, not claimed

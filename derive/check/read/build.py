@@ -225,6 +225,8 @@ class Builder(Transformer_NonRecursive):
 
     def hat(self, c):
         x = c[1]
+        if isinstance(x, Head) and x.kind == "alias":
+            x = x.name[2]  # \hat{y} beside a document's own y: still the output
         if isinstance(x, Head) and x.kind in ("q", "g") and x.name in ("y", "t"):
             return Head("q", "out")
         raise Unsupported("hat")

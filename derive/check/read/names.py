@@ -48,7 +48,8 @@ class Context(FunctionNames):
     def head(self, written, default):
         """The head for a letter, Greek letter or ASCII word as the grammar read it."""
         alias = self.aliases.get(written)
-        if alias is not None and default is not None and default.kind in ("q", "sym"):
+        if alias is not None and default is not None and (
+                default.kind in ("q", "sym") or default.kind == "func" and written == "h"):
             from derive.check.read.build import Head
 
             if alias[0] == "cost":  # E(t, o), L: the cost, with C's own readings
@@ -364,6 +365,8 @@ class Context(FunctionNames):
     def apply_call(self, atom, scripts, args, builder, post=()):
         from derive.check.read.build import Diff, Head, Marker, POp
 
+        if isinstance(atom, Head) and atom.kind == "alias" and atom.name[2].kind == "func":
+            atom = atom.name[2]  # h(x): a call, not the document's h_i
         if not (isinstance(atom, Head) and atom.kind == "q" and atom.name == "C"):
             args = tuple(builder.ex(a) for a in args)
         if isinstance(atom, Marker) and atom.kind == "dmark" and not scripts and len(args) == 1:
