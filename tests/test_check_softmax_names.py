@@ -142,10 +142,9 @@ def test_the_slips_are_named():
 
 def test_the_readings_say_which_letter_is_which():
     text = _report("softmax_names_cases.md").render_text()
-    assert "y read as the softmax output $a^L$, as line 3 defines it" in text
-    assert "x read as the softmax input $z^L$" in text
-    assert "t read as the target $y$, as line 4 defines it" in text
-    assert "L read as the cost $C$" in text
+    assert ("as the document defines them, y the softmax output $a^L$ (line 3), x the softmax "
+            "input $z^L$ (line 3), t the target $y$ (line 4), L the cost $C$ (line 4)") in text
+    assert "$\\sum$ without its index read as the sum over the index of its body" in text
 
 
 def test_the_definitions_are_not_claims_and_never_wrong():
@@ -167,7 +166,8 @@ def test_what_is_read_from_each_style():
     shared = read_softmax_names(
         "$$z_j = \\sum_i w_{ij} o_i + b$$\n$$o_j = \\frac{e^{z_j}}{\\sum_k e^{z_k}}$$\n"
         "$$E = -\\sum_j t_j \\log o_j$$\n")
-    assert shared.aliases()["o"][2] == {"j": "output", "i": "below"}  # o_j and o_i: two layers
+    # o_j and o_i: two layers, each read from its own definition
+    assert shared.aliases()["o"][2] == {"j": ("output", 2), "i": ("below", 1)}
 
 
 @pytest.mark.parametrize("text", [
@@ -196,4 +196,4 @@ def test_with_no_options_the_cli_reads_the_names(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--check", str(path)])
     out = capsys.readouterr().out
-    assert "p read as the softmax output" in out and "the sum over units is missing" in out
+    assert "p the softmax output $a^L$ (line 1)" in out and "the sum over units is missing" in out

@@ -54,6 +54,9 @@ def _num(x, digits=6, keep_zeros=False):
         return str(x)
 
 
+_NAMED_ORDER = ("output", "score", "below", "weight", "bias", "target", "cost")
+
+
 def _message(module, v):
     main = getattr(module, "msg_" + v.code, None)
     if main is not None:
@@ -64,7 +67,14 @@ def _message(module, v):
         main = module.msg_fallback(v.params, v.code)
     why = getattr(module, "why_" + v.diagnosis)(v.params) if v.diagnosis else ""
     notes = []
+    named = sorted({p: dict(p) for c, p in v.notes if c == "document_name"}.values(),
+                   key=lambda p: (_NAMED_ORDER.index(p["meaning"]), p["written"]))
     for code, params in v.notes:
+        if code == "document_name":  # the document's own letters: said once, together
+            if named:
+                notes.append(str(module.note_document_names({"names": named})).strip())
+                named = []
+            continue
         fn = getattr(module, "note_" + code, None)
         if fn is not None and (note := str(fn(dict(params))).strip()) not in notes:
             notes.append(note)

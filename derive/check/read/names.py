@@ -206,10 +206,11 @@ class Context(FunctionNames):
 
     @staticmethod
     def _alias_meaning(name, subs):
-        """What a letter the document defines means with subscripts ``subs``, or None."""
-        meaning, _, by_index = name[0]
+        """(meaning, line of its definition) of a letter the document defines, written
+        with subscripts ``subs``; None where its unit index says it is not that."""
+        meaning, line, by_index = name[0]
         if by_index is None:
-            return meaning
+            return meaning, line
         letters = [t for t in (subs[0] if len(subs) == 1 else ()) if t not in ("{", "}")]
         return by_index.get(letters[0]) if len(letters) == 1 else None
 
@@ -218,8 +219,7 @@ class Context(FunctionNames):
         the output a^L_j, ``a_j`` its input z^L_j, ``y_j`` the target, ``w_{ij}`` and
         ``o_i`` in ``z_j = Σ_i w_{ij} o_i + b`` the output layer's weight and the layer
         below)."""
-        meaning, line = self._alias_meaning(name, subs), name[0][1]
-        written = name[1]
+        (meaning, line), written = self._alias_meaning(name, subs), name[1]
         self.note("document_name", written=written, meaning=meaning, line=line)
         top = self.network.L
         kind, layer = {"output": ("a", top), "score": ("z", top), "target": ("y", "out"),

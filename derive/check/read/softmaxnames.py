@@ -77,8 +77,8 @@ class SoftmaxNames:
             out[self.output] = ("output", self.line, None)
         elif self.output != "hat" and self.below is not None and self.below[0] == self.output \
                 and self.below[1] != self.index:
-            out[self.output] = ("output", self.line, {self.index: "output",
-                                                      self.below[1]: "below"})
+            out[self.output] = ("output", self.line, {self.index: ("output", self.line),
+                                                      self.below[1]: ("below", self.below[-1])})
         out[self.score] = ("score", self.line, None)
         if self.target is not None:
             out[self.target] = ("target", self.loss_line, None)
