@@ -197,3 +197,6 @@ def test_with_no_options_the_cli_reads_the_names(tmp_path, capsys):
         main(["--check", str(path)])
     out = capsys.readouterr().out
     assert "p the softmax output $a^L$ (line 1)" in out and "the sum over units is missing" in out
+    header = out.splitlines()[0]
+    assert "the document's own letters" in header and "p (output, line 1)" in header
+    assert "declares none" not in header

@@ -194,6 +194,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     report = Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
                     strict=strict)
     report.not_claims = [dict(zip(("line", "source", "reason", "cell"), t)) for t in taken]
+    report.names = sorted(({"written": w, "meaning": m, "line": n}
+                           for w, (m, n, _) in checker.aliases.items()), key=lambda d: d["line"])
     return report
 
 

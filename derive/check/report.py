@@ -102,6 +102,7 @@ class Report:
         self.strict = strict
         self._messages = None
         self.not_claims = []  # [{line, source, reason[, cell]}]: definitions and conditions
+        self.names = []  # [{written, meaning, line}]: the document's own letters (softmaxnames)
 
     # -- numbers -------------------------------------------------------------
 
@@ -173,7 +174,8 @@ class Report:
                 "network": self.network.describe(), "notation": self.notation.name,
                 "exit_code": self.exit_code(), "strict": self.strict,
                 "not_claims": [{k: v for k, v in n.items() if v is not None}
-                               for n in self.not_claims]}
+                               for n in self.not_claims],
+                **({"names": self.names} if self.names else {})}
 
     def to_dict(self):
         return {"steps": self.steps(), "summary": self.summary()}
