@@ -62,14 +62,14 @@ CASES = {
     (16, 0): (lambda i, j: -sp.exp(Z[i]) * sp.exp(Z[j]) / S ** 2, dp, "ne", None),
     (18, 0): (lambda i, j: -P[i] * P[j], dp, "ne", None),
     (22, 0): (lambda i, j: P[i] * P[j], dp, "ne", "sign"),
-    (26, 0): (lambda i, j: P[i] * (1 - P[j]), dp, None, None),
+    (26, 0): (lambda i, j: P[i] * (1 - P[j]), dp, None, "missing_delta"),
     (28, 0): (lambda i, j: P[j] - Y[j], dloss, None, None),
     (28, 1): (lambda i, j: Y[j] - P[j], dloss, None, "sign"),
 }
 # softmax_names_kronecker.md: p (output), s (scores), y (target), E (loss); i, j = k, m
 KRONECKER = {
     (5, 0): (lambda k, m: P[k] * (delta(k, m) - P[m]), dp, None, None),
-    (7, 0): (lambda k, m: P[k] * (1 - P[m]), dp, None, None),
+    (7, 0): (lambda k, m: P[k] * (1 - P[m]), dp, None, "missing_delta"),
     (10, 0): (lambda k, m: sum(-Y[n] / P[n] * dp(n, m) for n in range(N)), dloss, None, None),
     (10, 1): (lambda k, m: sum(-Y[n] / P[n] * P[n] * (delta(n, m) - P[m]) for n in range(N)),
               dloss, None, None),
@@ -136,6 +136,7 @@ def test_every_line_gets_the_verdict_sympy_gives(name, table, pairs):
 def test_the_slips_are_named():
     text = _report("softmax_names_kronecker.md").render_text()
     assert "the sum over units is missing" in text
+    assert "Kronecker's delta is missing: the $1$ in" in text and "$\\delta_{km}$" in text
     got = _keyed(_report("softmax_names_cases.md"))
     assert got[(22, 0)].diagnosis == "sign" and got[(28, 1)].diagnosis == "sign"
 
