@@ -77,6 +77,18 @@ KRONECKER = {
     (13, 0): (lambda k, m: -Y[m] / P[m] * dp(m, m), dloss, None, "missing_sum"),
     (15, 0): (lambda k, m: Y[m] - P[m], dloss, None, "sign"),
 }
+# softmax_names_hat.md: ŷ_i (written \hat{y_i}), s, y, \mathcal{L}
+HAT = {
+    (4, 0): (lambda i, j: P[i] * (delta(i, j) - P[j]), dp, None, None),
+    (6, 0): (lambda i, j: P[i] - Y[i], lambda i, j: sp.diff(LOSS, Z[i]), None, None),
+    (8, 0): (lambda i, j: Y[i] - P[i], lambda i, j: sp.diff(LOSS, Z[i]), None, "sign"),
+}
+# softmax_names_word.md: S, a, t and a loss named with a word, Loss
+WORD = {
+    (3, 0): (lambda i, j: P[i] * (delta(i, j) - P[j]), dp, None, None),
+    (5, 0): (lambda i, j: P[j] - Y[j], dloss, None, None),
+    (7, 0): (lambda i, j: -Y[j] / P[j] * P[j] * (1 - P[j]), dloss, None, None),
+}
 PAIRS = list(itertools.product(range(2), range(N)))  # (i, j): hidden unit i, output unit j
 LAYER = {
     (5, 0): (lambda i, j: H[i], lambda i, j: sp.diff(ZL[j], W[i][j]), None, None),
@@ -122,7 +134,9 @@ def test_the_sympy_oracle_tells_right_from_wrong():
 @pytest.mark.parametrize("name, table, pairs", [
     ("softmax_names_cases.md", CASES, None),
     ("softmax_names_kronecker.md", KRONECKER, None),
-    ("softmax_names_layer.md", LAYER, PAIRS)])
+    ("softmax_names_layer.md", LAYER, PAIRS),
+    ("softmax_names_hat.md", HAT, None),
+    ("softmax_names_word.md", WORD, None)])
 def test_every_line_gets_the_verdict_sympy_gives(name, table, pairs):
     got = _keyed(_report(name))
     for key, (claim, truth, case, diagnosis) in table.items():
@@ -150,7 +164,7 @@ def test_the_readings_say_which_letter_is_which():
 
 def test_the_definitions_are_not_claims_and_never_wrong():
     for name in ("softmax_names_cases.md", "softmax_names_kronecker.md",
-                 "softmax_names_layer.md"):
+                 "softmax_names_layer.md", "softmax_names_hat.md", "softmax_names_word.md"):
         report = _report(name)
         names = read_softmax_names((FIX / name).read_text())
         for v in report.verdicts:
@@ -164,6 +178,11 @@ def test_what_is_read_from_each_style():
     layer = read_softmax_names((FIX / "softmax_names_layer.md").read_text())
     assert layer.aliases()["h"][0] == "below" and layer.aliases()["w"][0] == "weight"
     assert layer.aliases()["J"][0] == "cost" and "hat" not in layer.aliases()
+    assert "y" not in layer.aliases()  # y is the target without being told
+    hat = read_softmax_names((FIX / "softmax_names_hat.md").read_text())
+    assert (hat.output, hat.score, hat.loss) == ("hat", "s", "L")  # \hat{y_i}, \mathcal{L}
+    word = read_softmax_names((FIX / "softmax_names_word.md").read_text())
+    assert (word.output, word.loss, word.target) == ("S", "Loss", "t")
     shared = read_softmax_names(
         "$$z_j = \\sum_i w_{ij} o_i + b$$\n$$o_j = \\frac{e^{z_j}}{\\sum_k e^{z_k}}$$\n"
         "$$E = -\\sum_j t_j \\log o_j$$\n")

@@ -60,8 +60,17 @@ class Context(FunctionNames):
         return default
 
     def prepare(self, text, language):
-        """The normalised text of one side, before it is parsed."""
-        return text
+        """The normalised text of one side, before it is parsed: a loss the document
+        names with a word (``Loss = -Σ_j t_j ln S_j``) written as the cost C."""
+        spans = []
+        for word, (meaning, line, _) in self.aliases.items():
+            if len(word) > 1 and meaning == "cost":
+                pattern = r"(?<![A-Za-z\\])" + re.escape(word) + r"(?![A-Za-z])"
+                for m in re.finditer(pattern, text.s):
+                    spans.append((m.start(), m.end(), "C "))
+                if spans:
+                    self.note("document_name", written=word, meaning="cost", line=line)
+        return text.replace_spans(spans) if spans else text
 
     # -- bookkeeping ----------------------------------------------------------
 

@@ -27,7 +27,8 @@ from derive.check.read.parse import is_math_word
 from derive.check.read.text import Source
 
 _SPACE = re.compile(r"\\(?:left|right|displaystyle|limits|,|;|!|:|quad)(?![A-Za-z])|\s+")
-_FONT = re.compile(r"\\(?:text|mathrm|mathbf|textbf|boldsymbol|mathit|operatorname)\{([^{}]*)\}")
+_FONT = re.compile(r"\\(?:text|mathrm|mathbf|textbf|boldsymbol|mathit|mathcal|operatorname)"
+                   r"\{([^{}]*)\}")
 
 
 def _idx(a, b):
@@ -36,12 +37,13 @@ def _idx(a, b):
 
 
 _LETTER = r"[A-Za-z]"
-_OUT_LHS = re.compile(r"(?P<name>\\hat\{?y\}?|" + _LETTER + r")_" + _idx("i", "i2"))
+_OUT_LHS = re.compile(r"(?P<name>\\hat\{?y\}?|" + _LETTER + r")_" + _idx("i", "i2")
+                      + r"|(?P<hat>\\hat)\{y_" + _idx("i3", "i4") + r"\}")
 # e^{x_i} or \exp(x_i): the exponential of a name with one unit index
 _EXP = re.compile(r"(?:e\^\{(?P<s>" + _LETTER + r")_" + _idx("i", "i2") + r"\}"
                   r"|\\exp\((?P<t>" + _LETTER + r")_" + _idx("j", "j2") + r"\))")
 _SUM = re.compile(r"\\sum(?:_(?:\{[^{}]*\}|[a-z]))?(?:\^(?:\{[^{}]*\}|\w))?")
-_LOSS = re.compile(r"(?P<loss>[LECJ])(?:\([^()]*\))?")
+_LOSS = re.compile(r"(?P<loss>[LECJ]|Loss|loss|CE)(?:\([^()]*\))?")
 _CE = re.compile(r"-\\sum(?:_(?:\{[^{}]*\}|[a-z]))?(?:\^(?:\{[^{}]*\}|\w))?"
                  r"(?P<t>" + _LETTER + r")_(?:\{[a-z]\}|[a-z])(?:\\cdot)?\\(?:log|ln)"
                  r"(?:\((?P<o1>.+)\)|(?P<o2>.+))")
@@ -80,8 +82,8 @@ class SoftmaxNames:
             out[self.output] = ("output", self.line, {self.index: ("output", self.line),
                                                       self.below[1]: ("below", self.below[-1])})
         out[self.score] = ("score", self.line, None)
-        if self.target is not None:
-            out[self.target] = ("target", self.loss_line, None)
+        if self.target is not None and (self.target != "y" or self.output == "y"):
+            out[self.target] = ("target", self.loss_line, None)  # y is the target already
         if self.loss is not None:
             out[self.loss] = ("cost", self.loss_line, None)
         return out
@@ -132,13 +134,13 @@ def _softmax(lhs, rhs):
     parts = _frac(rhs)
     if m is None or parts is None:
         return None
-    index = m.group("i") or m.group("i2")
+    index = m.group("i") or m.group("i2") or m.group("i3") or m.group("i4")
     top = _exp(parts[0])
     s = _SUM.match(parts[1])
     bottom = _exp(parts[1][s.end():]) if s else None
     if top is None or bottom is None or top[1] != index or top[0] != bottom[0]:
         return None
-    name = "hat" if m.group("name").startswith("\\hat") else m.group("name")
+    name = "hat" if m.group("hat") or m.group("name").startswith("\\hat") else m.group("name")
     if name == top[0] or name in ("e", "d"):
         return None
     return name, top[0], index
@@ -150,8 +152,9 @@ def _cross_entropy(lhs, rhs, output):
     if m is None or c is None:
         return None
     arg = c.group("o1") or c.group("o2")
-    a = re.fullmatch(r"(?P<n>\\hat\{?y\}?|" + _LETTER + r")_(?:\{[a-z]\}|[a-z])", arg)
-    if a is None or ("hat" if a.group("n").startswith("\\hat") else a.group("n")) != output:
+    a = re.fullmatch(r"(?P<n>\\hat\{?y\}?|" + _LETTER + r")_(?:\{[a-z]\}|[a-z])|\\hat\{y_[a-z]\}", arg)
+    if a is None or ("hat" if a.group("n") is None or a.group("n").startswith("\\hat")
+                     else a.group("n")) != output:
         return None
     if c.group("t") == output:
         return None
