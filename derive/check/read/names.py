@@ -16,6 +16,7 @@ import sympy as sp
 from derive.model.symbols import COST, ETA, IndexSum, Iverson, Partial, Shaped, Transposed, base, quantity
 from derive.check.read.forms import AUTO, UNWRITTEN, Bracketed, Increment, index_symbol, product
 from derive.check.read.funcnames import FunctionNames, _network_valued
+from derive.check.read.aliases import DocumentNames
 from derive.check.limits import LIMITS, ParseLimit, Unsupported
 
 LAYERED = ("a", "z", "w", "b", "delta")
@@ -28,7 +29,7 @@ L_SYM = sp.Symbol("l")
 
 
 
-class Context(FunctionNames):
+class Context(FunctionNames, DocumentNames):
     """Resolves names for ``network`` written in ``notation``."""
 
     def __init__(self, network, notation, free=(), functions=None):
@@ -58,19 +59,6 @@ class Context(FunctionNames):
                 return Head("q", "C")
             return Head("alias", (alias, written, default))
         return default
-
-    def prepare(self, text, language):
-        """The normalised text of one side, before it is parsed: a loss the document
-        names with a word (``Loss = -Σ_j t_j ln S_j``) written as the cost C."""
-        spans = []
-        for word, (meaning, line, _) in self.aliases.items():
-            if len(word) > 1 and meaning == "cost":
-                pattern = r"(?<![A-Za-z\\])" + re.escape(word) + r"(?![A-Za-z])"
-                for m in re.finditer(pattern, text.s):
-                    spans.append((m.start(), m.end(), "C "))
-                if spans:
-                    self.note("document_name", written=word, meaning="cost", line=line)
-        return text.replace_spans(spans) if spans else text
 
     # -- bookkeeping ----------------------------------------------------------
 
@@ -212,34 +200,6 @@ class Context(FunctionNames):
         for _ in range(tops):
             out = Transposed(out)
         return out
-
-    @staticmethod
-    def _alias_meaning(name, subs):
-        """(meaning, line of its definition) of a letter the document defines, written
-        with subscripts ``subs``; None where its unit index says it is not that."""
-        meaning, line, by_index = name[0]
-        if by_index is None:
-            return meaning, line
-        letters = [t for t in (subs[0] if len(subs) == 1 else ()) if t not in ("{", "}")]
-        return by_index.get(letters[0]) if len(letters) == 1 else None
-
-    def _alias(self, name, sups, subs):
-        """A letter the document defines as a quantity of its softmax network (``p_j``
-        the output a^L_j, ``a_j`` its input z^L_j, ``y_j`` the target, ``w_{ij}`` and
-        ``o_i`` in ``z_j = Σ_i w_{ij} o_i + b`` the output layer's weight and the layer
-        below)."""
-        (meaning, line), written = self._alias_meaning(name, subs), name[1]
-        self.note("document_name", written=written, meaning=meaning, line=line)
-        top = self.network.L
-        kind, layer = {"output": ("a", top), "score": ("z", top), "target": ("y", "out"),
-                       "below": ("a", top - 1), "weight": ("w", top), "bias": ("b", top)}[meaning]
-        self.seen.add(kind)
-        idx = self._indices(kind if kind == "w" else "x", subs)
-        if meaning == "output":
-            q = self.output_unit(idx) if idx else self.output
-        else:
-            q = self._make(kind, layer, idx)
-        return self._powers(q, sups)
 
     def _powers(self, out, sups):
         for s in sups:

@@ -14,10 +14,15 @@ says which letter is the softmax output (``a^L``), which its input (``z^L``), wh
 the target (``y``) and which the cost (``C``): ``names.Context`` reads those letters
 so, and every later line is checked on the softmax network in the author's names.
 
-A letter that is used for something else as well is left alone: ``o_i`` in
-``z_j = \\sum_i w_{ij} o_i + b`` is the layer below, not the softmax output, and an
-``L`` that also stands as a layer (``a^L``) is not the loss.  Only regular
-expressions over the extracted math are used; nothing is evaluated.
+Where the softmax's input is itself defined as a weighted sum, ``z_j = \\sum_i w_{ij}
+h_i + b_j``, its weight, bias and the layer below are read too (``w^L``, ``b^L``,
+``a^{L-1}``).  A letter that stands for two quantities is read by its unit index:
+with ``o_j = e^{z_j}/…`` and ``z_j = \\sum_i w_{ij} o_i + b``, ``o_j`` is the softmax
+output and ``o_i`` the layer below.  An ``L`` that also stands as a layer (``a^L``) is
+not the loss, and a softmax fed by an activation (``z = σ(xW)``) is not the layered
+network's, so nothing is read there.  ``\\hat{y}`` is the output already; a loss
+named with a word (``Loss``) is written as C before parsing (``names.Context.prepare``).
+Only regular expressions over the extracted math are used; nothing is evaluated.
 """
 import re
 from dataclasses import dataclass, replace
