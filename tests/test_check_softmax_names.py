@@ -220,3 +220,20 @@ def test_with_no_options_the_cli_reads_the_names(tmp_path, capsys):
     header = out.splitlines()[0]
     assert "the document's own letters" in header and "p (output, line 1)" in header
     assert "declares none" not in header
+
+
+def test_a_slip_that_holds_only_for_two_classes_is_caught(tmp_path, capsys):
+    """With two outputs p_j = 1 - p_i, so -p_i(1 - p_i) equals -p_i p_j where i ≠ j: the
+    assumed softmax layer has three outputs, where sympy tells them apart."""
+    from derive.command.cli import main
+
+    assert not holds(lambda i, j: -P[i] * (1 - P[i]), dp, "ne")
+    path = tmp_path / "two.md"
+    path.write_text("Take $q_j = \\frac{e^{r_j}}{\\sum_k e^{r_k}}$ with $L = -\\sum_j y_j \\log q_j$.\n\n"
+                    "If $i \\ne j$,\n\n$$\\frac{\\partial q_i}{\\partial r_j} = -q_i (1 - q_i)$$\n")
+    with pytest.raises(SystemExit):
+        main(["--check", str(path), "--format", "json"])
+    import json
+
+    steps = json.loads(capsys.readouterr().out)["steps"]
+    assert [s["status"] for s in steps if s["line"] == 5] == ["wrong"]

@@ -290,15 +290,17 @@ def _assumed_for(network, text):
 
 
 def _softmax_network(network):
-    """The assumed network of a document that uses softmax: two units per layer, a
-    softmax output with the log-likelihood cost (its natural pair).  On the 1-1-1
+    """The assumed network of a document that uses softmax: two units per layer and
+    three outputs, a softmax output with the log-likelihood cost (its natural pair).  On the 1-1-1
     sigmoid default a softmax chain rule that forgets the sum over the outputs would
     hold, and softmax's δ = a − y would be called wrong."""
     from derive.model.network import Network
 
     acts = list(network.activations)
     acts[-1] = "softmax"
-    wide = Network([2] * len(network.widths), acts, "log-likelihood", network.bias)
+    # three outputs, not two: with two, p_1 + p_2 = 1 makes -p_i(1 - p_i) equal -p_i p_j
+    # for i ≠ j, and a slip that holds only for two classes would get a ✓
+    wide = Network([2] * (len(network.widths) - 1) + [3], acts, "log-likelihood", network.bias)
     wide.assumed = True
     return wide
 
