@@ -108,6 +108,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         network = _assumed_for(network, text)
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
     checker.macros_with_arguments = macro_args
+    checker.aliases, alias_lines = _softmax_aliases(network, text, kind, name)
     given = None
     if declared is None and isinstance(network, GraphModel):
         # a --graph file: the document's own forward pass still gives the example's
@@ -138,6 +139,10 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             steps += max(len(chain.links), 1)
             if assumed and chain.role is None and forward_definition(chain):
                 chain.role = "definition"  # of the document's network, which is not this one
+            names_defined = chain.role in (None, "definition") and _defines_alias(
+                chain, source, alias_lines)
+            if names_defined:  # p_j = e^{a_j}/Σ_k e^{a_k}: what p and a mean, not a claim
+                chain.role = "definition"
             # "u = e^{z_k}", "K = n_y": a name of no meaning yet is defined, not claimed
             defines = id(chain) in early or chain.role != "condition" and _abbreviation(
                 checker, chain, deadline)
@@ -169,6 +174,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                 taken.append((found[0].line, found[0].source, "definition"))
                 found = found[1:]  # what follows it (u = e^{z} = 2.7) is claimed of it
             if chain.role is not None and not (chain.role == "definition" and not assumed
+                                               and not names_defined
                                                and _of_network(checker, chain, deadline)):
                 # "let a = …", "for i = j": never a claim; kept only where the network agrees
                 # (a network the user chose is checked against the document's definitions)
@@ -204,6 +210,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     report = Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
                     strict=strict)
     report.not_claims = [dict(zip(("line", "source", "reason", "cell"), t)) for t in taken]
+    report.names = sorted(({"written": w, "meaning": m, "line": n}
+                           for w, (m, n, _) in checker.aliases.items()), key=lambda d: d["line"])
     return report
 
 
@@ -223,9 +231,14 @@ def _note_case(found, case):
     """A step judged only in its case ("If $i = j$") says so."""
     if case is None:
         return
+    from derive.check.read.cases import applies
+
     a, b, equal = case
     for v in found:
-        if v.status in ("correct", "wrong"):
+        named = set()
+        for side in (v.lhs, v.rhs):
+            named |= getattr(side, "free_symbols", set())
+        if v.status in ("correct", "wrong") and (applies(case, named) or not named):
             v.notes = list(v.notes) + [("in_case", (("a", a), ("b", b), ("equal", equal)))]
 
 
@@ -329,17 +342,42 @@ def _assumed_for(network, text):
 
 
 def _softmax_network(network):
-    """The assumed network of a document that uses softmax: two units per layer, a
-    softmax output with the log-likelihood cost (its natural pair).  On the 1-1-1
+    """The assumed network of a document that uses softmax: two units per layer and
+    three outputs, a softmax output with the log-likelihood cost (its natural pair).  On the 1-1-1
     sigmoid default a softmax chain rule that forgets the sum over the outputs would
     hold, and softmax's δ = a − y would be called wrong."""
     from derive.model.network import Network
 
     acts = list(network.activations)
     acts[-1] = "softmax"
-    wide = Network([2] * len(network.widths), acts, "log-likelihood", network.bias)
+    # three outputs, not two: with two, p_1 + p_2 = 1 makes -p_i(1 - p_i) equal -p_i p_j
+    # for i ≠ j, and a slip that holds only for two classes would get a ✓
+    wide = Network([2] * (len(network.widths) - 1) + [3], acts, "log-likelihood", network.bias)
     wide.assumed = True
     return wide
+
+
+def _softmax_aliases(network, text, kind, name):
+    """The document's own letters for the softmax network's output, input, target and
+    cost (``p_j = e^{a_j} / Σ_k e^{a_k}``, ``L = -Σ_j y_j log p_j``), where the network
+    checked has a softmax output (``read.softmaxnames``); else none."""
+    from derive.check.read.softmaxnames import read_softmax_names
+
+    acts = getattr(network, "activations", None)
+    if isinstance(network, GraphModel) or not acts or acts[-1] != "softmax":
+        return {}, set()
+    found = read_softmax_names(text, kind if kind in ("md", "tex", "nb") else "md", name)
+    return ({}, set()) if found is None else (found.aliases(), found.lines())
+
+
+def _defines_alias(chain, source, lines):
+    """Whether ``chain`` is the softmax or loss definition its names were read from."""
+    if not lines or chain.lhs is None or not chain.links:
+        return False
+    try:
+        return source.line_col(chain.links[0].rhs.first_origin())[0] in lines
+    except (AttributeError, IndexError, TypeError):
+        return False
 
 
 def _symbols(givens, graph):

@@ -54,6 +54,9 @@ def _num(x, digits=6, keep_zeros=False):
         return str(x)
 
 
+_NAMED_ORDER = ("output", "score", "below", "weight", "bias", "target", "cost")
+
+
 def _message(module, v):
     main = getattr(module, "msg_" + v.code, None)
     if main is not None:
@@ -64,7 +67,14 @@ def _message(module, v):
         main = module.msg_fallback(v.params, v.code)
     why = getattr(module, "why_" + v.diagnosis)(v.params) if v.diagnosis else ""
     notes = []
+    named = sorted({p: dict(p) for c, p in v.notes if c == "document_name"}.values(),
+                   key=lambda p: (_NAMED_ORDER.index(p["meaning"]), p["written"]))
     for code, params in v.notes:
+        if code == "document_name":  # the document's own letters: said once, together
+            if named:
+                notes.append(str(module.note_document_names({"names": named})).strip())
+                named = []
+            continue
         fn = getattr(module, "note_" + code, None)
         if fn is not None and (note := str(fn(dict(params))).strip()) not in notes:
             notes.append(note)
@@ -92,6 +102,7 @@ class Report:
         self.strict = strict
         self._messages = None
         self.not_claims = []  # [{line, source, reason[, cell]}]: definitions and conditions
+        self.names = []  # [{written, meaning, line}]: the document's own letters (softmaxnames)
 
     # -- numbers -------------------------------------------------------------
 
@@ -163,7 +174,8 @@ class Report:
                 "network": self.network.describe(), "notation": self.notation.name,
                 "exit_code": self.exit_code(), "strict": self.strict,
                 "not_claims": [{k: v for k, v in n.items() if v is not None}
-                               for n in self.not_claims]}
+                               for n in self.not_claims],
+                **({"names": self.names} if self.names else {})}
 
     def to_dict(self):
         return {"steps": self.steps(), "summary": self.summary()}

@@ -13,7 +13,8 @@ at the same random points, against the independent semantics.  In order:
 * the derivative of the wrong function: replacing one sub-expression of the
   student's line that depends on a single z by that unit's activation
   derivative makes it right (1 − σ written for σ(1 − σ));
-* a wrong layer index, swapped unit indices, a missing or extra transpose:
+* a wrong layer index, swapped unit indices, a missing or extra transpose, a
+  Kronecker δ written as 1 (the softmax Jacobian's diagonal term for every pair):
   changing one quantity of the written line makes it right;
 * the sum of the multivariate chain rule is missing: ∂C/∂a_j ∂a_j/∂z_j for
   Σ_k ∂C/∂a_k ∂a_k/∂z_j (z_j reaches the cost through every softmax output);
@@ -35,7 +36,7 @@ from derive.model import functions as F
 from derive.model.activations import ACTIVATIONS
 from derive.model.costs import COSTS
 from derive.model.network import Network
-from derive.model.symbols import COST, Partial, Transposed, base, label, plain, quantity
+from derive.model.symbols import COST, Iverson, Partial, Transposed, base, label, plain, quantity
 from derive.check.limits import StepTimeout, Unsupported
 from derive.check.judge.chainrule import (inner_derivative, local_derivatives, missing_sum,
                                           missing_term_factors, named)
@@ -380,6 +381,12 @@ def _mutations(checker, ref, rhs, assign, assigns=None):
     for path, q in spots:
         if isinstance(q, sp.IndexedBase) and fits(_replace_at(rhs, path, Transposed(q))):
             return "transpose", {"written": q, "should": Transposed(q), "missing": True}
+    # p_k(1 - p_m) for p_k(δ_km - p_m): the 1 of the diagonal written for every pair
+    for add in [t for t in sp.preorder_traversal(rhs) if isinstance(t, sp.Add) and sp.S.One in t.args]:
+        for i, j in [(i, j) for i in letters for j in letters if str(i) < str(j)]:
+            if fits(rhs.xreplace({add: add - 1 + Iverson(i, j)})):
+                return "missing_delta", {"written": add, "should": add - 1 + Iverson(i, j),
+                                         "a": str(i), "b": str(j)}
     return None
 
 

@@ -9,6 +9,7 @@ import sympy as sp
 
 from derive.model.symbols import COST
 from derive.check.limits import Unsupported
+from derive.check.read.names import X, Z
 
 
 def no_free_letters(num, den, graph):
@@ -23,6 +24,11 @@ def no_free_letters(num, den, graph):
         letters = sorted(num.free_symbols - inside, key=str)
     else:
         return
+    if (isinstance(den, sp.Symbol) and den not in graph.by_symbol and den not in (X, Z)
+            and not den.is_positive and not den.is_integer and isinstance(num, sp.Basic)
+            and (num.has(COST) or num.atoms(sp.Indexed, sp.IndexedBase))):
+        # ∂C/∂o_j with o_j a letter nothing defines: not 0 (C held fixed), but unknown
+        raise Unsupported("derivative_of_free_letter", name=str(den))
     for s in letters:
         if (s != den and s != COST and s not in graph.by_symbol
                 and not s.is_positive and not s.is_integer):

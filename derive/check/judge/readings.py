@@ -46,6 +46,8 @@ class Readings:
         if key in cache:
             return cache[key]
         ctx = self.context_class(self.network, self.notation, free=free, functions=self.functions)
+        if not {"x", "functions"} & set(free):  # an identity in a free x keeps x free
+            ctx.aliases = self.__dict__.get("aliases", {})
         try:
             expr = parse_side(text, language, ctx)
             if abbreviations and expr is not None and hasattr(expr, "xreplace"):
@@ -147,7 +149,7 @@ def _no_unknown_derivative(expr):
     """∂L/∂ŷ where L is a letter nothing defines: not 0 (as for a constant) but unknown."""
     if not hasattr(expr, "atoms"):
         return
-    for d in expr.atoms(Partial):
+    for d in sorted(expr.atoms(Partial), key=str):  # one name, the same on every run
         f = d.args[0]
         if isinstance(f, sp.Symbol) and f not in (COST, ETA, X, Z) and not f.name.startswith(
                 ("x", "z")):

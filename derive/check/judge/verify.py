@@ -20,7 +20,7 @@ import sympy as sp
 
 from derive.engine.chain import Engine
 from derive.model.symbols import COST, ETA, Partial, label
-from derive.check.judge.einstein import implied_sums
+from derive.check.judge.einstein import bind_step, implied_sums
 from derive.check.judge.examples import numeric_claim
 from derive.check.read.dlai import is_updated
 from derive.check.read.forms import Increment
@@ -145,6 +145,10 @@ class Checker(EngineAnswers, Readings):
             return Verdict(0, 0, "", "unknown", "not_equal_claim", rhs=rhs.expr, notes=notes)
         if link.relation == "approx":
             return Verdict(0, 0, "", "unknown", "approximate_claim", rhs=rhs.expr, notes=notes)
+        try:  # \sum e^{x_d}: over the index of its body that the left side does not have
+            rhs, lhs, prev = bind_step(rhs, lhs, prev)
+        except Unsupported as e:
+            return Verdict(0, 0, "", "unknown", e.code, dict(e.params), notes=notes)
         ref, kind, rate = None, "lhs", None
         if lhs is None or lhs.error is not None:
             if prev is None or prev[0].error is not None:

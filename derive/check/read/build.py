@@ -225,6 +225,12 @@ class Builder(Transformer_NonRecursive):
 
     def hat(self, c):
         x = c[1]
+        if isinstance(x, Head) and x.kind == "alias":
+            x = x.name[2]  # \hat{y} beside a document's own y: still the output
+        if isinstance(x, sp.Indexed) and str(x.base.label).split(":")[0] == "y" and (
+                len(x.indices) == 1):
+            self.ctx.note("output_alias", written="ŷ")
+            return self.ctx.output_unit(x.indices)  # \hat{y_k}: the output's unit k
         if isinstance(x, Head) and x.kind in ("q", "g") and x.name in ("y", "t"):
             return Head("q", "out")
         raise Unsupported("hat")

@@ -12,7 +12,8 @@ import re
 
 _LETTER = re.compile(r"\s*([A-Za-z])\s*")
 _GENERAL = re.compile(r"^\s*#|\b(?:in\s+both\s+cases|in\s+either\s+case|in\s+general|so|"
-                      r"therefore|thus|hence|combining|putting\s+(?:these|this|it)|together)\b",
+                      r"therefore|thus|hence|combining|can\s+be\s+combined|both\s+of\s+these\s+cases"
+                      r"|putting\s+(?:these|this|it)|together)\b",
                       re.I | re.M)
 
 

@@ -39,6 +39,11 @@ def is_index_symbol(s):
     return isinstance(s, sp.Symbol) and _INDEX.get(s.name) is s
 
 
+# the index of ``\sum e^{x_d}``, written without one, until the step's left side says
+# which of its body's indices is free (judge.einstein.bind_unwritten)
+UNWRITTEN = sp.Symbol("unwritten_sum_index", integer=True)
+
+
 class MatrixLiteral(sp.Expr):
     """A matrix written out entry by entry (``\\begin{bmatrix} … \\end{bmatrix}``), kept
     as one unevaluated expression so sympy's own matrix algebra never runs on it;

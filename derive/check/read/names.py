@@ -14,8 +14,9 @@ import re
 import sympy as sp
 
 from derive.model.symbols import COST, ETA, IndexSum, Iverson, Partial, Shaped, Transposed, base, quantity
-from derive.check.read.forms import AUTO, Bracketed, Increment, index_symbol, product
+from derive.check.read.forms import AUTO, UNWRITTEN, Bracketed, Increment, index_symbol, product
 from derive.check.read.funcnames import FunctionNames, _network_valued
+from derive.check.read.aliases import DocumentNames
 from derive.check.limits import LIMITS, ParseLimit, Unsupported
 
 LAYERED = ("a", "z", "w", "b", "delta")
@@ -28,7 +29,7 @@ L_SYM = sp.Symbol("l")
 
 
 
-class Context(FunctionNames):
+class Context(FunctionNames, DocumentNames):
     """Resolves names for ``network`` written in ``notation``."""
 
     def __init__(self, network, notation, free=(), functions=None):
@@ -40,16 +41,24 @@ class Context(FunctionNames):
         self.functions = functions or {}  # g -> (variable, body): g(x) = x defined in the file
         self.seen = set()  # what kinds of quantity were named (to decide the reading of x)
         self.literals = {} if "literals" in self.free else None  # symbol -> (value, last digit)
+        # the document's own letters for network quantities (read.softmaxnames): p -> output
+        self.aliases = {}
 
     # -- hooks for other kinds of model (graphnames.GraphContext) -------------
 
     def head(self, written, default):
         """The head for a letter, Greek letter or ASCII word as the grammar read it."""
-        return default
+        alias = self.aliases.get(written)
+        if alias is not None and default is not None and (
+                default.kind in ("q", "sym") or default.kind == "func" and written == "h"):
+            from derive.check.read.build import Head
 
-    def prepare(self, text, language):
-        """The normalised text of one side, before it is parsed."""
-        return text
+            if alias[0] == "cost":  # E(t, o), L: the cost, with C's own readings
+                self.note("document_name", written=written, meaning="cost", line=alias[1])
+                # (the cost has no unit index, so the letter reads the same everywhere)
+                return Head("q", "C")
+            return Head("alias", (alias, written, default))
+        return default
 
     # -- bookkeeping ----------------------------------------------------------
 
@@ -154,7 +163,13 @@ class Context(FunctionNames):
         primes = sum(1 for s in scripts if s[0] == "prime")
         if primes and kind not in ("func",):
             raise Unsupported("prime_of_expression")
-        if kind == "q":
+        if kind == "alias" and (any(not isinstance(s, sp.Integer) for s in sups)
+                                or not self._alias_meaning(head.name, subs)):
+            head = head.name[2]  # p^{(2)}, or o_k where o_j and o_i mean two layers
+            kind = head.kind
+        if kind == "alias":
+            out = self._alias(head.name, sups, subs)
+        elif kind == "q":
             out = self._quantity(head.name, sups, subs)
         elif kind == "key":
             if sups:
@@ -324,6 +339,8 @@ class Context(FunctionNames):
     def apply_call(self, atom, scripts, args, builder, post=()):
         from derive.check.read.build import Diff, Head, Marker, POp
 
+        if isinstance(atom, Head) and atom.kind == "alias" and atom.name[2].kind == "func":
+            atom = atom.name[2]  # h(x): a call, not the document's h_i
         if not (isinstance(atom, Head) and atom.kind == "q" and atom.name == "C"):
             args = tuple(builder.ex(a) for a in args)
         if isinstance(atom, Marker) and atom.kind == "dmark" and not scripts and len(args) == 1:
@@ -409,11 +426,20 @@ class Context(FunctionNames):
 
     def index_sum(self, body, scripts):
         subs = [s[1] for s in scripts if s[0] == "sub"]
+        if (not subs or not subs[0]) and self.aliases and not any(s[0] == "sup" for s in scripts):
+            # \sum e^{x_d} in a document that declares its softmax in index form: the
+            # sum over the index of its body that the left side does not have
+            self.note("unwritten_sum_index")
+            return IndexSum(body, UNWRITTEN, AUTO)
         if not subs or not subs[0]:
             raise Unsupported("sum_without_index")
         toks = [t for t in subs[0] if t not in ("{", "}")]
         if not re.fullmatch(r"[a-zA-Z]", toks[0]):
             raise Unsupported("sum_without_index")
+        if len(toks) == 3 and toks[1] in ("\\neq", "\\ne") and re.fullmatch(r"[a-zA-Z]", toks[2]):
+            # \sum_{i \neq k}: every unit but k, the terms where i = k taken out
+            i, k = index_symbol(toks[0]), index_symbol(toks[2])
+            return IndexSum(body * (1 - Iverson(i, k)), i, AUTO)
         count = AUTO
         sups = [s[1] for s in scripts if s[0] == "sup"]
         if toks[1:] == ["=", "1"] and sups and isinstance(sups[0], sp.Integer) and sups[0] > 0:
