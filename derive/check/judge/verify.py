@@ -95,7 +95,8 @@ class Checker(EngineAnswers, Readings):
                    tuple(sorted((str(k), str(v)) for k, v in self.givens.items())), self.case,
                    tuple(sorted((k, str(v)) for k, v in self.functions.items())),
                    tuple(sorted((str(k), str(v)) for k, v in
-                                self.__dict__.get("abbreviations", {}).items())))
+                                self.__dict__.get("abbreviations", {}).items())),
+                   self.__dict__.get("cost_letter"))
         for link, rhs in zip(chain.links, sides):
             line, col = source.line_col(link.rhs.first_origin())
             text = _source_text(chain, link, prev is None)
@@ -132,6 +133,13 @@ class Checker(EngineAnswers, Readings):
             v.column = v.params.get("at_column", col) if v.params.get("at_line") == line else col
             out.append(v)
             prev = (rhs, line, v)
+        if self.__dict__.get("cost_letter") is None:
+            from derive.check.judge.anycost import reread  # an undefined L read as any cost
+
+            try:
+                out = reread(self, chain, source, deadline_file, out)
+            except Exception:  # noqa: BLE001 - a bug in this reading keeps the verdicts it had
+                self.cost_letter = None
         return out
 
     # -- one step -------------------------------------------------------------------
