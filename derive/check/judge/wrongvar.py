@@ -36,8 +36,8 @@ def wrong_variable(checker, a, b):
         return None
     g = checker.graph
     num, den = g.by_symbol.get(a.args[0]), g.by_symbol.get(a.args[1])
-    if num is None or den is None:
-        return None
+    if num is None or den is None or num.role == "cost":
+        return None  # ∂C/∂z written as ∂C/∂a is named by its missing factor (diagnose._factor)
     said = checker.points.values(b)
     if any(s is None for s in said):
         return None

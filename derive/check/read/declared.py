@@ -178,8 +178,10 @@ def _read(text, kind, name):
     live = {str(n.symbol) for n in graph.nodes} | {graph.cost_name}
     by_number = {i.name for i in inferred}
     used_lines = sorted({lines[n] for n in defined if n in live and n not in by_number})
-    if len(used_lines) < 2:
-        return None  # one definition alone is a claim to check, not a network
+    if len(used_lines) < 2 and len([n for n in defined if n in live and n not in by_number]) < 3:
+        # one definition alone is a claim to check, not a network; a forward pass written
+        # on one line (\(z=wx+b\) \(y=σ(z)\) \(L=…\)) is one
+        return None
     declared = DeclaredNetwork(graph, statements, used_lines,
                                {k: v for k, v in givens.items() if k in leaves}, warnings,
                                repairs=repairs, defined=dict(defined), line_of=dict(lines),
