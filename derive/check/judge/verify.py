@@ -399,6 +399,14 @@ class Checker(EngineAnswers, Readings):
                 # a printed number means its printed digits: judged at the example's
                 # numbers with the rounding it implies, never at a random point
                 v = numeric_claim(self, v, ref, *self._rhs_source)
+                if v.code == "numeric_wrong" and v.diagnosis is None and prev is not None \
+                        and prev[0].error is None:
+                    from derive.check.judge.substituted import wrong_number
+
+                    found = wrong_number(self, prev[0].expr, *self._rhs_source)
+                    if found:  # 0.7391(1 - 0.7391) for ŷ(1 - ŷ), where ŷ is 0.7491
+                        v.diagnosis, extra = found
+                        v.params.update(extra)
                 if v.status == "wrong" and kind != "link" and _carried_number(rhs, prev):
                     # = 0.1928 after a wrong = 0.7391(1 - 0.7391): the arithmetic is
                     # right, the error is the line before's

@@ -52,7 +52,9 @@ _REJECT = re.compile(r"\\partial|\\nabla|\\sum|\\prod|\\int|\\begin|\\delta|\\ha
 _INPUT_STEMS = ("i", "x", "input", "in", "I", "X", "inp")
 _TARGET_STEMS = ("t", "target", "ideal", "y", "T", "Y", "tgt", "expected", "label")
 _NAME = re.compile(r"(?P<stem>[A-Za-z][A-Za-z]*)(?P<digits>[0-9]*)"
-                   r"(?:_(?:\{(?P<braced>[A-Za-z0-9, _{}]+?)\}(?![}])|(?P<bare>[A-Za-z0-9])))?")
+                   r"(?:_(?:\{(?P<braced>[A-Za-z0-9, _{}]+?)\}(?![}])|(?P<bare>[A-Za-z][0-9]+(?![A-Za-z0-9])"
+                   r"|[A-Za-z0-9])))?")
+# E_y1 unbraced is E_{y1} as its author meant it (TeX would print E_y·1), a letter and digits
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 
 
