@@ -76,6 +76,14 @@ def degree(expr, deltas=()):
 def reread(checker, chain, source, deadline_file, out):
     """``out`` with each step that was unknown for an undefined loss letter decided with
     that letter read as any cost, where the step has the form for it."""
+    try:
+        return _reread(checker, chain, source, deadline_file, out)
+    except Exception:  # noqa: BLE001 - a bug in this reading keeps the verdicts it had
+        checker.cost_letter = None
+        return out
+
+
+def _reread(checker, chain, source, deadline_file, out):
     name = letter_of(out)
     if name is None or checker.graph_mode:
         return out

@@ -58,3 +58,15 @@ def wrong_number(checker, before, rhs_text, language):
                                             "actual": sp.Float(mpmath.nstr(got, 6), 6)}
         return None
     return None
+
+
+def name_wrong_number(checker, v, prev):
+    """``v`` (a worked value just judged) with the wrong number named, where one is."""
+    if v.code != "numeric_wrong" or v.diagnosis is not None or prev is None \
+            or prev[0].error is not None:
+        return v
+    found = wrong_number(checker, prev[0].expr, *checker._rhs_source)
+    if found:
+        v.diagnosis, extra = found
+        v.params.update(extra)
+    return v

@@ -22,6 +22,8 @@ from derive.engine.chain import Engine
 from derive.model.symbols import COST, ETA, Partial, label
 from derive.check.judge.einstein import implied_sums
 from derive.check.judge.examples import numeric_claim
+from derive.check.judge.substituted import name_wrong_number
+from derive.check.judge.anycost import reread
 from derive.check.read.dlai import is_updated
 from derive.check.read.forms import Increment
 from derive.check.limits import LIMITS, StepTimeout, Unsupported, time_limit
@@ -133,14 +135,7 @@ class Checker(EngineAnswers, Readings):
             v.column = v.params.get("at_column", col) if v.params.get("at_line") == line else col
             out.append(v)
             prev = (rhs, line, v)
-        if self.__dict__.get("cost_letter") is None:
-            from derive.check.judge.anycost import reread  # an undefined L read as any cost
-
-            try:
-                out = reread(self, chain, source, deadline_file, out)
-            except Exception:  # noqa: BLE001 - a bug in this reading keeps the verdicts it had
-                self.cost_letter = None
-        return out
+        return out if self.__dict__.get("cost_letter") else reread(self, chain, source, deadline_file, out)
 
     # -- one step -------------------------------------------------------------------
 
@@ -399,14 +394,7 @@ class Checker(EngineAnswers, Readings):
                 # a printed number means its printed digits: judged at the example's
                 # numbers with the rounding it implies, never at a random point
                 v = numeric_claim(self, v, ref, *self._rhs_source)
-                if v.code == "numeric_wrong" and v.diagnosis is None and prev is not None \
-                        and prev[0].error is None:
-                    from derive.check.judge.substituted import wrong_number
-
-                    found = wrong_number(self, prev[0].expr, *self._rhs_source)
-                    if found:  # 0.7391(1 - 0.7391) for ŷ(1 - ŷ), where ŷ is 0.7491
-                        v.diagnosis, extra = found
-                        v.params.update(extra)
+                v = name_wrong_number(self, v, prev)  # 0.7391(1 - 0.7391) for ŷ(1 - ŷ)
                 if v.status == "wrong" and kind != "link" and _carried_number(rhs, prev):
                     # = 0.1928 after a wrong = 0.7391(1 - 0.7391): the arithmetic is
                     # right, the error is the line before's
