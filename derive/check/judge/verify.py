@@ -24,6 +24,7 @@ from derive.check.judge.einstein import implied_sums
 from derive.check.judge.examples import numeric_claim
 from derive.check.judge.substituted import name_wrong_number
 from derive.check.judge.anycost import reread
+from derive.check.judge.generic import reread as generic_reread
 from derive.check.read.dlai import is_updated
 from derive.check.read.forms import Increment
 from derive.check.limits import LIMITS, StepTimeout, Unsupported, time_limit
@@ -135,7 +136,9 @@ class Checker(EngineAnswers, Readings):
             v.column = v.params.get("at_column", col) if v.params.get("at_line") == line else col
             out.append(v)
             prev = (rhs, line, v)
-        return out if self.__dict__.get("cost_letter") else reread(self, chain, source, deadline_file, out)
+        if self.__dict__.get("cost_letter"):
+            return out
+        return generic_reread(self, chain, reread(self, chain, source, deadline_file, out))
 
     # -- one step -------------------------------------------------------------------
 
