@@ -87,6 +87,13 @@ def _reread(checker, chain, source, deadline_file, out):
     name = letter_of(out)
     if name is None or checker.graph_mode:
         return out
+    # ∂C/∂a = ∂L/∂a: beside the network's own cost (or its δ), L is not "any cost"
+    lhs0, sides0 = checker.parse_chain(chain)
+    for side in ([lhs0] if lhs0 is not None else []) + list(sides0):
+        e = side.expr
+        if side.error is None and isinstance(e, sp.Basic) and (
+                e.has(COST) or any(e.has(d) for d in checker.points.deltas)):
+            return out
     checker.cost_letter = name
     try:
         again = checker.check_chain(chain, source, deadline_file)
