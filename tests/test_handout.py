@@ -318,3 +318,12 @@ def test_bp1_in_the_saturation_section_is_a_display(fmt, opening):
     before_next = after.split("An output unit saturated", 1)[0]
     assert opening in before_next and r"\delta^{(L)} = \frac" in before_next
     assert "$\\delta^{(L)}" not in before_next
+
+
+def test_matrix_width_counts_the_widest_entry_of_each_column():
+    from derive.render.linebreak import width
+
+    column = r"\left[\begin{matrix}0.3529\\-0.7883\\0.4353\end{matrix}\right]"
+    row = r"\left[\begin{matrix}0.3521 & 0.3015 & 0.7350\end{matrix}\right]"
+    assert width(column) == pytest.approx(width("-0.7883") + 0.8)
+    assert width(row) == pytest.approx(3 * width("0.3521") + 2 * 0.9 + 0.8)

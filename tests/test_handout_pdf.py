@@ -153,15 +153,7 @@ def built(tmp_path_factory):
     return texts, {name: compiled[first[text]] for name, text in texts.items()}
 
 
-# known: the worked example's matrix rows (a whole weight-gradient matrix after its formula and
-# substituted numbers) run into the margin with random values; strict, so a fix shows up here
-WIDE_WORKED_ROWS = {"layout-gallery-3-4-2-matrix-random-values",
-                    "layout-3-4-3-softmax-random-values"}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="worked matrix rows too wide"))
-    if name in WIDE_WORKED_ROWS else name for name in documents()])
+@pytest.mark.parametrize("name", list(documents()))
 def test_compiles_without_overfull_lines(built, name):
     texts, results = built
     code, log, pdf = results[name]

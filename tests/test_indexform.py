@@ -213,3 +213,17 @@ def test_motivating_chain_matches_sympy_diff(layers, activation, cost, bias):
     w = net.widths
     _check(net, derived, numerics, {IF.J: range(w[top]), IF.K: range(w[top - 1])})
     assert len(derived.steps) >= 4 and not any(s.rule.kind == "named_delta" for s in derived.steps)
+
+
+def test_a_one_unit_layer_names_the_unit_its_weights_lead_into():
+    """z and b of a one-unit layer print without an index, so its weights must too
+    (w_{1m}); a j bound by nothing made a grader's checker call derive's own line unknown."""
+    from derive.documents.api import derive
+
+    text = derive(layers="1-2-2-1", activation="relu,tanh,sigmoid", cost="cross-entropy",
+                  notation="nielsen").render("markdown")
+    forward = [line for line in text.splitlines() if line.startswith("z^{(4)}")]
+    assert forward == [r"z^{(4)} &= \sum_{m=1}^{2} w^{(4)}_{1m} a^{(3)}_{m} + b^{(4)} \\"]
+    # bound by a sum, the index stays: Σ_i δ^{(4)} w^{(4)}_{ij}
+    assert r"\sum_{i=1}^{1} \delta^{(4)} w^{(4)}_{ij}" in text
+    assert "w^{(4)}_{j" not in text

@@ -214,3 +214,15 @@ def test_worked_example_refuses_bad_settings():
         worked_example(net, values, digits=0)
     with pytest.raises(ValuesError, match="--lr"):
         worked_example(net, values, steps=3)
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_a_matrix_too_large_to_print_says_where_its_numbers_are(fmt):
+    """784-30-10: x, W and ∂C/∂W have more entries than a page holds; the row says so
+    (it printed the word None)."""
+    from derive.documents.api import derive
+
+    text = derive(layers="784-30-10", random_values=True).render(fmt)
+    assert "None" not in text
+    rows = [line for line in text.splitlines() if line.startswith(("x &=", "w^{(2)} &="))]
+    assert len(rows) == 2 and all("--format json} has them all" in r for r in rows)

@@ -81,6 +81,15 @@ def _number(value, digits=4):
     return shown(value, digits)
 
 
+def _texwidth(latex):
+    """The printed width of a LaTeX math string, in ems (for templates that break rows)."""
+    from derive.render.linebreak import width
+
+    if not isinstance(latex, str):
+        raise TypeError("texwidth takes the LaTeX text that tex printed")
+    return width(latex)
+
+
 def _quantity(kind, layer, *idx):
     """A network quantity, for templates that name one (e.g. a saturated unit)."""
     from derive.model.symbols import quantity
@@ -107,13 +116,14 @@ def environment(extra_dir=None):
         env = sandbox.DataSandbox(loader=jinja2.ChoiceLoader(loaders),
                                   undefined=jinja2.StrictUndefined, **DELIMITERS)
         env.filters.update(tex=sandbox.guard_math(_tex), escape_tex=escape_tex,
-                           num=sandbox.guard_number(_number))
+                           num=sandbox.guard_number(_number), texwidth=_texwidth)
         return env
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
                              bytecode_cache=_bytecode_cache(), **DELIMITERS)
     env.filters["tex"] = _tex
     env.filters["escape_tex"] = escape_tex
     env.filters["num"] = _number
+    env.filters["texwidth"] = _texwidth
     env.globals["q"] = _quantity
     env.globals["fprime"] = _fprime
     return env

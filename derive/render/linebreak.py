@@ -3,7 +3,8 @@
 ``width(latex)`` estimates the printed width, in ems of the body font, of a
 LaTeX math string such as the printer writes (fractions count as their wider
 part, scripts at script size, commands as one glyph).  It only needs to be
-good enough to keep lines inside the margin; the tests compile documents and
+good enough to keep lines inside the margin (a matrix counts its widest
+entry per column); the tests compile documents and
 check the logs for overfull boxes.  ``fill(widths, limit)`` groups pieces
 greedily into lines.
 """
@@ -41,10 +42,27 @@ def _group(text, i):
     return text[i + 1:], len(text)
 
 
+MATRIX = re.compile(r"\\begin\{([pbv]?matrix)\}(.*?)\\end\{\1\}", re.S)
+COLUMN_GAP = 0.9  # \arraycolsep on both sides of a column
+
+
+def _matrix_width(body):
+    """A matrix is as wide as its widest entry in each column, plus the gaps between columns."""
+    rows = [[width(cell) for cell in row.split("&")] for row in re.split(r"\\\\", body)]
+    columns = max(len(r) for r in rows)
+    widest = [max((r[c] for r in rows if c < len(r)), default=0.0) for c in range(columns)]
+    return sum(widest) + COLUMN_GAP * (columns - 1)
+
+
 def width(latex):
     """Estimated width of ``latex`` in ems."""
     total, i = 0.0, 0
     while i < len(latex):
+        matrix = MATRIX.match(latex, i)
+        if matrix:
+            total += _matrix_width(matrix.group(2))
+            i = matrix.end()
+            continue
         m = _TOKEN.match(latex, i)
         cmd, space, char = m.groups()
         i = m.end()

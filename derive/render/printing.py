@@ -125,8 +125,13 @@ class DeriveLatexPrinter(LatexPrinter):
         else:
             head, sup, width = self._name(n.names.get(kind, kind)), self._layer(kind, layer), self._width(layer)
         if kind == "w" and idx:
-            wide = not (self.widths and layer.isdigit() and self.widths[int(layer)] == 1
-                        and self.widths[int(layer) - 1] == 1)
+            into_one = bool(self.widths and layer.isdigit() and self.widths[int(layer)] == 1)
+            wide = not (into_one and self.widths[int(layer) - 1] == 1)
+            if (into_one and wide and not isinstance(idx[0], sp.Integer)
+                    and idx[0] not in getattr(self, "_bound", ())):
+                # z and b of a one-unit layer carry no index, so the unit a weight
+                # leads into is that one unit: w_{1m}, never a j bound nowhere
+                idx = (sp.Integer(0),) + tuple(idx[1:])
         else:
             wide = width is None or width > 1
         out = head
@@ -278,7 +283,11 @@ class DeriveLatexPrinter(LatexPrinter):
         negated = self._negated(term)
         if negated is not None:
             term, sign = negated, "-"
-        body = self.parenthesize(term, PRECEDENCE["Mul"], strict=True)
+        self._bound = getattr(self, "_bound", ()) + (expr.index,)
+        try:
+            body = self.parenthesize(term, PRECEDENCE["Mul"], strict=True)
+        finally:
+            self._bound = self._bound[:-1]
         index = self._print(expr.index)
         if isinstance(expr.count, sp.Integer):
             return r"%s\sum_{%s=1}^{%s} %s" % (sign, index, expr.count, body)
