@@ -62,3 +62,13 @@ def test_a_number_put_for_the_wrong_quantity_is_named():
     (_, status, msg), = [x for x in steps[planted] if x[0] == "= 0.3502(1 - 0.3502)"]
     assert status == "wrong"
     assert "the number 0.3502 stands for $out_{1}$ of the line before" in msg, msg
+
+
+def test_arithmetic_after_an_undecided_value_follows():
+    assert abs(0.5 * (0.2 - 0.7) ** 2 - 0.125) < 1e-12  # the printed result, by hand
+    _, steps = _steps()
+    right = _line_of(r"$$E_o2 = \frac{1}{2}(0.2 - 0.7)^2 = 0.125$$")
+    assert [s for _, s, _ in steps[right]] == ["unknown", "correct"], steps[right]
+    assert "follows from the line before" in steps[right][1][2]
+    slip = _line_of(r"$$E_o2 = \frac{1}{2}(0.2 - 0.7)^2 = 0.25$$")
+    assert [s for _, s, _ in steps[slip]][1] != "correct", steps[slip]

@@ -403,6 +403,11 @@ class Checker(EngineAnswers, Readings):
                     # right, the error is the line before's
                     v.code, v.diagnosis = "carried", None
                     v.params["previous_line"] = prev[1]
+                elif v.code == "numeric_claim" and _carried_number(rhs, prev, "unknown"):
+                    # = 0.289 after ½(0.01 - 0.7703)², which the example does not decide:
+                    # the arithmetic follows, the line before stays undecided
+                    v.status, v.code = "correct", "follows"
+                    v.params["previous_line"] = prev[1]
                 return v
             if generic and equal_keys and self._only_output(outcome) and not _mentions_L(ref, rhs):
                 v.status, v.code = "unknown", "only_output_layer"
@@ -521,10 +526,10 @@ def _rate(expr, default=ETA):
     return default
 
 
-def _carried_number(rhs, prev):
+def _carried_number(rhs, prev, status="wrong"):
     """Whether the printed number ``rhs`` is, to its digits, the value of the previous
-    line's right side, itself a wrong numeric expression."""
-    if prev is None or prev[2].status != "wrong" or prev[0].error is not None:
+    line's right side, itself a numeric expression judged ``status``."""
+    if prev is None or prev[2].status != status or prev[0].error is not None:
         return False
     before = prev[0].expr
     if not isinstance(before, sp.Expr) or not before.is_number or not rhs.is_Rational:
