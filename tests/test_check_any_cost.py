@@ -109,3 +109,14 @@ def test_degree():
     assert degree(d1 ** 2) is None and degree(d1 * d2) is None
     assert degree(d1 + COST) is None and degree(d1 + 1) is None
     assert degree(d1 ** 2 / d2) is None
+
+
+def test_plain_text_chain_rule_with_an_open_loss():
+    """∂L/∂z beside ∂ŷ/∂z: the z is a layer's weighted input, as on the right side.
+    By hand: L depends on z only through ŷ, so ∂L/∂z = ∂L/∂ŷ ∂ŷ/∂z for every L; without
+    ∂ŷ/∂z = σ'(z) ≠ 1 it is not."""
+    path = FIXTURE.parent / "any_loss_plain.txt"
+    report = check_text(path.read_text(), Network([1, 1, 1]), "nielsen", kind="txt", name=str(path))
+    got = {v.line: (v.status, msg) for v, msg in zip(report.verdicts, report.messages())}
+    assert got[3][0] == "correct" and "read as any cost of the outputs" in got[3][1], got[3]
+    assert got[7][0] != "correct", got[7]

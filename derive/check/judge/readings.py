@@ -56,6 +56,10 @@ class Readings:
             if letter and hasattr(expr, "xreplace"):
                 expr = expr.xreplace({f: COST for f in expr.free_symbols
                                       if isinstance(f, sp.Symbol) and f.name == letter})
+                # ∂L/∂z read as ∂C/∂z: the z beside the cost is a layer's, as names.partial
+                # reads it beside any network quantity (L was no quantity while parsing)
+                expr = expr.replace(lambda e: type(e) is Partial and e.args == (COST, Z),
+                                    lambda e: Partial(COST, ctx.layerless("z")))
             if not self.graph_mode:  # a graph's names are plain symbols, each one defined
                 _no_unknown_derivative(expr)
                 if "definition" not in free:
