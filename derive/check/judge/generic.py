@@ -25,7 +25,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.model.graph import Graph
 from derive.model.symbols import COST, Partial
-from derive.check.limits import ParseLimit, Unsupported, time_limit
+from derive.check.limits import ParseLimit, StepTimeout, Unsupported, time_limit
 from derive.check.read.parse import ParseFailure, parse_side
 
 LETTERS = ("f", "g")
@@ -183,7 +183,7 @@ def reread(checker, chain, out):
             if generic.record(chain):
                 return out
             return _decided(generic, chain, out)
-    except Exception:  # noqa: BLE001 - a bug or the time bound: the verdicts it had
+    except (Exception, StepTimeout):  # noqa: BLE001 - a bug or the time bound: the verdicts it had
         return out
 
 
