@@ -62,7 +62,7 @@ DLAI = {2: "correct", 3: "correct", 6: "correct", 7: "correct", 8: "correct", 9:
         16: "wrong",  # an extra σ'(z): the cross-entropy already cancelled it
         17: "wrong",  # A^{[2]T} for A^{[1]T}: 2×2, not 2×4
         18: "wrong",  # W^{[2]} without its transpose: 2×4 times 2×1
-        22: "unknown"}  # a batch of m examples
+        22: "correct"}  # a batch of m examples: (1/m) Σ over the columns, checked per example
 
 
 def test_dlai_fixture():
@@ -70,7 +70,7 @@ def test_dlai_fixture():
     assert {line: [s for s, _ in v] for line, v in got.items()} == {
         line: [s] for line, s in DLAI.items()}
     assert "shape mismatch" in got[17][0][1] and "transpose" in got[18][0][1]
-    assert "batch" in got[22][0][1]
+    assert "batch of $m$ examples" in got[22][0][1]
 
 
 def test_dlai_document_without_options_assumes_its_course_cost():

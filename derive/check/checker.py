@@ -16,7 +16,9 @@ from derive.model.symbols import COST
 from derive.model.notation import Notation, get_notation
 from derive.check.read.extract import extract
 from derive.check.read.inputs import notebook_text, python_text
+from derive.check.read.batch import mean_steps, missing_mean
 from derive.check.read.cases import cases
+from derive.check.read.plain import plain_dlai
 from derive.check.read.prose import forward_definition
 from derive.check.read.graphnames import GraphModel
 from derive.check.read.adjoint import adjoint_names
@@ -25,6 +27,7 @@ from derive.check.read.parse import is_math_word, parser
 from derive.check.report import Report
 from derive.check.read.text import Source
 from derive.check.judge.verify import Checker
+from derive.check.judge.widen import ROWS, WIDENED, wide_checker, widened
 from derive.render.progress import silent_progress
 
 KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt", ".ipynb": "ipynb",
@@ -97,6 +100,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     except StepTimeout:
         raise CheckInputError(f"finding the equations in {name} took longer than {seconds:g} s; "
                               "split it into smaller files") from None
+    if not chains and kind in ("md", "markdown") or kind == "txt":
+        chains = _with_plain(chains, plain_dlai(source), source)  # dZ[2] = A[2] - Y (read.plain)
     if not chains:
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
     for language in {c.language for c in chains}:
@@ -116,7 +121,10 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         if doc is not None:  # numbers the document's own substitution lines give
             checker.givens.update({checker.graph.by_symbol[s].symbol: v
                                    for s, v in _symbols(doc.givens, checker.graph)})
-    wide = _wide_checker(network, notation, seed, step_seconds)
+    wide = wide_checker(network, notation, seed, step_seconds, rows=bool(ROWS.search(text)))
+    numbered = _numbered_weights(text, network)
+    means = mean_steps(chains)  # dW = (1/m) dZ A^T: judged on one example (read.batch)
+    unmeaned = missing_mean(chains, means)
     verdicts, taken = [], []
     # "… = v a (1 - a) where v = a - y": what the prose defines holds from the start
     early = {id(c) for c in chains[:LIMITS.max_steps]
@@ -137,12 +145,19 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                 checker, chain, deadline)
             checker.case = in_case.get(id(chain))
             found = checker.check_chain(chain, source, deadline)
-            if wide is not None and any(v.code == "one_unit_default" for v in found):
+            if wide is not None and any(v.code in WIDENED for v in found):
                 wide.case = checker.case
-                found = _widened(found, wide, checker, chain, source, deadline)
+                found = widened(found, wide, checker, chain, source, deadline)
                 wide.case = None
             checker.case = None
             _note_case(found, in_case.get(id(chain)))
+            _note_batch(found, id(chain) in means, id(chain) in unmeaned)
+            for v in found if numbered else ():
+                if v.status == "wrong" and v.code == "missing" and v.params.get("reason") == "layer":
+                    # w_1 … w_5 in a 1-1-1 network: the document numbers its weights one
+                    # by one; read as layers, the missing layer is derive's, not the writer's
+                    v.status, v.code, v.diagnosis = "unknown", "numbered_weights", None
+                    v.params = {"names": numbered}
             if not found and chain.lhs is not None and chain.links and (
                     chain.role or chain.lhs.s.strip() in _INDEX_LETTERS):
                 # "for $i = j$", "m = 5": skipped, and said so
@@ -179,7 +194,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         from derive.check.read.meaning import against
 
         _explain_repairs(verdicts, given.repairs + against(given, checker.graph), checker.graph)
-    if wide is not None and any(n[0] == "assumed_wide" for v in verdicts for n in v.notes):
+    if wide is not None and any(n[0] in ("assumed_wide", "assumed_wide_matrix")
+                                for v in verdicts for n in v.notes):
         network = wide.network  # its witnesses name units: print them with its widths
     taken = [(n, text, why, None) for n, text, why in taken]
     if places is not None:
@@ -193,6 +209,18 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     return report
 
 
+def _with_plain(chains, plain, source):
+    """``chains`` with the lines that ``plain`` reads as the course's equations taken
+    from ``plain`` instead (a text file's ASCII reading cannot read ``W[2]T``)."""
+    if not plain:
+        return chains
+    where = lambda c: c.lhs.first_origin()  # noqa: E731
+    lines = {source.line_col(where(c))[0] for c in plain}
+    kept = [c for c in chains if c.lhs is None or source.line_col(where(c))[0] not in lines]
+    return sorted(kept + plain, key=lambda c: where(c) if c.lhs is not None else
+                  c.links[0].rhs.first_origin())
+
+
 def _note_case(found, case):
     """A step judged only in its case ("If $i = j$") says so."""
     if case is None:
@@ -201,6 +229,30 @@ def _note_case(found, case):
     for v in found:
         if v.status in ("correct", "wrong"):
             v.notes = list(v.notes) + [("in_case", (("a", a), ("b", b), ("equal", equal)))]
+
+
+_WEIGHT_NUMBER = re.compile(r"(?<![A-Za-z\\])w_\{?([0-9]{1,2})\}?")
+
+
+def _numbered_weights(text, network):
+    """``$w_1$, …, $w_5$`` when a document numbers more weights than the assumed
+    network has layers (each is one weight of its own network, not a layer), else None."""
+    if not getattr(network, "assumed", False) or not hasattr(network, "L"):
+        return None
+    found = sorted({int(n) for n in _WEIGHT_NUMBER.findall(text)})
+    if not found or found[-1] <= network.L:
+        return None
+    return f"$w_{{{found[0]}}}$, …, $w_{{{found[-1]}}}$"
+
+
+def _note_batch(found, mean, unmeaned):
+    """A dW of the batch judged on one example says so; one without the 1/m that the
+    document's other lines take is m times the gradient of the mean cost."""
+    for v in found:
+        if mean and v.status in ("correct", "wrong"):
+            v.notes = list(v.notes) + [("batch_mean", ())]
+        if unmeaned and v.status == "correct":
+            v.status, v.code, v.diagnosis = "wrong", "batch_missing_mean", None
 
 
 def _abbreviation(checker, chain, deadline):
@@ -260,7 +312,7 @@ def _explain_repairs(verdicts, repairs, graph):
 _SOFTMAX = re.compile(r"softmax|\\frac\s*\{\s*(?:e\^|\\exp)[^=]{0,200}\}\s*\{\s*\\sum", re.I)
 
 
-_DLAI = re.compile(r"(?<![A-Za-z\\])d[ZW](?:\^\s*\{\s*\[|[0-9])")
+_DLAI = re.compile(r"(?<![A-Za-z\\])d[ZW](?:\^\s*\{\s*\[|[0-9]|\[\s*[0-9lL]\s*\])")
 
 
 def _assumed_for(network, text):
@@ -290,54 +342,6 @@ def _softmax_network(network):
     wide = Network([2] * len(network.widths), acts, "log-likelihood", network.bias)
     wide.assumed = True
     return wide
-
-
-def _wide_checker(network, notation, seed, step_seconds):
-    """A checker on layers of two units, for the statements about units j, k that the
-    assumed 1-1-1 network (no network given, none declared) can only try at j = k = 1."""
-    from derive.model.network import Network
-
-    if not getattr(network, "assumed", False) or any(w != 1 for w in network.widths):
-        return None
-    wide = Network([2] * len(network.widths), network.activations, network.cost_name,
-                   network.bias)
-    wide.assumed = True
-    return Checker(wide, notation, seed=seed, step_seconds=step_seconds)
-
-
-def _widened(got, wide, checker, chain, source, deadline):
-    """The verdicts of ``chain`` where the steps that hold for one unit per layer are
-    judged again on two units per layer (``_wide_checker``)."""
-    if getattr(wide, "disagrees", False):
-        return got
-    wide.functions = dict(checker.functions)
-    wide.macros_with_arguments = checker.macros_with_arguments
-    again = wide.check_chain(chain, source, deadline)
-    if len(again) != len(got):
-        return got
-    out = []
-    for v, w in zip(got, again):
-        if v.code == "one_unit_default" and w.status == "wrong" and _defines(w.lhs):
-            # the document's own z_j or a_j is not the assumed network's (w_ij for w_ji):
-            # its units follow a convention of its own, which the assumed network cannot judge
-            wide.disagrees = True
-            return got
-        if v.code == "one_unit_default" and w.status in ("correct", "wrong"):
-            net = wide.network
-            w.notes = list(w.notes) + [("assumed_wide", (
-                ("cost", net.cost_name), ("layers", "-".join(map(str, net.widths))),
-                ("output", net.activations[-1])))]
-            v = w
-        out.append(v)
-    return out
-
-
-def _defines(lhs):
-    """Whether a step's left side is a forward quantity z or a (a definition)."""
-    from derive.model.symbols import label
-
-    lab = label(lhs) if lhs is not None else None
-    return lab is not None and lab[0] in ("z", "a")
 
 
 def _symbols(givens, graph):

@@ -126,3 +126,47 @@ def missing_sum(checker, a, b):
             if _same(_vals(checker, total), truth):
                 return "missing_sum", {"through": q, "var": x, "children": children}
     return None
+
+
+MAX_TERMS = 3
+MAX_PARAMS = 8
+
+
+def missing_term_factors(checker, a, b):
+    """A sum whose terms each lack factors of their own: ∂O/∂w₁ through two paths, each
+    written without the weights its inner chain rules bring in (w₄w₂ in one term,
+    w₅w₃ in the other).  ``b`` is a product with one sum among its factors (or a sum);
+    each term is tried times 1, one parameter or two, and the combination that makes
+    the line equal to the truth at the points names the missing factors."""
+    truth = _vals(checker, a)
+    params = [n.symbol for n in checker.graph.nodes if n.role == "param"][:MAX_PARAMS]
+    if not params:
+        return None
+    e = plain(b)
+    factors = list(e.args) if isinstance(e, sp.Mul) else [e]
+    sums = [f for f in factors if isinstance(f, sp.Add) and 2 <= len(f.args) <= MAX_TERMS]
+    monomials = [sp.Integer(1)] + params + [p * q for i, p in enumerate(params) for q in params[i:]]
+    mvals = [_vals(checker, m) for m in monomials]
+    for s in sums[:4]:
+        found = _per_term(checker, truth, factors, s, monomials, mvals)
+        if found:
+            return found
+    return None
+
+
+def _per_term(checker, truth, factors, s, monomials, mvals):
+    from itertools import product as combinations
+
+    rest = _vals(checker, sp.Mul(*[f for f in factors if f is not s]))
+    terms = [_vals(checker, t) for t in s.args]
+    if any(v is None for vs in [rest, truth] + terms + mvals for v in vs):
+        return None
+    for pick in combinations(range(len(monomials)), repeat=len(terms)):
+        if len(set(pick)) < 2:
+            continue  # one factor common to all the terms is a plain missing factor
+        said = [r * sum(terms[k][i] * mvals[pick[k]][i] for k in range(len(terms)))
+                for i, r in enumerate(rest)]
+        if _same(said, truth):
+            missing = [monomials[k] for k in pick if k != 0]
+            return "missing_term_factors", {"factors": missing, "terms": len(terms)}
+    return None

@@ -39,7 +39,8 @@ from derive.model.costs import COSTS
 from derive.model.network import Network
 from derive.model.symbols import COST, Partial, Transposed, base, label, plain, quantity
 from derive.check.limits import StepTimeout, Unsupported
-from derive.check.judge.chainrule import inner_derivative, local_derivatives, missing_sum, named
+from derive.check.judge.chainrule import (inner_derivative, local_derivatives, missing_sum,
+                                          missing_term_factors, named)
 from derive.check.judge.chainrule import shown as written_form
 from derive.check.judge.wrongvar import wrong_argument, wrong_variable
 from derive.check.judge.semantics import DPS, Points, Undefined, compare
@@ -64,6 +65,7 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
                   lambda: wrong_variable(checker, a, b),
                   lambda: _factor(checker, a, b, assign),
                   lambda: missing_sum(checker, a, b),
+                  lambda: missing_term_factors(checker, a, b),
                   lambda: _term(checker, a, b)]
     tests += [lambda: _mutations(checker, ref, rhs, assign, assigns)]
     if witness is not None:

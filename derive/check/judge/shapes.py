@@ -72,6 +72,9 @@ class Instantiator:
         self.L = network.L
         self.zoff = notation.offsets.get("z", 0)
         self.total = 0  # index assignments of the last statement, before any sampling
+        # vectors as rows and w as (inputs × outputs), cs231n's h = xW + b: a document
+        # written that way is judged in it (checker._widened), never in columns
+        self.rows = False
 
     # -- layers -----------------------------------------------------------
 
@@ -243,8 +246,12 @@ class Instantiator:
             raise Missing(quantity(kind, lay, *vals) if vals else base(kind, lay), "layer")
         if not idx:
             rows, cols = self.dims(kind, lay)
+            if kind == "w" and self.rows:
+                return _scalar_or(sp.Matrix(cols, rows, lambda r, c: quantity(kind, lay, c, r)))
             if kind == "w":
                 return _scalar_or(sp.Matrix(rows, cols, lambda r, c: quantity(kind, lay, r, c)))
+            if self.rows:
+                return _scalar_or(sp.Matrix(1, rows, lambda r, c: quantity(kind, lay, c)))
             return _scalar_or(sp.Matrix(rows, 1, lambda r, c: quantity(kind, lay, r)))
         vals = [_val(i, assign) for i in idx]
         dims = self.dims(kind, lay)
@@ -374,11 +381,12 @@ class Instantiator:
         mats = [a for a in args if isinstance(a, sp.MatrixBase)]
         if not mats:
             return sp.Add(*args)
-        if mats[0].shape[1] == 1 and all(m.shape == mats[0].shape for m in mats) and all(
+        if 1 in mats[0].shape and all(m.shape == mats[0].shape for m in mats) and all(
                 isinstance(a, sp.MatrixBase) or a.is_number for a in args):
             # 1 − a for a vector a: the number is added to every entry (as derive writes it)
-            rows = mats[0].shape[0]
-            args = [a if isinstance(a, sp.MatrixBase) else sp.Matrix([a] * rows) for a in args]
+            dims = mats[0].shape
+            args = [a if isinstance(a, sp.MatrixBase) else sp.Matrix(*dims, lambda i, j, a=a: a)
+                    for a in args]
             mats = args
         if len(mats) < len(args) or any(m.shape != mats[0].shape for m in mats):
             shapes = [shape(a) for a in args]
@@ -422,6 +430,34 @@ class Instantiator:
                 raise ShapeMismatch("product", out.shape, v.shape, exprs)
             out = _scalar_or(out * v)
         return out
+
+
+_MATRIX_OPS = (Transposed, MatrixProduct, Hadamard, Star)
+_LAYER_KINDS = ("a", "z", "w", "y", "x", "b")
+
+
+def matrix_form(exprs, whole_layers=False):
+    """Whether a statement is written with matrices: a transpose, a matrix or
+    element-wise product, or (``whole_layers``: the document writes layers as
+    matrices, deeplearning.ai's A, Z, W) a product of two layer quantities.  On one
+    unit per layer every such statement reduces to numbers, where W and W^T, A dZ and
+    dZ A are the same: agreement there proves nothing about the order or the transposes."""
+    for e in exprs:
+        if not isinstance(e, sp.Basic):
+            continue
+        if e.has(*_MATRIX_OPS):
+            return True
+        if whole_layers and any(sum(1 for f in m.args if _layered(f)) >= 2
+                                for m in e.atoms(sp.Mul) | ({e} if e.is_Mul else set())):
+            return True
+    return False
+
+
+def _layered(e):
+    for q in sp.preorder_traversal(e):
+        if isinstance(q, sp.Indexed) and (label(q) or ("",))[0] in _LAYER_KINDS:
+            return True
+    return False
 
 
 def _val(i, assign):

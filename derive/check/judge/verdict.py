@@ -72,8 +72,8 @@ def _failed(err, source, notes, macros=()):
 
 def _source_text(chain, link, first):
     rel = {"=": "=", ":=": ":=", "<-": "<-", "equiv": "≡", "approx": "≈", "neq": "≠"}[link.relation]
-    rhs = " ".join(link.rhs.s.split())
+    rhs = " ".join((getattr(link, "shown", None) or link.rhs.s).split())
     if first and chain.lhs is not None:
-        lhs = " ".join(chain.lhs.s.split())
+        lhs = " ".join((getattr(chain, "shown", None) or chain.lhs.s).split())
         return f"{chain.prefix + ' ' if chain.prefix else ''}{lhs} {rel} {rhs}"
     return f"{rel} {rhs}"

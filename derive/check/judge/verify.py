@@ -33,7 +33,7 @@ from derive.check.judge.answers import EngineAnswers
 from derive.check.judge.readings import Readings
 from derive.check.judge.verdict import Outcome, Verdict, _failed, _instance, _source_text, _structural
 from derive.check.judge.semantics import Points, compare
-from derive.check.judge.shapes import Instantiator, Missing, ShapeMismatch, shape
+from derive.check.judge.shapes import Instantiator, Missing, ShapeMismatch, matrix_form, shape
 from derive.check.judge.soundness import constant_offset, cover, hidden
 
 MAX_WITNESS = 40  # values listed for a witness point (all of them in any network one checks by hand)
@@ -370,10 +370,13 @@ class Checker(EngineAnswers, Readings):
             v.params.pop("layers", None)
             v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
         if states == {"equal"}:
-            if (getattr(self.network, "assumed", False) and _unit_indexed(outcome)
-                    and all(w == 1 for w in self.network.widths)):
-                v.status, v.code = "unknown", "one_unit_default"
-                return v
+            if getattr(self.network, "assumed", False) and all(w == 1 for w in self.network.widths):
+                if _unit_indexed(outcome):
+                    v.status, v.code = "unknown", "one_unit_default"
+                    return v
+                if matrix_form((ref, rhs), any(n[0] == "bracket_layers" for n in notes)):
+                    v.status, v.code = "unknown", "one_unit_matrix"
+                    return v
             letters = self._all_one_indices(ref, rhs)
             if letters:
                 # every index is 1 here: w_kj and w_jk are one number, so agreement

@@ -31,6 +31,7 @@ import sympy as sp
 
 from derive.errors import GraphSpecError
 from derive.model.graphspec import parse_graph
+from derive.check.read.composed import differentiated, own_sigmoids
 from derive.check.read.extract import extract
 from derive.check.read.meaning import reconcile
 from derive.check.read.parse import is_math_word
@@ -95,6 +96,7 @@ def read_declared(text, kind="md", name="<input>"):
 
 
 def _read(text, kind, name):
+    text = own_sigmoids(text)
     source = Source(text, name)
     try:
         chains, _ = extract(source, kind, is_math_word)
@@ -175,14 +177,17 @@ def _read(text, kind, name):
         return None
     except Exception:  # noqa: BLE001 - a forward pass we cannot build is no forward pass
         return None
-    if not _is_loss(graph.cost_name):
+    if not _is_loss(graph.cost_name) and not differentiated(text, graph.cost_name):
         return None  # the last quantity is not a loss: a fragment, not a network
     live = {str(n.symbol) for n in graph.nodes} | {graph.cost_name}
     by_number = {i.name for i in inferred}
     used_lines = sorted({lines[n] for n in defined if n in live and n not in by_number})
-    if len(used_lines) < 2 and len([n for n in defined if n in live and n not in by_number]) < 3:
-        # one definition alone is a claim to check, not a network; a forward pass written
-        # on one line (\(z=wx+b\) \(y=σ(z)\) \(L=…\)) is one
+    one_line = len([n for n in defined if n in live and n not in by_number]) >= 3
+    if len(used_lines) < 2 and not one_line and (_is_loss(graph.cost_name) or not differentiated(
+            text, graph.cost_name)):
+        # one definition alone is a claim to check, not a network; but an output
+        # O = s(s(I w_1 + 1) …) that the document differentiates is its whole network,
+        # and so is a forward pass written on one line (\(z=wx+b\) \(y=σ(z)\) \(L=…\))
         return None
     declared = DeclaredNetwork(graph, statements, used_lines,
                                {k: v for k, v in givens.items() if k in leaves}, warnings,
@@ -374,6 +379,10 @@ def _tokens(s):
                 out.append("e")
             elif word in _WORD_FUNCTIONS and not m.group("braced") and not m.group("bare"):
                 out.append(_WORD_FUNCTIONS[word])
+            elif re.fullmatch(r"[IX]w", word) and not m.group("digits") and (
+                    m.group("braced") or m.group("bare")):
+                m2 = _NAME.match(s, i + 1)  # Iw_1: the input I times the weight w_1
+                out += [word[0], "*", _canonical(m2)]
             else:
                 out.append(_canonical(m))
             i = m.end()

@@ -25,6 +25,9 @@ _BRACKET = re.compile(r"\^\s*\{\s*\[([^\[\]{}]{1,40})\]\s*(T|\\top|\\intercal|\\
 _STYLE = re.compile(r"\^\s*\{\s*\[|(?<![A-Za-z\\])d[ZWAb](?![A-Za-z])")
 _CAPITAL = re.compile(r"(?<![A-Za-z\\])([AZ])(?=\s*\^\s*\{\s*\\layerbr)")
 _NUMBERED = re.compile(r"(?:(?<![A-Za-z\\{])|(?<=[^A-Za-z\\]d)|(?<=^d))([AZW])([0-9])(?![0-9])")
+_PRIMED = re.compile(r"\^\s*\{\s*\[([^\[\]{}]{1,40})\]\s*(?:'|\\prime)\s*\}")
+_POWER_T = re.compile(r"(?<=[A-Za-z0-9}])\s*\^\s*(?:T|\{\s*T\s*\})(?![A-Za-z])")
+_INPUTS = re.compile(r"(?<![A-Za-z\\])X(?![A-Za-z_^])|(?<![A-Za-z\\])X(?=\s*\^\s*\{\\top\})")
 _TARGET = re.compile(r"(?<![A-Za-z\\])Y(?![A-Za-z_^])")
 _BATCH = re.compile(r"\\[dt]?frac\s*(?:\{\s*1\s*\}\s*\{\s*m\s*\}|1\s*m(?![A-Za-z]))|(?<![A-Za-z\\])1\s*/\s*m(?![A-Za-z])")
 _SHORT = re.compile(r"(?<![A-Za-z\\{/])d([ZWAbzwa])(?![A-Za-z(])")
@@ -54,6 +57,11 @@ def normalise(t):
         return t
     t = t.replace_spans([(m.start(), m.end(), "%s^{[%s]}" % m.groups()) for m in _NUMBERED.finditer(t.s)
                          if _layer_free(t.s, m.end())])
+    # g^{[1]'}(Z^{[1]}), g^{[1]\prime}: the derivative of layer 1's activation, g'^{[1]}
+    t = t.replace_spans([(m.start(), m.end(), "'^{[%s]}" % m.group(1)) for m in _PRIMED.finditer(t.s)])
+    # X^T, A1^T, X^{T}: a transpose, not a power (the course writes no powers T)
+    t = t.replace_spans([(m.start(), m.end(), "^{\\top}") for m in _POWER_T.finditer(t.s)])
+    t = t.replace_spans([(m.start(), m.end(), "a^{[0]}") for m in _INPUTS.finditer(t.s)])
     t = t.replace_spans([(m.start(), m.end(), "^{\\layerbr %s}%s" % (
         m.group(1), "^{\\top}" if m.group(2) else "")) for m in _BRACKET.finditer(t.s)])
     if _BATCH.search(t.s):

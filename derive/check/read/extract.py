@@ -41,6 +41,7 @@ class Link:
 
     relation: str
     rhs: Text
+    shown: str = None  # the right side as written, where the checker reads a rewritten one
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Chain:
     language: str = "latex"
     prefix: str = ""  # a word before the lhs that changes its meaning ('next')
     role: str = None  # None: a claim; 'definition' or 'condition' by the prose before it
+    shown: str = None  # the left side as written, where the checker reads a rewritten one
 
 
 # -- macros -------------------------------------------------------------------

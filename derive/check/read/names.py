@@ -95,6 +95,11 @@ class Context(FunctionNames):
                 if bracket and s.name == "L":
                     k = int(rest)  # L is the output layer in every numbering
                 return s.name + (f"+{k}" if k > 0 else f"{k}" if k < 0 else "")
+            if not bracket and s.name in ("i", "n") and rest == 0 and any(
+                    n[0] == "sample_index" for n in self.notes):
+                # y^i the i-th example, then z^i: each example's own quantity in a sum
+                # over the batch, not a layer
+                raise Unsupported("example_superscript", kind=kind, letter=s.name)
         raise Unsupported("layer_index", text=str(shown))
 
     def key_head(self, word):
