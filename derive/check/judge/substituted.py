@@ -54,8 +54,13 @@ def wrong_number(checker, before, rhs_text, language):
                     return None
                 said = mpmath.mpf(sp.Rational(value).p) / sp.Rational(value).q
                 if abs(got - said) > mpmath.mpf(sp.Rational(unit).p) / sp.Rational(unit).q:
+                    # as many digits as the number has, and one more: 1.1059059067 for
+                    # 1.105905967 must not show as 1.10591 twice
+                    digits = len(sp.Rational(value).limit_denominator(10 ** 15).p.__str__()) + 1
+                    digits = max(6, min(digits, 16))
                     return "wrong_number", {"number": sp.Rational(value), "quantity": q,
-                                            "actual": sp.Float(mpmath.nstr(got, 6), 6)}
+                                            "actual": sp.Float(mpmath.nstr(got, 20), 20),
+                                            "digits": digits}
         return None
     return None
 
