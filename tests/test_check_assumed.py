@@ -42,7 +42,10 @@ def test_derivative_of_an_undefined_letter_is_not_zero():
     # line is unknown, or (its first '=' naming what nothing else defines) listed as not
     # a claim, and never silently dropped
     if 19 in got:
-        assert got[19][0] == "unknown" and "E" in got[19][1]
+        # or a ✓ that holds for every loss: the chain rule is linear in E's derivatives,
+        # so E is read as any cost of the outputs (anycost.py), never as a constant
+        assert got[19][0] == "unknown" and "E" in got[19][1] or (
+            got[19][0] == "correct" and "read as any cost of the outputs" in got[19][1])
     else:
         assert [n["line"] for n in summary["not_claims"]] == [19]
 

@@ -21,6 +21,7 @@ from derive.check.read.cases import cases
 from derive.check.read.plain import plain_dlai
 from derive.check.read.prose import forward_definition
 from derive.check.read.graphnames import GraphModel
+from derive.check.read.adjoint import adjoint_names
 from derive.check.limits import LIMITS, CheckInputError, Deadline, StepTimeout, time_limit
 from derive.check.read.parse import is_math_word, parser
 from derive.check.report import Report
@@ -80,6 +81,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     declared = getattr(network, "declared", None)
     if isinstance(network, Graph):
         network = GraphModel(network)
+        network.adjoints = adjoint_names(text, network.names)  # \bar{z} for ∂L/∂z
     places = None
     if kind == "ipynb":  # the Markdown cells and code comments, and where each line came from
         text, places = notebook_text(text, name)

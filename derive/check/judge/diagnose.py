@@ -20,7 +20,9 @@ at the same random points, against the independent semantics.  In order:
   Σ_k ∂C/∂a_k ∂a_k/∂z_j (z_j reaches the cost through every softmax output);
 * the value for another activation or cost (the binary cross-entropy
   derivative used with softmax): the same left side computed on a network
-  that differs only there equals what was written.
+  that differs only there equals what was written;
+* a derivative with respect to the wrong variable, a function evaluated at the
+  wrong quantity (``wrongvar``).
 
 The first hypothesis that explains every point is reported.  A missing or extra
 factor is named by what it is, the edge of the graph it is the local derivative
@@ -41,6 +43,7 @@ from derive.check.limits import StepTimeout, Unsupported
 from derive.check.judge.chainrule import (inner_derivative, local_derivatives, missing_sum,
                                           missing_term_factors, named)
 from derive.check.judge.chainrule import shown as written_form
+from derive.check.judge.wrongvar import wrong_argument, wrong_variable
 from derive.check.judge.semantics import DPS, Points, Undefined, compare
 from derive.check.judge.shapes import Missing, ShapeMismatch, shape
 
@@ -60,6 +63,7 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
         tests += [lambda: inner_derivative(checker, a, b),
                   lambda: _sign_or_constant(checker, a, b),
                   lambda: _activation_derivative(checker, b, a),
+                  lambda: wrong_variable(checker, a, b),
                   lambda: _factor(checker, a, b, assign),
                   lambda: missing_sum(checker, a, b),
                   lambda: missing_term_factors(checker, a, b),
@@ -67,6 +71,7 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
     tests += [lambda: _mutations(checker, ref, rhs, assign, assigns)]
     if witness is not None:
         tests.append(lambda: _other_model(checker, witness[5], witness[6]))
+        tests.append(lambda: wrong_argument(checker, witness[5], witness[6]))
     for test in tests:
         try:
             deadline.check()

@@ -38,6 +38,9 @@ class Readings:
     def parse(self, text, language, free=()):
         # a file that repeats a line thousands of times is read once (only successful
         # readings are kept: an error names the place where it was found)
+        letter = self.__dict__.get("cost_letter")
+        if letter:  # anycost.py: the undefined loss letter read as the network's cost
+            free = tuple(free) + ("cost:" + letter,)
         cache = self.__dict__.setdefault("_parsed", {})
         abbreviations = self.__dict__.setdefault("abbreviations", {})
         key = (text.s, language, tuple(free), tuple(sorted(
@@ -52,6 +55,13 @@ class Readings:
             expr = parse_side(text, language, ctx)
             if abbreviations and expr is not None and hasattr(expr, "xreplace"):
                 expr = expr.xreplace(abbreviations)  # "let u = e^{z}": u stands for e^{z}
+            if letter and hasattr(expr, "xreplace"):
+                expr = expr.xreplace({f: COST for f in expr.free_symbols
+                                      if isinstance(f, sp.Symbol) and f.name == letter})
+                # ∂L/∂z read as ∂C/∂z: the z beside the cost is a layer's, as names.partial
+                # reads it beside any network quantity (L was no quantity while parsing)
+                expr = expr.replace(lambda e: type(e) is Partial and e.args == (COST, Z),
+                                    lambda e: Partial(COST, ctx.layerless("z")))
             if not self.graph_mode:  # a graph's names are plain symbols, each one defined
                 _no_unknown_derivative(expr)
                 if "definition" not in free:

@@ -53,7 +53,9 @@ _REJECT = re.compile(r"\\partial|\\nabla|\\sum|\\prod|\\int|\\begin|\\delta|\\ha
 _INPUT_STEMS = ("i", "x", "input", "in", "I", "X", "inp")
 _TARGET_STEMS = ("t", "target", "ideal", "y", "T", "Y", "tgt", "expected", "label")
 _NAME = re.compile(r"(?P<stem>[A-Za-z][A-Za-z]*)(?P<digits>[0-9]*)"
-                   r"(?:_(?:\{(?P<braced>[A-Za-z0-9, _{}]+?)\}(?![}])|(?P<bare>[A-Za-z0-9])))?")
+                   r"(?:_(?:\{(?P<braced>[A-Za-z0-9, _{}]+?)\}(?![}])|(?P<bare>[A-Za-z][0-9]+(?![A-Za-z0-9])"
+                   r"|[A-Za-z0-9])))?")
+# E_y1 unbraced is E_{y1} as its author meant it (TeX would print E_y·1), a letter and digits
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 
 
@@ -180,10 +182,12 @@ def _read(text, kind, name):
     live = {str(n.symbol) for n in graph.nodes} | {graph.cost_name}
     by_number = {i.name for i in inferred}
     used_lines = sorted({lines[n] for n in defined if n in live and n not in by_number})
-    if len(used_lines) < 2 and (_is_loss(graph.cost_name) or not differentiated(
+    one_line = len([n for n in defined if n in live and n not in by_number]) >= 3
+    if len(used_lines) < 2 and not one_line and (_is_loss(graph.cost_name) or not differentiated(
             text, graph.cost_name)):
         # one definition alone is a claim to check, not a network; but an output
-        # O = s(s(I w_1 + 1) …) that the document differentiates is its whole network
+        # O = s(s(I w_1 + 1) …) that the document differentiates is its whole network,
+        # and so is a forward pass written on one line (\(z=wx+b\) \(y=σ(z)\) \(L=…\))
         return None
     declared = DeclaredNetwork(graph, statements, used_lines,
                                {k: v for k, v in givens.items() if k in leaves}, warnings,

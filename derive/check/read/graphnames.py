@@ -94,6 +94,8 @@ class GraphContext(Context):
             return Head("g", written)
         if written in COST_LETTERS or written == self.model.cost_written:
             return Head("g", written)
+        if written.endswith("bar") and written[:-3] in getattr(self.model, "adjoints", ()):
+            return Head("g", written)  # \bar{r}(1 - r^2): a product, not a function
         if written in ("d", "e") or len(written) > 1:
             return default  # d of dC/dw, Euler's e, ASCII words handled as usual
         if written in self._stems:
@@ -140,6 +142,10 @@ class GraphContext(Context):
                 sub and self.model.cost_written in candidates):
             self.seen.add("graph")
             return COST
+        if written.endswith("bar") and not sub and written[:-3] in getattr(self.model, "adjoints", ()):
+            self.seen.add("graph")  # \bar{z}: ∂L/∂z, the error signal (read/adjoint.py)
+            self.note("adjoint_bar", name=written[:-3], cost=self.model.cost_written)
+            return Partial(COST, names[written[:-3]])
         shown = written + ("_" + "".join(sub) if sub else "")
         if "letters" in self.free and len(written) == 1 and (not sub or tail.isalnum()):
             return sp.Symbol(written + ("_" + tail if sub else ""))
