@@ -10,6 +10,8 @@ at the same random points, against the independent semantics.  In order:
 * a factor missing or extra, from the factors of the expected expression, the
   student's own factors, every activation derivative (σ'(z), ReLU'(z)) and
   every quantity of the network;
+* the exponent kept after differentiating: ``n u^n`` written for ``n u^{n-1}``
+  (lowering one power of the line by one makes it right);
 * the derivative of the wrong function: replacing one sub-expression of the
   student's line that depends on a single z by that unit's activation
   derivative makes it right (1 − σ written for σ(1 − σ));
@@ -58,6 +60,7 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
         tests += [lambda: inner_derivative(checker, a, b),
                   lambda: _sign_or_constant(checker, a, b),
                   lambda: _activation_derivative(checker, b, a),
+                  lambda: _kept_exponent(checker, a, b),
                   lambda: _factor(checker, a, b, assign),
                   lambda: missing_sum(checker, a, b),
                   lambda: _term(checker, a, b)]
@@ -276,6 +279,20 @@ def _activation_derivative(checker, b, a):
                     shown = written_form(checker, should)
                 return "activation_derivative", {"written": t, "should": shown or should,
                                                  "function": act.apply(z)}
+    return None
+
+
+def _kept_exponent(checker, a, b):
+    """``2 \\cdot \\frac12 (t - o)^2`` for the derivative of ``\\frac12 (t - o)^2``: the
+    exponent came down as a factor but was not lowered (the power rule gives ``u^{n-1}``).
+    Lowering one integer power of the written line by one makes it right."""
+    truth = checker.points.values(a)
+    powers = [t for t in sp.preorder_traversal(b) if isinstance(t, sp.Pow)
+              and t.exp.is_Integer and t.exp >= 2 and not t.base.is_Number]
+    for t in powers[:MAX_CANDIDATES]:
+        should = t.base ** (t.exp - 1)
+        if _same(_vals(checker, b.xreplace({t: should})), truth):
+            return "kept_exponent", {"written": t, "should": should}
     return None
 
 
