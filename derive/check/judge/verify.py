@@ -54,6 +54,7 @@ class Checker(EngineAnswers, Readings):
         self.case = None  # (a, b, equal): the chain is judged only where index a = b (≠ b)
         self.step_seconds = step_seconds or LIMITS.step_seconds
         self.givens = {}
+        self.given_units = {}  # a given known only to a width: symbol -> half-width
         self.printed = {}  # value -> rounding unit of every result a line printed (examples.py)
         self._decided = {}  # step key -> Verdict (check_chain)
         self._expected = {}
