@@ -89,8 +89,8 @@ def numeric_claim(checker, v, ref, rhs_text, language):
     """Decide ``v`` (a step whose right side is only numbers) at the given numbers."""
     v.params = {}
     try:
-        if not checker.givens:
-            raise Unsupported("numeric_claim")
+        if not checker.givens or getattr(checker.network, "unknown_slopes", False):
+            raise Unsupported("numeric_claim")  # no numbers, or a free slope (judge.opaque)
         side = checker.parse(rhs_text, language, ("literals",))
         if side.error is not None:
             raise Unsupported("numeric_claim")

@@ -21,6 +21,7 @@ import sympy as sp
 from derive.engine.chain import Engine
 from derive.model.symbols import COST, ETA, Partial, label
 from derive.check.judge.einstein import implied_sums
+from derive.check.judge import opaque
 from derive.check.judge.examples import numeric_claim
 from derive.check.read.dlai import is_updated
 from derive.check.read.forms import Increment
@@ -97,7 +98,7 @@ class Checker(EngineAnswers, Readings):
                    tuple(sorted((k, str(v)) for k, v in self.functions.items())),
                    tuple(sorted((str(k), str(v)) for k, v in
                                 self.__dict__.get("abbreviations", {}).items())))
-        for link, rhs in zip(chain.links, sides):
+        for n, (link, rhs) in enumerate(zip(chain.links, sides)):
             line, col = source.line_col(link.rhs.first_origin())
             text = _source_text(chain, link, prev is None)
             key = (context, link.rhs.s, link.relation,
@@ -114,6 +115,9 @@ class Checker(EngineAnswers, Readings):
                     with time_limit(min(self.step_seconds, deadline_file.remaining
                                         if deadline_file else self.step_seconds)) as deadline:
                         v = self.check_step(chain, lhs, rhs, link, prev, source, deadline)
+                        if v.status == "unknown" and v.code in opaque.UNDECIDED:
+                            # true whatever a stand-in depends on? (judge.opaque)
+                            v = opaque.retry(self, chain, n, prev, source, deadline) or v
                 except StepTimeout:
                     v = Verdict(line, col, text, "unknown", "too_complex")
                 except (RecursionError, MemoryError, OverflowError):
