@@ -27,7 +27,7 @@ import mpmath
 import sympy as sp
 
 from derive.check.limits import Unsupported
-from derive.check.judge.semantics import DPS, Points, Undefined
+from derive.check.judge.semantics import DPS, EQUAL_TOL, Points, Undefined
 from derive.check.judge.shapes import Missing, ShapeMismatch
 
 LEAF_KINDS = ("x", "y", "w", "b")
@@ -195,7 +195,7 @@ def _unused_filled(checker, env, items):
             vals = [at.values(q)[0] for q in items]
             if any(v is None for v in vals):
                 raise Undefined("not every number of the example is given")
-            if seen is not None and any(abs(a - b) > mpmath.mpf(10) ** (20 - DPS) * max(1, abs(a))
+            if seen is not None and any(abs(a - b) > EQUAL_TOL * max(1, abs(a), abs(b))
                                         for a, b in zip(vals, seen)):
                 raise Undefined("not every number of the example is given")
             seen = vals

@@ -62,6 +62,10 @@ def retry(checker, chain, n, prev, source, deadline):
     points = checker.points
     model.unknown_slopes, points.slopes = True, slopes
     points._forward.clear()
+    # readings made under free slopes never reach the ordinary cache (readings.parse):
+    # a side read here without its error must not be reused where the error stands
+    parsed, expected = checker.__dict__.get("_parsed"), checker._expected
+    checker.__dict__["_parsed"], checker._expected = {}, {}
     try:
         lhs, sides = checker.parse_chain(chain)
         before = None if prev is None or n == 0 else (sides[n - 1], prev[1], prev[2])
@@ -69,6 +73,11 @@ def retry(checker, chain, n, prev, source, deadline):
     finally:
         model.unknown_slopes, points.slopes = False, None
         points._forward.clear()
+        checker._expected = expected
+        if parsed is None:
+            checker.__dict__.pop("_parsed", None)
+        else:
+            checker.__dict__["_parsed"] = parsed
     if v.status != "correct":
         return None
     names = ", ".join(sorted(str(h.symbol) for h in slopes.hidden))

@@ -92,7 +92,7 @@ def _determine(graph, substituted, givens, numbers):
             if centre is None or lo is None or hi is None:
                 continue
             width = max(abs(lo - centre), abs(hi - centre))
-        units[str(leaf)] = (_rational(centre), _rational(width))
+            units[str(leaf)] = (_rational(centre), _rational(width))
     return exact, units
 
 
