@@ -143,3 +143,17 @@ def test_lines_through_a_stand_in_are_correct_only_when_true_for_every_dependenc
     # the chain for w_5 is true only if E_o2 does not depend on w_5 itself: a guess
     assert lines[66][0][0] == "unknown"
     assert not any(s == "wrong" for v in lines.values() for s, _ in v)
+
+
+def test_a_right_side_that_is_another_derivative_says_which():
+    net, t = sp.symbols("net t")
+    out = 1 / (1 + sp.exp(-net))
+    written = out * (1 - out)
+    assert sp.simplify(sp.diff(out, net) - written) == 0  # ∂out/∂net, exactly
+    assert sp.simplify(sp.diff((t - out) ** 2 / 2, net) / sp.diff(out, net) - written) != 0
+    lines = _by_line(_report(PINNED))
+    assert [s for s, _ in lines[27]] == ["wrong", "wrong"]
+    for _, message in lines[27]:
+        assert "this is the value of $\\frac{\\partial out_{o1}}{\\partial net_{o1}}$" in message
+    # a digit slip is not another derivative
+    assert "another derivative" not in lines[14][0][1]

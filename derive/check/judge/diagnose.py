@@ -39,6 +39,7 @@ from derive.model.costs import COSTS
 from derive.model.network import Network
 from derive.model.symbols import COST, Partial, Transposed, base, label, plain, quantity
 from derive.check.limits import StepTimeout, Unsupported
+from derive.check.judge import otherside
 from derive.check.judge.chainrule import inner_derivative, local_derivatives, missing_sum, named
 from derive.check.judge.chainrule import shown as written_form
 from derive.check.judge.semantics import DPS, Points, Undefined, compare
@@ -67,6 +68,7 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
     tests += [lambda: _mutations(checker, ref, rhs, assign, assigns)]
     if witness is not None:
         tests.append(lambda: _other_model(checker, witness[5], witness[6]))
+        tests.append(lambda: otherside.symbolic(checker, witness[6]))
     for test in tests:
         try:
             deadline.check()

@@ -27,6 +27,7 @@ import mpmath
 import sympy as sp
 
 from derive.check.limits import Unsupported
+from derive.check.judge import otherside
 from derive.check.judge.semantics import DPS, EQUAL_TOL, Points, Undefined
 from derive.check.judge.shapes import Missing, ShapeMismatch
 
@@ -147,6 +148,11 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         if got is not None and centre is not None and got != 0 and abs(centre + got) <= allowed * SLACK \
                 + mpmath.mpf(10) ** -30 * abs(got):
             v.diagnosis = "sign"  # the right number with the wrong sign
+    if v.diagnosis is None and centre is not None:
+        found = otherside.numeric(checker, example, centre, allowed)
+        if found:  # 0.7514(1 - 0.7514) for ∂E/∂out: the value of ∂out/∂net
+            v.diagnosis = found[0]
+            v.params.update(found[1])
     floats = [sp.Float(str(mpmath.nstr(example.values(q)[0], 8)), 8) for q in got_items]
     v.expected = sp.Matrix(value.shape[0], value.shape[1], floats) if isinstance(
         value, sp.MatrixBase) else floats[0]
