@@ -122,6 +122,9 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         if doc is not None:  # numbers the document's own substitution lines give
             checker.givens.update({checker.graph.by_symbol[s].symbol: v
                                    for s, v in _symbols(doc.givens, checker.graph)})
+            # a given fixed by a rounded printed value: known to a width (read.pinned)
+            checker.given_units.update({checker.graph.by_symbol[s].symbol: u
+                                        for s, u in _symbols(doc.units, checker.graph)})
     wide = wide_checker(network, notation, seed, step_seconds, rows=bool(ROWS.search(text)))
     numbered = _numbered_weights(text, network)
     means = mean_steps(chains)  # dW = (1/m) dZ A^T: judged on one example (read.batch)

@@ -10,6 +10,8 @@ at the same random points, against the independent semantics.  In order:
 * a factor missing or extra, from the factors of the expected expression, the
   student's own factors, every activation derivative (σ'(z), ReLU'(z)) and
   every quantity of the network;
+* the exponent kept after differentiating: ``n u^n`` written for ``n u^{n-1}``
+  (lowering one power of the line by one makes it right);
 * the derivative of the wrong function: replacing one sub-expression of the
   student's line that depends on a single z by that unit's activation
   derivative makes it right (1 − σ written for σ(1 − σ));
@@ -40,6 +42,7 @@ from derive.model.costs import COSTS
 from derive.model.network import Network
 from derive.model.symbols import COST, Iverson, Partial, Transposed, base, label, plain, quantity
 from derive.check.limits import StepTimeout, Unsupported
+from derive.check.judge import otherside
 from derive.check.judge.chainrule import (inner_derivative, local_derivatives, missing_sum,
                                           missing_term_factors, named)
 from derive.check.judge.chainrule import shown as written_form
@@ -64,6 +67,7 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
                   lambda: _sign_or_constant(checker, a, b),
                   lambda: _activation_derivative(checker, b, a),
                   lambda: wrong_variable(checker, a, b),
+                  lambda: _kept_exponent(checker, a, b),
                   lambda: _factor(checker, a, b, assign),
                   lambda: missing_sum(checker, a, b),
                   lambda: missing_term_factors(checker, a, b),
@@ -72,6 +76,7 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
     if witness is not None:
         tests.append(lambda: _other_model(checker, witness[5], witness[6]))
         tests.append(lambda: wrong_argument(checker, witness[5], witness[6]))
+        tests.append(lambda: otherside.symbolic(checker, witness[6]))
     for test in tests:
         try:
             deadline.check()
@@ -284,6 +289,20 @@ def _activation_derivative(checker, b, a):
                     shown = written_form(checker, should)
                 return "activation_derivative", {"written": t, "should": shown or should,
                                                  "function": act.apply(z)}
+    return None
+
+
+def _kept_exponent(checker, a, b):
+    """``2 \\cdot \\frac12 (t - o)^2`` for the derivative of ``\\frac12 (t - o)^2``: the
+    exponent came down as a factor but was not lowered (the power rule gives ``u^{n-1}``).
+    Lowering one integer power of the written line by one makes it right."""
+    truth = checker.points.values(a)
+    powers = [t for t in sp.preorder_traversal(b) if isinstance(t, sp.Pow)
+              and t.exp.is_Integer and t.exp >= 2 and not t.base.is_Number]
+    for t in powers[:MAX_CANDIDATES]:
+        should = t.base ** (t.exp - 1)
+        if _same(_vals(checker, b.xreplace({t: should})), truth):
+            return "kept_exponent", {"written": t, "should": should}
     return None
 
 

@@ -27,7 +27,8 @@ import mpmath
 import sympy as sp
 
 from derive.check.limits import Unsupported
-from derive.check.judge.semantics import DPS, Points, Undefined
+from derive.check.judge import otherside
+from derive.check.judge.semantics import DPS, EQUAL_TOL, Points, Undefined
 from derive.check.judge.shapes import Missing, ShapeMismatch
 
 LEAF_KINDS = ("x", "y", "w", "b")
@@ -89,8 +90,8 @@ def numeric_claim(checker, v, ref, rhs_text, language):
     """Decide ``v`` (a step whose right side is only numbers) at the given numbers."""
     v.params = {}
     try:
-        if not checker.givens:
-            raise Unsupported("numeric_claim")
+        if not checker.givens or getattr(checker.network, "unknown_slopes", False):
+            raise Unsupported("numeric_claim")  # no numbers, or a free slope (judge.opaque)
         side = checker.parse(rhs_text, language, ("literals",))
         if side.error is not None:
             raise Unsupported("numeric_claim")
@@ -104,7 +105,11 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         with mpmath.workdps(DPS):  # the given numbers exactly, to the working precision
             env = {k: mpmath.mpf(sp.Rational(val).p) / sp.Rational(val).q
                    for k, val in checker.givens.items()}
-        example = _example(checker, env, got_items)
+        env = _unused_filled(checker, env, got_items)
+        example = Points(checker.network, checker.graph, seed=checker.seed, envs=[env])
+
+        def spread(q):
+            return _given_spread(checker, env, q)
         kinks = _on_kink(example)
         if kinks and any(_through(example, q, kinks) for q in got_items):
             # ReLU'(0) is a convention: the claim may take the derivative from either side
@@ -112,13 +117,14 @@ def numeric_claim(checker, v, ref, rhs_text, language):
             for direction in (-1, 1):
                 example.side = direction
                 example._forward.clear()
-                sides.append(_compare(example, got_items, said_items, _units(checker, side)))
+                sides.append(_compare(example, got_items, said_items, _units(checker, side),
+                                      spread))
             worst = next((w for w in sides if not w[0]), None)
             if worst is None:
                 raise Unsupported("on_kink")
             v.notes = v.notes + [("on_kink", (("side", "right" if worst is sides[1] else "left"),))]
         else:
-            worst = _compare(example, got_items, said_items, _units(checker, side))
+            worst = _compare(example, got_items, said_items, _units(checker, side), spread)
     except Unsupported as e:
         v.status, v.code = "unknown", "on_kink" if e.code == "on_kink" else "numeric_claim"
         return v
@@ -142,13 +148,18 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         if got is not None and centre is not None and got != 0 and abs(centre + got) <= allowed * SLACK \
                 + mpmath.mpf(10) ** -30 * abs(got):
             v.diagnosis = "sign"  # the right number with the wrong sign
+    if v.diagnosis is None and centre is not None:
+        found = otherside.numeric(checker, example, centre, allowed)
+        if found:  # 0.7514(1 - 0.7514) for ∂E/∂out: the value of ∂out/∂net
+            v.diagnosis = found[0]
+            v.params.update(found[1])
     floats = [sp.Float(str(mpmath.nstr(example.values(q)[0], 8)), 8) for q in got_items]
     v.expected = sp.Matrix(value.shape[0], value.shape[1], floats) if isinstance(
         value, sp.MatrixBase) else floats[0]
     return v
 
 
-def _compare(example, got_items, said_items, literals):
+def _compare(example, got_items, said_items, literals, spread=None):
     """(off, entry, value, allowed, claimed) for the entry furthest off (the first one off)."""
     worst = None
     for n, (q, said) in enumerate(zip(got_items, said_items)):
@@ -156,11 +167,70 @@ def _compare(example, got_items, said_items, literals):
         centre, allowed = _with_rounding(example, said, literals)
         if got is None or centre is None:
             raise Undefined("not every number of the example is given")
+        if spread is not None:
+            allowed += spread(q)
         with mpmath.workdps(DPS):
             bad = abs(got - centre) > allowed * SLACK + mpmath.mpf(10) ** -30 * max(1, abs(got))
         if worst is None or bad and not worst[0]:
             worst = (bad, n, got, allowed, centre)
     return worst
+
+
+FILLS = 3
+
+
+def _unused_filled(checker, env, items):
+    """``env`` with a number for each leaf the example does not give but the claim's
+    value does not depend on (the other output's target in ∂E/∂out_o1): the value is
+    the same, to the working precision, at ``FILLS`` different random numbers for
+    them, as a claim's equality is shown at random points.  Where it differs, the
+    value needs a number the document never gives (``Undefined``)."""
+    import random
+
+    points = Points(checker.network, checker.graph, seed=checker.seed, envs=[env])
+    missing = [s for s in points.leaves if s not in points.envs[0]]
+    if not missing:
+        return env
+    rng = random.Random(f"{checker.seed}:unused")
+    fills = [{s: mpmath.mpf(rng.uniform(0.1, 0.9)) for s in missing} for _ in range(FILLS)]
+    seen = None
+    with mpmath.workdps(DPS):
+        for fill in fills:
+            at = Points(checker.network, checker.graph, seed=checker.seed,
+                        envs=[{**points.envs[0], **fill}])
+            vals = [at.values(q)[0] for q in items]
+            if any(v is None for v in vals):
+                raise Undefined("not every number of the example is given")
+            if seen is not None and any(abs(a - b) > EQUAL_TOL * max(1, abs(a), abs(b))
+                                        for a, b in zip(vals, seen)):
+                raise Undefined("not every number of the example is given")
+            seen = vals
+    return {**points.envs[0], **fills[0]}
+
+
+def _given_spread(checker, env, q):
+    """How far the givens known only to a width (a leaf fixed by a rounded printed value,
+    ``read.pinned``) can move the value of ``q``: each moved to either end of its width."""
+    extra = mpmath.mpf(0)
+    with mpmath.workdps(DPS):
+        got = None
+        for s, unit in checker.given_units.items():
+            key = next((k for k in env if k == s), None)
+            if key is None:
+                continue
+            if got is None:
+                got = Points(checker.network, checker.graph, seed=checker.seed,
+                             envs=[env]).values(q)[0]
+            width = mpmath.mpf(sp.Rational(unit).p) / sp.Rational(unit).q
+            moved = []
+            for d in (width, -width):
+                at = Points(checker.network, checker.graph, seed=checker.seed,
+                            envs=[{**env, key: env[key] + d}]).values(q)[0]
+                if at is None or got is None:
+                    raise Undefined("a given known only to a width has no value nearby")
+                moved.append(abs(at - got))
+            extra += max(moved)
+    return extra
 
 
 def _on_kink(example):
@@ -253,31 +323,4 @@ def _with_rounding(example, expr, literals):
                 raise Undefined("a written number sits where the line has no value nearby")
             allowed += max(abs(up - centre), abs(down - centre))
     return centre, allowed
-
-
-def _example(checker, env, items):
-    """Points at the example's numbers.  A leaf the example does not give (the target of
-    a second output, a quantity given "the same way") gets two different values: where
-    the line's quantity comes out the same at both, it does not depend on that leaf
-    (∂E/∂ŷ_1 of E = ½(t_1 − ŷ_1)² + ½(t_2 − ŷ_2)² needs no t_2), and is decided."""
-    graph = checker.graph
-    given = {graph.by_symbol[k].symbol if k in graph.by_symbol else k for k in env}
-    missing = [leaf for leaf in checker.points.leaves if leaf not in given]
-    if not missing or len(missing) > 20:
-        return Points(checker.network, graph, seed=checker.seed, envs=[env])
-    with mpmath.workdps(DPS):
-        fills = [{m: mpmath.mpf(v) / 1000 for m, v in zip(missing, values)}
-                 for values in ((313, -271, 577, 141, -619, 233, 389, -457, 521, 173,
-                                 -347, 661, 419, -293, 251, 487, -383, 199, 613, -227),
-                                (-739, 853, -167, 947, 331, -811, 709, 457, -953, 887,
-                                 617, -433, 271, 839, -577, 163, 991, -311, 743, 409))]
-    pair = Points(checker.network, graph, seed=checker.seed,
-                  envs=[env | fill for fill in fills])
-    from derive.check.judge.semantics import compare
-
-    for q in items:
-        a, b = pair.values(q)
-        if a is None or b is None or compare([a], [b])[0] != "equal":
-            return Points(checker.network, graph, seed=checker.seed, envs=[env])
-    return Points(checker.network, graph, seed=checker.seed, envs=[env | fills[0]])
 

@@ -54,6 +54,7 @@ class Points:
         self._order = [n for n in graph.nodes if not n.is_leaf]
         self._forward = {}
         self.side = 0  # 0: central differences; -1/+1: from the left/right (examples.py)
+        self.slopes = None  # judge.opaque.Slopes: what a stand-in's unknown dependence adds
         # random values for free symbols (η, the x of σ'(x)), but not in a worked example
         self.free_symbols = envs is None if free_symbols is None else free_symbols
         self._syms = [n.symbol for n in graph.nodes]
@@ -164,6 +165,8 @@ class Points:
         values = {}
         for s in self.leaves:
             values[s] = env[s] + shift.get(s, 0) if s in env else None
+        if self.slopes is not None and moved:
+            self.slopes.shift(values, env, moved, self)
         for n in self._order:
             parents = {k: values[p] for k, p in self._parent_ids[n.symbol].items()}
             if any(v is None for v in parents.values()):

@@ -21,6 +21,7 @@ import sympy as sp
 from derive.engine.chain import Engine
 from derive.model.symbols import COST, ETA, Partial, label
 from derive.check.judge.einstein import bind_step, implied_sums
+from derive.check.judge import opaque
 from derive.check.judge.examples import numeric_claim
 from derive.check.judge.substituted import name_wrong_number
 from derive.check.judge.anycost import reread
@@ -57,6 +58,7 @@ class Checker(EngineAnswers, Readings):
         self.case = None  # (a, b, equal): the chain is judged only where index a = b (≠ b)
         self.step_seconds = step_seconds or LIMITS.step_seconds
         self.givens = {}
+        self.given_units = {}  # a given known only to a width: symbol -> half-width
         self.printed = {}  # value -> rounding unit of every result a line printed (examples.py)
         self._decided = {}  # step key -> Verdict (check_chain)
         self._expected = {}
@@ -100,7 +102,7 @@ class Checker(EngineAnswers, Readings):
                    tuple(sorted((str(k), str(v)) for k, v in
                                 self.__dict__.get("abbreviations", {}).items())),
                    self.__dict__.get("cost_letter"))
-        for link, rhs in zip(chain.links, sides):
+        for n, (link, rhs) in enumerate(zip(chain.links, sides)):
             line, col = source.line_col(link.rhs.first_origin())
             text = _source_text(chain, link, prev is None)
             key = (context, link.rhs.s, link.relation,
@@ -117,6 +119,9 @@ class Checker(EngineAnswers, Readings):
                     with time_limit(min(self.step_seconds, deadline_file.remaining
                                         if deadline_file else self.step_seconds)) as deadline:
                         v = self.check_step(chain, lhs, rhs, link, prev, source, deadline)
+                        if v.status == "unknown" and v.code in opaque.UNDECIDED:
+                            # true whatever a stand-in depends on? (judge.opaque)
+                            v = opaque.retry(self, chain, n, prev, source, deadline) or v
                 except StepTimeout:
                     v = Verdict(line, col, text, "unknown", "too_complex")
                 except (RecursionError, MemoryError, OverflowError):

@@ -34,6 +34,7 @@ from derive.model.graphspec import parse_graph
 from derive.check.read.composed import differentiated, own_sigmoids
 from derive.check.read.extract import extract
 from derive.check.read.meaning import reconcile
+from derive.check.read.pinned import claimed, determine
 from derive.check.read.parse import is_math_word
 from derive.check.read.siblings import infer as infer_siblings
 from derive.check.read.text import Source
@@ -79,6 +80,7 @@ class DeclaredNetwork:
     head: int = 0  # how many of ``statements`` declare the leaves
     suspect: dict = field(default_factory=dict)  # line -> (name used twice, sibling unused)
     inferred: list = field(default_factory=list)  # siblings.Inference: formulas read by number
+    units: dict = field(default_factory=dict)  # given fixed by a printed value -> its width
 
     def describe(self):
         return (f"its own forward pass (lines {', '.join(map(str, self.lines))})")
@@ -105,6 +107,7 @@ def _read(text, kind, name):
     defined, lines, givens = {}, {}, {}
     printed, numbers = {}, {}  # a definition's printed value; a quantity given as a number
     alone = {}  # a quantity given only by numbers: name -> (value, decimals, line, links)
+    substituted = {}  # name -> the numbers claims' substitution lines put for it
     for chain in chains:
         if chain.lhs is None or not chain.links or chain.links[0].relation != "=":
             continue
@@ -112,7 +115,8 @@ def _read(text, kind, name):
             continue
         try:
             target = _name_of(chain.lhs.s)
-        except NotAFormula:
+        except NotAFormula:  # a claim (∂E/∂out = −(t − out) = −(0.01 − 0.7514)): its numbers
+            claimed(chain.links, substituted, _formula, _substitutions)
             continue
         last = _number(chain.links[-1].rhs.s)
         formula, at = None, 0
@@ -189,10 +193,14 @@ def _read(text, kind, name):
         # O = s(s(I w_1 + 1) …) that the document differentiates is its whole network,
         # and so is a forward pass written on one line (\(z=wx+b\) \(y=σ(z)\) \(L=…\))
         return None
+    # a target or a computed value printed only inside a claim's substitution
+    exact, units = determine(graph, substituted, givens, numbers)
+    givens = {**givens, **exact, **{k: v for k, (v, _) in units.items()}}
     declared = DeclaredNetwork(graph, statements, used_lines,
                                {k: v for k, v in givens.items() if k in leaves}, warnings,
                                repairs=repairs, defined=dict(defined), line_of=dict(lines),
-                               head=head, inferred=inferred)
+                               head=head, inferred=inferred,
+                               units={k: u for k, (_, u) in units.items()})
     stems = {}
     for n in defined:
         stems.setdefault(_stem(n), n)
@@ -449,9 +457,9 @@ def _formula(rhs):
 
 # -- numbers from substitution lines -----------------------------------------------------
 
-def _substitutions(links, formula, givens):
+def _substitutions(links, formula, givens, text=False):
     """``= 0.15 * 0.05 + …`` after the definition: the names' numbers, where the
-    substitution has the definition's shape token for token."""
+    substitution has the definition's shape token for token (as printed, if ``text``)."""
     shape = [t for t in formula.split() if t not in "()"]  # (0.4 * 0.58 + …) + 0.6 too
     for link in links[:2]:
         if link.relation != "=":
@@ -476,7 +484,7 @@ def _substitutions(links, formula, givens):
                 break
         if ok:
             for a, b in pairs.items():
-                givens.setdefault(a, sp.Rational(b))
+                givens.setdefault(a, b if text else sp.Rational(b))
             return
 
 

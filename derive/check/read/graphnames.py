@@ -204,13 +204,15 @@ class GraphContext(Context):
         on the sibling itself: ŷ2 beside ŷ1 is computed from ŷ1's inputs, so ∂E/∂ŷ1 of
         E = ½(t1 - ŷ1)² + ½(t2 - ŷ2)² is decided)."""
         g = self.model.graph
+        slopes = getattr(self.model, "unknown_slopes", False)  # judge.opaque's reading
         node = g.cost if num == COST else g.by_symbol.get(num)
         wrt = g.by_symbol.get(den)
         for hidden in _opaque_above(node):
             if wrt is hidden:
                 continue
             sibling = getattr(hidden, "sibling", None)
-            if wrt is None or sibling is None or wrt is not sibling and reaches(wrt, sibling):
+            if wrt is None or sibling is None or not slopes and wrt is not sibling \
+                    and reaches(wrt, sibling):
                 raise Unsupported("undefined_in_document", name=str(hidden.symbol))
 
     def nabla(self, sub, operand):
