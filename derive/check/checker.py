@@ -115,6 +115,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             checker.givens.update({checker.graph.by_symbol[s].symbol: v
                                    for s, v in _symbols(doc.givens, checker.graph)})
     wide = _wide_checker(network, notation, seed, step_seconds)
+    other = _other_cost_checker(network, notation, seed, step_seconds)
     verdicts, taken = [], []
     # "… = v a (1 - a) where v = a - y": what the prose defines holds from the start
     early = {id(c) for c in chains[:LIMITS.max_steps]
@@ -139,6 +140,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                 wide.case = checker.case
                 found = _widened(found, wide, checker, chain, source, deadline)
                 wide.case = None
+            if other is not None and any(v.status == "wrong" for v in found):
+                found = _cost_open(found, other, checker, chain, source, deadline)
             checker.case = None
             _note_case(found, in_case.get(id(chain)))
             if not found and chain.lhs is not None and chain.links and (
@@ -303,6 +306,42 @@ def _wide_checker(network, notation, seed, step_seconds):
     return Checker(wide, notation, seed=seed, step_seconds=step_seconds)
 
 
+def _other_cost_checker(network, notation, seed, step_seconds):
+    """A checker on the same assumed network with the cross-entropy cost, for a document
+    that defines no cost: a step wrong for the assumed quadratic cost but right for
+    another is open (``_cost_open``), never wrong."""
+    from derive.model.network import Network
+
+    if not getattr(network, "cost_unsaid", False) or network.cost_name != "quadratic":
+        return None  # the document or the options say the cost
+    try:
+        other = Network(network.widths, network.activations, "cross-entropy", network.bias)
+    except Exception:  # noqa: BLE001 - an activation the cross-entropy cost does not take
+        return None
+    return Checker(other, notation, seed=seed, step_seconds=step_seconds)
+
+
+def _cost_open(got, other, checker, chain, source, deadline):
+    """The verdicts of ``chain`` where a step wrong for the assumed quadratic cost is
+    right for the cross-entropy one: the document never says its cost, so the step is
+    open, with the reason and the option that decides it."""
+    other.functions = dict(checker.functions)
+    other.macros_with_arguments = checker.macros_with_arguments
+    other.case = checker.case
+    try:
+        again = other.check_chain(chain, source, deadline)
+    finally:
+        other.case = None
+    if len(again) != len(got):
+        return got
+    for v, w in zip(got, again):
+        if v.status == "wrong" and w.status == "correct":
+            v.status, v.code, v.diagnosis = "unknown", "cost_undefined", None
+            v.params = {"assumed": checker.network.cost_name, "holds": other.network.cost_name}
+            v.expected = None
+    return got
+
+
 def _widened(got, wide, checker, chain, source, deadline):
     """The verdicts of ``chain`` where the steps that hold for one unit per layer are
     judged again on two units per layer (``_wide_checker``)."""
@@ -399,6 +438,8 @@ def document_network(path, activation, cost, bias, notation="nielsen", notation_
     except Exception:  # noqa: BLE001 - e.g. softmax on 1 unit: the options' own error
         network = Network("1-1-1", activation, cost, bias)
     network.by_default = True  # nobody chose it: an index claim on 1-1-1 proves nothing
+    # nobody said the cost either: a step that holds for another cost is open (_cost_open)
+    network.cost_unsaid = "cost" in defaulted and not opts.cost
     network.assumed = True  # so a softmax or dZ document gets its own kind (_assumed_for)
     if opts.lines:
         network.read_from = opts  # the report's header says what was read, and where
