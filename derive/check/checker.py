@@ -156,6 +156,12 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             if defines and found:
                 taken.append((found[0].line, found[0].source, "definition"))
                 found = found[1:]  # what follows it (u = e^{z} = 2.7) is claimed of it
+            elif found and chain.role is None and _gives_a_given(network, found[0]):
+                # "x = 2z" on a network nobody chose: its input (or target) is a given,
+                # never derived, so the document defines a letter of its own (a toy
+                # example), which the assumed network cannot judge
+                taken.append((found[0].line, found[0].source, "definition"))
+                found = found[1:]  # what follows it is claimed of it
             if chain.role is not None and not (chain.role == "definition" and not assumed
                                                and _of_network(checker, chain, deadline)):
                 # "let a = …", "for i = j": never a claim; kept only where the network agrees
@@ -192,6 +198,18 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                     strict=strict)
     report.not_claims = [dict(zip(("line", "source", "reason", "cell"), t)) for t in taken]
     return report
+
+
+def _gives_a_given(network, first):
+    """Whether the first step of a chain says an input or target of the assumed network
+    (x, y, t) equals a formula in other letters, and is not right."""
+    from derive.model.symbols import label
+
+    if not getattr(network, "by_default", False) or first.status in ("correct", "unparsed"):
+        return False
+    lab = label(first.lhs) if first.lhs is not None else None
+    return lab is not None and lab[0] in ("x", "y", "t") and bool(
+        getattr(first.rhs, "free_symbols", None))
 
 
 def _note_case(found, case):
