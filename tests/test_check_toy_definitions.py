@@ -41,3 +41,11 @@ def test_a_network_the_user_chose_still_judges_the_toy_letters():
     assert statuses["x = 3z"] == "wrong"
     taken = {n["source"] for n in data["summary"]["not_claims"]}
     assert "A_h = input" in taken  # a word is never a formula, whoever chose the network
+
+
+def test_a_word_with_a_subscript_is_not_refuted_as_a_product():
+    data, _ = _check()
+    step = next(s for s in data["steps"] if s["line"] == 21)
+    assert step["status"] == "unknown"
+    assert "net_3 is read letter by letter" in step["message"]
+    assert "--graph" in step["message"]

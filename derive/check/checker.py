@@ -24,6 +24,7 @@ from derive.check.read.parse import is_math_word, parser
 from derive.check.report import Report
 from derive.check.read.text import Source
 from derive.check.judge.verify import Checker
+from derive.check.judge.unsaid import cost_open, gives_a_given, other_cost_checker, words_as_letters
 from derive.render.progress import silent_progress
 
 KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt", ".ipynb": "ipynb",
@@ -115,7 +116,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             checker.givens.update({checker.graph.by_symbol[s].symbol: v
                                    for s, v in _symbols(doc.givens, checker.graph)})
     wide = _wide_checker(network, notation, seed, step_seconds)
-    other = _other_cost_checker(network, notation, seed, step_seconds)
+    other = other_cost_checker(network, notation, seed, step_seconds)
     verdicts, taken = [], []
     # "… = v a (1 - a) where v = a - y": what the prose defines holds from the start
     early = {id(c) for c in chains[:LIMITS.max_steps]
@@ -141,7 +142,9 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                 found = _widened(found, wide, checker, chain, source, deadline)
                 wide.case = None
             if other is not None and any(v.status == "wrong" for v in found):
-                found = _cost_open(found, other, checker, chain, source, deadline)
+                found = cost_open(found, other, checker, chain, source, deadline)
+            if getattr(network, "by_default", False):
+                words_as_letters(found)
             checker.case = None
             _note_case(found, in_case.get(id(chain)))
             if not found and chain.lhs is not None and chain.links and (
@@ -156,7 +159,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             if defines and found:
                 taken.append((found[0].line, found[0].source, "definition"))
                 found = found[1:]  # what follows it (u = e^{z} = 2.7) is claimed of it
-            elif found and chain.role is None and _gives_a_given(network, found[0]):
+            elif found and chain.role is None and gives_a_given(network, found[0]):
                 # "x = 2z" on a network nobody chose: its input (or target) is a given,
                 # never derived, so the document defines a letter of its own (a toy
                 # example), which the assumed network cannot judge
@@ -198,18 +201,6 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                     strict=strict)
     report.not_claims = [dict(zip(("line", "source", "reason", "cell"), t)) for t in taken]
     return report
-
-
-def _gives_a_given(network, first):
-    """Whether the first step of a chain says an input or target of the assumed network
-    (x, y, t) equals a formula in other letters, and is not right."""
-    from derive.model.symbols import label
-
-    if not getattr(network, "by_default", False) or first.status in ("correct", "unparsed"):
-        return False
-    lab = label(first.lhs) if first.lhs is not None else None
-    return lab is not None and lab[0] in ("x", "y", "t") and bool(
-        getattr(first.rhs, "free_symbols", None))
 
 
 def _note_case(found, case):
@@ -322,42 +313,6 @@ def _wide_checker(network, notation, seed, step_seconds):
                    network.bias)
     wide.assumed = True
     return Checker(wide, notation, seed=seed, step_seconds=step_seconds)
-
-
-def _other_cost_checker(network, notation, seed, step_seconds):
-    """A checker on the same assumed network with the cross-entropy cost, for a document
-    that defines no cost: a step wrong for the assumed quadratic cost but right for
-    another is open (``_cost_open``), never wrong."""
-    from derive.model.network import Network
-
-    if not getattr(network, "cost_unsaid", False) or network.cost_name != "quadratic":
-        return None  # the document or the options say the cost
-    try:
-        other = Network(network.widths, network.activations, "cross-entropy", network.bias)
-    except Exception:  # noqa: BLE001 - an activation the cross-entropy cost does not take
-        return None
-    return Checker(other, notation, seed=seed, step_seconds=step_seconds)
-
-
-def _cost_open(got, other, checker, chain, source, deadline):
-    """The verdicts of ``chain`` where a step wrong for the assumed quadratic cost is
-    right for the cross-entropy one: the document never says its cost, so the step is
-    open, with the reason and the option that decides it."""
-    other.functions = dict(checker.functions)
-    other.macros_with_arguments = checker.macros_with_arguments
-    other.case = checker.case
-    try:
-        again = other.check_chain(chain, source, deadline)
-    finally:
-        other.case = None
-    if len(again) != len(got):
-        return got
-    for v, w in zip(got, again):
-        if v.status == "wrong" and w.status == "correct":
-            v.status, v.code, v.diagnosis = "unknown", "cost_undefined", None
-            v.params = {"assumed": checker.network.cost_name, "holds": other.network.cost_name}
-            v.expected = None
-    return got
 
 
 def _widened(got, wide, checker, chain, source, deadline):
