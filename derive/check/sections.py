@@ -24,7 +24,8 @@ from derive.check.limits import LIMITS, CheckInputError, Deadline
 from derive.check.read.declared import read_declared
 from derive.check.report import SectionsReport
 
-MAX_SECTIONS = 50  # more headings than this: read as one document, as before
+MAX_SECTIONS = 30  # more headings than this: read as one document, as before
+MAX_CHARS = 200_000  # each section is read on its own: a bound on the work that takes
 
 _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(?P<title>.*?)\s*#*\s*$")
 _TEX_HEADING = re.compile(r"^\s*\\(?:sub)*section\*?\s*\{(?P<title>[^{}]*)\}")
@@ -74,7 +75,7 @@ def read_sections(text, kind="md", name="<input>"):
     """The ``Part`` of each network the document declares section by section, or None
     when fewer than two sections declare networks of their own (the document is then
     read as one, as before)."""
-    if kind not in ("md", "tex"):
+    if kind not in ("md", "tex") or len(text) > MAX_CHARS:
         return None
     found = headings(text, kind)
     if len(found) < 2 or len(found) > MAX_SECTIONS:
