@@ -28,6 +28,7 @@ from derive.check.report import Report
 from derive.check.read.text import Source
 from derive.check.judge.verify import Checker
 from derive.check.judge.widen import ROWS, WIDENED, wide_checker, widened
+from derive.check.judge.unsaid import cost_open, gives_a_given, other_cost_checker, words_as_letters
 from derive.render.progress import silent_progress
 
 KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt", ".ipynb": "ipynb",
@@ -129,6 +130,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     numbered = _numbered_weights(text, network)
     means = mean_steps(chains)  # dW = (1/m) dZ A^T: judged on one example (read.batch)
     unmeaned = missing_mean(chains, means)
+    other = other_cost_checker(network, notation, seed, step_seconds)
     verdicts, taken = [], []
     # "… = v a (1 - a) where v = a - y": what the prose defines holds from the start
     early = {id(c) for c in chains[:LIMITS.max_steps]
@@ -157,6 +159,10 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                 wide.case = checker.case
                 found = widened(found, wide, checker, chain, source, deadline)
                 wide.case = None
+            if other is not None and any(v.status == "wrong" for v in found):
+                found = cost_open(found, other, checker, chain, source, deadline)
+            if getattr(network, "by_default", False):
+                words_as_letters(found)
             checker.case = None
             _note_case(found, in_case.get(id(chain)))
             _note_batch(found, id(chain) in means, id(chain) in unmeaned)
@@ -178,6 +184,12 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             if defines and found:
                 taken.append((found[0].line, found[0].source, "definition"))
                 found = found[1:]  # what follows it (u = e^{z} = 2.7) is claimed of it
+            elif found and chain.role is None and gives_a_given(network, found[0]):
+                # "x = 2z" on a network nobody chose: its input (or target) is a given,
+                # never derived, so the document defines a letter of its own (a toy
+                # example), which the assumed network cannot judge
+                taken.append((found[0].line, found[0].source, "definition"))
+                found = found[1:]  # what follows it is claimed of it
             if chain.role is not None and not (chain.role == "definition" and not assumed
                                                and not names_defined
                                                and _of_network(checker, chain, deadline)):
@@ -446,6 +458,8 @@ def document_network(path, activation, cost, bias, notation="nielsen", notation_
     except Exception:  # noqa: BLE001 - e.g. softmax on 1 unit: the options' own error
         network = Network("1-1-1", activation, cost, bias)
     network.by_default = True  # nobody chose it: an index claim on 1-1-1 proves nothing
+    # nobody said the cost either: a step that holds for another cost is open (_cost_open)
+    network.cost_unsaid = "cost" in defaulted and not opts.cost
     network.assumed = True  # so a softmax or dZ document gets its own kind (_assumed_for)
     if opts.lines:
         network.read_from = opts  # the report's header says what was read, and where

@@ -103,6 +103,7 @@ class Report:
         self._messages = None
         self.not_claims = []  # [{line, source, reason[, cell]}]: definitions and conditions
         self.names = []  # [{written, meaning, line}]: the document's own letters (softmaxnames)
+        self.sections = []  # one network per section (check.sections): what each part read
 
     # -- numbers -------------------------------------------------------------
 
@@ -215,3 +216,31 @@ class Report:
         rows = list(zip(self.verdicts, self.messages("tex")))
         return _render("check_marked.tex.j2", report=self, rows=rows, counts=self.counts(),
                        **self._context("tex"))
+
+
+class SectionsReport(Report):
+    """One file checked section by section, each part on the network it declares
+    (``check.sections``): the parts' verdicts in order, each message worded with its
+    own part's network."""
+
+    def __init__(self, done, name="<input>", strict=False):
+        first = done[0][1]
+        verdicts = [v for _, r in done for v in r.verdicts]
+        givens = {k: v for _, r in done for k, v in r.givens.items()}
+        super().__init__(verdicts, first.network, first.notation, name=name, givens=givens,
+                         strict=strict)
+        self.parts = done
+        self.sections = [part.describe() for part, _ in done]
+        self.not_claims = [n for _, r in done for n in r.not_claims]
+
+    def messages(self, mode="text"):
+        return [m for _, r in self.parts for m in r.messages(mode)]
+
+    def expected_tex(self, v):
+        for _, r in self.parts:
+            if any(v is w for w in r.verdicts):
+                return r.expected_tex(v)
+        return None
+
+    def summary(self):
+        return {**super().summary(), "sections": self.sections}

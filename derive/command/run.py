@@ -74,6 +74,7 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
     from derive.check import check_file
     from derive.check.checker import document_network, notation_for, read_input
     from derive.check.limits import CheckInputError
+    from derive.check.sections import check_sections, document_sections
     from derive.errors import SpecError
     from derive.model.network import Network
 
@@ -88,6 +89,9 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
         for line in warnings:
             if warn is not None:
                 warn(line if "warning:" in line else f"warning: {line}")
+    elif layers is None and check_path != "-" and (parts := document_sections(check_path)):
+        # one network per section, each declared by its own forward pass (check.sections)
+        network = None
     elif layers is None and check_path != "-":
         # no network given: the derivation's own forward pass, if it writes one
         network, notation = document_network(check_path, activation, cost, not no_bias,
@@ -106,9 +110,13 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
                 pass  # check_file reports it
         if layers is None:
             network = _assumed(network)
-    report = check_file(check_path, network, notation, strict=strict, seconds=time_limit,
-                        progress=progress, assumed=graph is None and layers is None
-                        and check_path != "-" and assumed)
+    if network is None:
+        report = check_sections(check_path, parts, notation, strict=strict, seconds=time_limit,
+                                progress=progress)
+    else:
+        report = check_file(check_path, network, notation, strict=strict, seconds=time_limit,
+                            progress=progress, assumed=graph is None and layers is None
+                            and check_path != "-" and assumed)
     text = report.to_json() if fmt == "json" else report.render_text()
     if output is None or output == "-":
         echo(text if text.endswith("\n") else text + "\n")

@@ -150,6 +150,10 @@ class Checker(EngineAnswers, Readings):
     def check_step(self, chain, lhs, rhs, link, prev, source, deadline):
         self._notes = notes = list(rhs.notes) + (list(lhs.notes) if lhs is not None else [])
         self._rhs_source = (link.rhs, chain.language)
+        if lhs is not None and getattr(lhs.error, "code", None) == "loss_undefined":
+            # the loss the line differentiates is nowhere defined: that, not what its
+            # right side names (a target the forward pass never uses), is why it is open
+            return _failed(lhs.error, source, notes, self.macros_with_arguments)
         if rhs.error is not None:
             return _failed(rhs.error, source, notes, self.macros_with_arguments)
         if link.relation == "neq":

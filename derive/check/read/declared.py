@@ -81,6 +81,7 @@ class DeclaredNetwork:
     suspect: dict = field(default_factory=dict)  # line -> (name used twice, sibling unused)
     inferred: list = field(default_factory=list)  # siblings.Inference: formulas read by number
     units: dict = field(default_factory=dict)  # given fixed by a printed value -> its width
+    loss_undefined: str = None  # the loss the lines differentiate but no line defines
 
     def describe(self):
         return (f"its own forward pass (lines {', '.join(map(str, self.lines))})")
@@ -181,8 +182,17 @@ def _read(text, kind, name):
         return None
     except Exception:  # noqa: BLE001 - a forward pass we cannot build is no forward pass
         return None
+    missing = None
     if not _is_loss(graph.cost_name) and not differentiated(text, graph.cost_name):
-        return None  # the last quantity is not a loss: a fragment, not a network
+        # the last quantity is not a loss (nor an output the document differentiates,
+        # O = s(s(I w_1 + 1) …)): a forward pass whose loss the document never
+        # defines (its lines differentiate an E it does not write), or no network at all
+        missing = _undefined_loss(text, defined)
+        if missing is None:
+            return None
+        graph, statements = _with_undefined_loss(statements, defined, missing, name)
+        if graph is None:
+            return None
     live = {str(n.symbol) for n in graph.nodes} | {graph.cost_name}
     by_number = {i.name for i in inferred}
     used_lines = sorted({lines[n] for n in defined if n in live and n not in by_number})
@@ -199,7 +209,7 @@ def _read(text, kind, name):
     declared = DeclaredNetwork(graph, statements, used_lines,
                                {k: v for k, v in givens.items() if k in leaves}, warnings,
                                repairs=repairs, defined=dict(defined), line_of=dict(lines),
-                               head=head, inferred=inferred,
+                               head=head, inferred=inferred, loss_undefined=missing,
                                units={k: u for k, (_, u) in units.items()})
     stems = {}
     for n in defined:
@@ -218,6 +228,40 @@ def _read(text, kind, name):
     declared.suspect = _suspect(defined, lines, numbers, used)
     graph.declared = declared
     return declared
+
+
+_LOSS_WRITTEN = re.compile(r"\\partial\s*\{?\s*(?:" + _FONTS + r"\s*\{\s*)?"
+                           r"(?P<name>E|L|C|J|Loss|loss|Cost|cost|Error|error)"
+                           r"(?:_\{?(?P<sub>[A-Za-z0-9]+)\}?)?(?![A-Za-z])")
+
+
+def _undefined_loss(text, defined):
+    """The graph-file name of the loss the document differentiates (``\\partial E_{total}``)
+    but never defines, or None when it differentiates none."""
+    for m in _LOSS_WRITTEN.finditer(text):
+        name = m.group("name") + (f"_{m.group('sub')}" if m.group("sub") else "")
+        if name not in defined and not any(n.startswith(name) for n in defined):
+            return name
+    return None
+
+
+def _with_undefined_loss(statements, defined, missing, name):
+    """The forward pass with ``missing`` as its cost, a stand-in over the quantities that
+    nothing else uses (the outputs).  Its formula is no claim of the document: every
+    derivative of it is undecided (``GraphModel``), never judged."""
+    used = set()
+    for formula in defined.values():
+        used |= _tokens_names(formula)
+    outputs = [n for n in defined if n not in used]
+    if not outputs:
+        return None, statements
+    statements = statements + [f"{missing} = {' + '.join(outputs)}"]
+    try:
+        graph, _ = parse_graph("\n".join(statements) + "\n", source=name, role_names=True)
+    except Exception:  # noqa: BLE001 - a forward pass we cannot build is no forward pass
+        return None, statements
+    graph.loss_undefined = missing
+    return graph, statements
 
 
 def _suspect(defined, lines, numbers, used):

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from derive.check.limits import LIMITS, CheckInputError
 from derive.check.read.inputs import escaped_for_markdown, image_math, markdown_code, unescape_math
-from derive.check.read.prose import is_condition, role
+from derive.check.read.parse import is_math_word as _math_word
+from derive.check.read.prose import described_in_words, is_condition, role
 from derive.check.read.text import Source, Text, brace_table, matching_brace
 
 ENVIRONMENTS = ("align", "align*", "aligned", "equation", "equation*", "gather", "gather*",
@@ -420,6 +421,8 @@ def extract_latex(source, markdown=False):
         for c in found:
             if c.role is None:
                 c.role = kind if kind != "condition" or is_condition(c) else None
+            if c.role is None and described_in_words(c, _math_word):
+                c.role = "definition"  # "$L_h = input$": what a symbol stands for, in words
         chains.extend(found)
         steps += sum(len(c.links) for c in found)
         if steps >= LIMITS.max_steps:

@@ -205,6 +205,11 @@ class GraphContext(Context):
         E = ½(t1 - ŷ1)² + ½(t2 - ŷ2)² is decided)."""
         g = self.model.graph
         slopes = getattr(self.model, "unknown_slopes", False)  # judge.opaque's reading
+        missing = getattr(g, "loss_undefined", None)
+        if missing is not None and num == COST:
+            # the forward pass ends without a loss: its stand-in is no formula to judge by
+            raise Unsupported("loss_undefined", name=missing,
+                              outputs=", ".join(str(p.symbol) for p in g.cost.parents))
         node = g.cost if num == COST else g.by_symbol.get(num)
         wrt = g.by_symbol.get(den)
         for hidden in _opaque_above(node):

@@ -89,6 +89,18 @@ def forward_definition(chain):
     return first.relation in ("=", ":=") and not _NUMBER.fullmatch(first.rhs.s)
 
 
+_WORDS_RHS = re.compile(r"\s*(?:\\(?:text|mathrm|textrm|mathit)\s*\{\s*)?([A-Za-z]{4,})\s*\}?\s*[.,;]?\s*")
+
+
+def described_in_words(chain, is_math_word):
+    """Whether ``chain`` says in words what a symbol is (``L_h = input``,
+    ``L_k = output``): one '=' and, on its right, one word of prose, no formula."""
+    if chain.lhs is None or len(chain.links) != 1 or chain.links[0].relation != "=":
+        return False
+    m = _WORDS_RHS.fullmatch(chain.links[0].rhs.s)
+    return m is not None and not is_math_word(m.group(1))
+
+
 def _defining(words):
     if any(w in DEFINING for w in words):
         return "definition"
@@ -97,4 +109,4 @@ def _defining(words):
     return None
 
 
-__all__ = ["clause_before", "forward_definition", "is_condition", "role"]
+__all__ = ["clause_before", "described_in_words", "forward_definition", "is_condition", "role"]
