@@ -208,6 +208,16 @@ def _unused_filled(checker, env, items):
     return {**points.envs[0], **fills[0]}
 
 
+def example_at(checker, env, items):
+    """Points at the example's numbers, the leaves it leaves out filled where ``items`` do
+    not depend on them (``_unused_filled``); None where they do."""
+    try:
+        env = _unused_filled(checker, env, items)
+    except Undefined:
+        return None
+    return Points(checker.network, checker.graph, seed=checker.seed, envs=[env])
+
+
 def _given_spread(checker, env, q):
     """How far the givens known only to a width (a leaf fixed by a rounded printed value,
     ``read.pinned``) can move the value of ``q``: each moved to either end of its width."""

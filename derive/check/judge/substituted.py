@@ -21,7 +21,7 @@ MAX_QUANTITIES = 6
 def wrong_number(checker, before, rhs_text, language):
     """("wrong_number", params) when ``rhs_text`` is ``before`` with one number in place of
     a quantity whose value in the example it is not, else None."""
-    from derive.check.judge.examples import _example
+    from derive.check.judge.examples import example_at
 
     if not isinstance(before, sp.Expr) or before.is_number or not checker.givens:
         return None
@@ -46,7 +46,9 @@ def wrong_number(checker, before, rhs_text, language):
         with mpmath.workdps(DPS):
             env = {k: mpmath.mpf(sp.Rational(val).p) / sp.Rational(val).q
                    for k, val in checker.givens.items()}
-            example = _example(checker, env, list(mapping.values()))
+            example = example_at(checker, env, list(mapping.values()))
+            if example is None:
+                return None
             for number, q in mapping.items():
                 value, unit = side.literals[number]
                 got = example.values(q)[0]

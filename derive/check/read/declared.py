@@ -98,6 +98,9 @@ def read_declared(text, kind="md", name="<input>"):
         return None
 
 
+_WEIGHED = re.compile(r"(?<![\w.])[A-Za-z]\w*\s*\*\s*[A-Za-z(]")
+
+
 def _read(text, kind, name):
     text = own_sigmoids(text)
     source = Source(text, name)
@@ -196,7 +199,10 @@ def _read(text, kind, name):
     live = {str(n.symbol) for n in graph.nodes} | {graph.cost_name}
     by_number = {i.name for i in inferred}
     used_lines = sorted({lines[n] for n in defined if n in live and n not in by_number})
-    one_line = len([n for n in defined if n in live and n not in by_number]) >= 3
+    # a forward pass on one line weighs one quantity by another (w*x); a toy function of
+    # the chain rule (C = x^2 + 2y, x = 3z, y = z^2) weighs nothing, and is no network
+    one_line = len([n for n in defined if n in live and n not in by_number]) >= 3 and any(
+        _WEIGHED.search(str(f)) for f in defined.values())
     if len(used_lines) < 2 and not one_line and (_is_loss(graph.cost_name) or not differentiated(
             text, graph.cost_name)):
         # one definition alone is a claim to check, not a network; but an output
