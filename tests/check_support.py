@@ -26,6 +26,23 @@ def by_line(report):
     return out
 
 
+def declared_report(path):
+    """The Report for a fixture checked on the network its own forward pass declares."""
+    from derive.check.checker import declared_network
+
+    network = declared_network(path)
+    assert network is not None
+    return check_text(path.read_text(), network, "nielsen", kind="md", name=str(path))
+
+
+def statuses_by_line(report):
+    """{line: [status, ...]}."""
+    out = {}
+    for v in report.verdicts:
+        out.setdefault(v.line, []).append(v.status)
+    return out
+
+
 def one(report, line):
     vs = by_line(report)[line]
     assert len(vs) == 1, [(v.source, v.status) for v in vs]

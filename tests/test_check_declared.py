@@ -10,6 +10,7 @@ import pytest
 
 from derive.check.checker import check_text, declared_network, name_fonts
 from derive.check.read.declared import read_declared
+from check_support import statuses_by_line
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 NETOUT = FIXTURES / "declared_netout.md"
@@ -20,13 +21,6 @@ def _report(path):
     assert network is not None
     text = path.read_text()
     return check_text(text, network, "nielsen", kind="md", name=str(path))
-
-
-def _by_line(report):
-    out = {}
-    for v in report.verdicts:
-        out.setdefault(v.line, []).append(v.status)
-    return out
 
 
 def test_the_forward_pass_is_read_in_the_authors_names():
@@ -48,7 +42,7 @@ def test_the_report_says_which_network_and_lines():
 
 
 def test_correct_lines_get_a_tick_and_planted_mistakes_are_caught():
-    lines = _by_line(_report(NETOUT))
+    lines = statuses_by_line(_report(NETOUT))
     for line in (9, 13, 19, 23, 29, 35, 39, 43, 47):
         assert set(lines[line]) == {"correct"}, (line, lines[line])
     for line in (53, 57, 61, 65):  # sign, σ' as σ(1+σ), a missing σ'(net_h1), a digit typo
@@ -147,7 +141,7 @@ def test_a_definition_its_own_numbers_contradict_is_read_by_the_numbers():
     # 1/(1+e^{-0.42}) = 0.6034832499, 1/(1+e^{0.42}) = 0.3965167501)
     declared = read_declared(name_fonts(MINUS.read_text()), "md", "m.md")
     assert [(r.line, r.name, r.what) for r in declared.repairs] == [(9, "out_h1", "exponent_sign")]
-    lines = _by_line(_report(MINUS))
+    lines = statuses_by_line(_report(MINUS))
     assert lines[9] == ["wrong", "correct"]  # the definition, once; its number is right
     # ∂out/∂net = out(1 - out) and the numbers after it hold for the sigmoid the numbers
     # mean (read literally, 1/(1+e^{net}) has the derivative -out(1 - out))
@@ -169,7 +163,7 @@ def test_a_given_graph_judges_the_documents_definitions_once_with_a_diagnosis():
 
     graph, _ = load_graph(str(MINUS_GRAPH))
     report = check_text(MINUS.read_text(), graph, "nielsen", kind="md", name=str(MINUS))
-    lines = _by_line(report)
+    lines = statuses_by_line(report)
     assert lines[9] == ["wrong", "correct"]  # the document's numbers are the example's
     assert lines[23] == ["correct", "correct"] and lines[31] == ["wrong"]
     assert sum(s == "wrong" for s in sum(lines.values(), [])) == 3
@@ -179,7 +173,7 @@ def test_a_given_graph_judges_the_documents_definitions_once_with_a_diagnosis():
     assert msgs[13][0][0] == "wrong" and "the factor $\\frac{1}{2}$ is missing" in msgs[13][0][1]
     assert {s for line, items in msgs.items() if line != 13 for s, _ in items} == {"correct"}
     # read on its own, the document's cost has no ½, so -(t - out) misses a factor 2
-    own = _by_line(_report(HALF))
+    own = statuses_by_line(_report(HALF))
     assert own[15] == ["wrong"] and own[13] == ["correct"]
 
 
@@ -198,7 +192,7 @@ def test_hatted_names_and_substitutions_on_their_own_lines_are_read():
 def test_a_derivative_by_the_sibling_of_a_stand_in_is_decided():
     # ŷ2 is only a number, computed "the same way" as ŷ1: from ŷ1's inputs, not from ŷ1,
     # so ∂E/∂ŷ1 = -(t1 - ŷ1) (by hand) is decided, and its slips are caught
-    lines = _by_line(_report(HAT))
+    lines = statuses_by_line(_report(HAT))
     for line in (4, 5, 6, 9, 11, 13, 17, 21, 23, 25):
         assert lines[line] == ["correct"] * len(lines[line]), (line, lines[line])
     assert lines[29] == ["wrong"] and lines[31] == ["wrong"]

@@ -17,19 +17,14 @@ from pathlib import Path
 import mpmath
 import sympy as sp
 
-from derive.check.checker import check_text, declared_network, name_fonts
+from derive.check.checker import name_fonts
 from derive.check.read.declared import read_declared
 from derive.check.read.pinned import _invert
+from check_support import declared_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 PINNED = FIXTURES / "netout_pinned.md"
 SLOPES = FIXTURES / "netout_slopes.md"
-
-
-def _report(path):
-    network = declared_network(path)
-    assert network is not None
-    return check_text(path.read_text(), network, "nielsen", kind="md", name=str(path))
 
 
 def _by_line(report):
@@ -74,7 +69,7 @@ def test_a_claims_substitution_gives_the_target_and_fixes_the_leaf_behind_a_prin
 
 
 def test_partly_read_example_decides_the_lines_that_do_not_need_the_rest():
-    lines = _by_line(_report(PINNED))
+    lines = _by_line(declared_report(PINNED))
     assert [s for s, _ in lines[8]] == ["correct", "correct", "correct"]
     assert [s for s, _ in lines[13]] == ["correct", "correct", "correct"]
     assert [s for s, _ in lines[14]] == ["wrong"]  # 0.660994503 for 0.660949503
@@ -91,7 +86,7 @@ def test_an_exponent_kept_after_differentiating_is_named():
     written = 2 * sp.Rational(1, 2) * (t - o) ** 2 * (-1)
     assert sp.simplify(truth - written) != 0
     assert sp.simplify(truth - written.subs((t - o) ** 2, t - o)) == 0
-    lines = _by_line(_report(PINNED))
+    lines = _by_line(declared_report(PINNED))
     status, message = lines[9][0]
     assert status == "wrong"
     assert "the exponent is kept after differentiating" in message
@@ -129,7 +124,7 @@ def test_lines_through_a_stand_in_are_correct_only_when_true_for_every_dependenc
         74: (lambda e: e["w5"] - e["eta"] * d(e["total"], e["w5"]),
              lambda e: e["w5"] + e["eta"] * d(e["total"], e["w5"])),
     }
-    lines = _by_line(_report(SLOPES))
+    lines = _by_line(declared_report(SLOPES))
     for line, (lhs, rhs) in cases.items():
         status, message = lines[line][0]
         if _holds_for_every_dependence(lhs, rhs):
@@ -151,7 +146,7 @@ def test_a_right_side_that_is_another_derivative_says_which():
     written = out * (1 - out)
     assert sp.simplify(sp.diff(out, net) - written) == 0  # ∂out/∂net, exactly
     assert sp.simplify(sp.diff((t - out) ** 2 / 2, net) / sp.diff(out, net) - written) != 0
-    lines = _by_line(_report(PINNED))
+    lines = _by_line(declared_report(PINNED))
     assert [s for s, _ in lines[27]] == ["wrong", "wrong"]
     for _, message in lines[27]:
         assert "this is the value of $\\frac{\\partial out_{o1}}{\\partial net_{o1}}$" in message

@@ -14,16 +14,10 @@ from click.testing import CliRunner
 from derive.check.checker import name_fonts
 from derive.check.sections import check_sections, read_sections
 from derive.command.cli import cli
+from check_support import statuses_by_line
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 TWO = FIXTURES / "sections_two_networks.md"
-
-
-def _by_line(report):
-    out = {}
-    for v in report.verdicts:
-        out.setdefault(v.line, []).append(v.status)
-    return out
 
 
 def _report():
@@ -71,7 +65,7 @@ def _independent():
 def test_lines_are_judged_on_their_own_sections_network():
     truth = _independent()
     assert truth == {37: True, 41: True, 47: False, 77: True, 81: True, 87: False, 91: False}
-    lines = _by_line(_report())
+    lines = statuses_by_line(_report())
     for line, right in truth.items():
         assert lines[line][0] == ("correct" if right else "wrong"), (line, lines[line])
     # the forward passes themselves, and their printed numbers (checked with mpmath below)

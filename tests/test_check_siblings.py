@@ -9,26 +9,14 @@ from pathlib import Path
 
 import sympy as sp
 
-from derive.check.checker import check_text, declared_network, name_fonts
+from derive.check.checker import name_fonts
 from derive.check.read.declared import read_declared
 from derive.check.read.siblings import infer
+from check_support import declared_report, statuses_by_line
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 NETOUT = FIXTURES / "siblings_netout.md"
 ZHY = FIXTURES / "siblings_zhy.md"
-
-
-def _report(path):
-    network = declared_network(path)
-    assert network is not None
-    return check_text(path.read_text(), network, "nielsen", kind="md", name=str(path))
-
-
-def _by_line(report):
-    out = {}
-    for v in report.verdicts:
-        out.setdefault(v.line, []).append(v.status)
-    return out
 
 
 def test_siblings_given_as_numbers_are_read_as_the_renamed_formula():
@@ -44,7 +32,7 @@ def test_siblings_given_as_numbers_are_read_as_the_renamed_formula():
 
 
 def test_lines_that_needed_the_sibling_are_decided_and_slips_caught():
-    lines = _by_line(_report(NETOUT))
+    lines = statuses_by_line(declared_report(NETOUT))
     for line in (21, 39, 49, 53, 59, 63, 67, 73, 77, 81):
         assert set(lines[line]) == {"correct"}, (line, lines[line])
     # a chain copied from w_7, the same from w_1, a digit typo (0.04173 for 0.04137),
@@ -54,7 +42,7 @@ def test_lines_that_needed_the_sibling_are_decided_and_slips_caught():
 
 
 def test_the_reading_is_said_once_and_the_later_steps_point_to_it():
-    report = _report(NETOUT)
+    report = declared_report(NETOUT)
     msgs = dict(zip([(v.line, n) for n, v in enumerate(report.verdicts)], report.messages()))
     full = [m for m in msgs.values() if "E_o2 read as" in m]
     assert len(full) == 1
@@ -69,7 +57,7 @@ def test_a_sibling_whose_number_fits_no_formula_stays_unknown():
     names = {i.name for i in declared.inferred}
     assert "h2" in names  # σ(z_2) gives 0.596884378
     assert "E2" not in names  # 0.023570026 is not ½(t_2 − ŷ_2)² = 0.0235600256
-    report = _report(ZHY)
+    report = declared_report(ZHY)
     by = {}
     for v in report.verdicts:
         by.setdefault(v.line, []).append(v)
