@@ -22,8 +22,6 @@ from derive.engine.chain import Engine
 from derive.model.symbols import COST, ETA, Partial, label
 from derive.check.judge.einstein import bind_step, implied_sums
 from derive.check.judge import opaque
-from derive.check.judge.examples import numeric_claim
-from derive.check.judge.substituted import name_wrong_number
 from derive.check.judge.anycost import reread
 from derive.check.judge.generic import reread as generic_reread
 from derive.check.read.dlai import is_updated
@@ -32,15 +30,15 @@ from derive.check.limits import LIMITS, StepTimeout, Unsupported, time_limit
 from derive.check.read.names import Context
 from derive.check.judge.answers import EngineAnswers
 from derive.check.judge.readings import Readings
-from derive.check.judge.verdict import Outcome, Verdict, _failed, _instance, _source_text, _structural
+from derive.check.judge.ruling import Rulings
+from derive.check.judge.verdict import Outcome, Verdict, _failed, _source_text
 from derive.check.judge.semantics import Points, compare
-from derive.check.judge.shapes import Instantiator, Missing, ShapeMismatch, matrix_form, shape
+from derive.check.judge.shapes import Instantiator, Missing, ShapeMismatch, shape
 from derive.check.judge.soundness import constant_offset, cover, hidden
 
-MAX_WITNESS = 40  # values listed for a witness point (all of them in any network one checks by hand)
 
 
-class Checker(EngineAnswers, Readings):
+class Checker(EngineAnswers, Readings, Rulings):
     """Checks chains of one file against one network and notation."""
 
     def __init__(self, network, notation, seed=0, step_seconds=None):
@@ -365,170 +363,12 @@ class Checker(EngineAnswers, Readings):
                 worst = "undecided"
         return worst
 
-    # -- verdicts -------------------------------------------------------------------
-
-    def verdict(self, outcome, ref, rhs, lhs, kind, rate, prev, notes, deadline):
-        from derive.check.judge.diagnose import diagnose
-
-        states = outcome.states
-        lnames = [k for key in outcome.by_layer for k, _ in key]
-        generic = sorted(set(lnames))
-        v = Verdict(0, 0, "", "correct", "correct", lhs=lhs, rhs=rhs, notes=notes)
-        v.relation = kind
-        if generic:
-            v.params["layers"] = ", ".join(generic)
-        particular = generic and lhs is not None and not (
-            set(generic) & self.inst.generic_layers([lhs]))
-        if particular:
-            v.params.pop("layers", None)
-            v.notes = notes + [("particular_layer", (("names", ", ".join(generic)),))]
-        if states == {"equal"}:
-            if getattr(self.network, "assumed", False) and all(w == 1 for w in self.network.widths):
-                if _unit_indexed(outcome):
-                    v.status, v.code = "unknown", "one_unit_default"
-                    return v
-                if matrix_form((ref, rhs), any(n[0] == "bracket_layers" for n in notes)):
-                    v.status, v.code = "unknown", "one_unit_matrix"
-                    return v
-            letters = self._all_one_indices(ref, rhs)
-            if letters:
-                # every index is 1 here: w_kj and w_jk are one number, so agreement
-                # proves nothing about which index is which
-                v.status, v.code = "unknown", "indices_all_one"
-                v.params["indices"] = ", ".join(letters)
-                return v
-            if outcome.sampled:
-                v.params["sampled"] = outcome.sampled
-            if kind == "link":
-                v.code = "follows"
-            elif outcome.exact:
-                v.code = "correct_exact"
-            return v
-        if "different" in states:
-            equal_keys = [k for k, s in outcome.by_layer.items() if s == "equal"]
-            if particular and equal_keys:
-                return v
-            if rhs.is_number and outcome.structural is None and (
-                    kind == "link" or not ref.is_number):
-                # a printed number means its printed digits: judged at the example's
-                # numbers with the rounding it implies, never at a random point
-                v = numeric_claim(self, v, ref, *self._rhs_source)
-                v = name_wrong_number(self, v, prev)  # 0.7391(1 - 0.7391) for ŷ(1 - ŷ)
-                if v.status == "wrong" and kind != "link" and _carried_number(rhs, prev):
-                    # = 0.1928 after a wrong = 0.7391(1 - 0.7391): the arithmetic is
-                    # right, the error is the line before's
-                    v.code, v.diagnosis = "carried", None
-                    v.params["previous_line"] = prev[1]
-                elif v.code == "numeric_claim" and _carried_number(rhs, prev, "unknown"):
-                    # = 0.289 after ½(0.01 - 0.7703)², which the example does not decide:
-                    # the arithmetic follows, the line before stays undecided
-                    v.status, v.code = "correct", "follows"
-                    v.params["previous_line"] = prev[1]
-                return v
-            if generic and equal_keys and self._only_output(outcome) and not _mentions_L(ref, rhs):
-                v.status, v.code = "unknown", "only_output_layer"
-                return v
-            v.status = "wrong"
-            if outcome.structural is not None:
-                err, assign = outcome.structural
-                v.code, v.params = _structural(err)
-                v.params["instance"] = _instance(assign)
-                found = diagnose(self, ref, rhs, assign, None, deadline, structural=err,
-                                 assigns=self._same_layers(outcome, assign))
-            else:
-                assign, i, _, sv, rv_, a, b = outcome.witness
-                v.params.update(instance=_instance(assign), student_value=sv, expected_value=rv_,
-                                witness=self._witness(i, a, b, outcome.points))
-                v.code = "wrong"
-                if outcome.constant is not None:
-                    v.code = "off_by_constant"
-                    v.params["constant"] = outcome.constant
-                # where the sides differ only at a point added for a piece, the usual
-                # points (which every diagnosis uses) agree: no diagnosis to give
-                found = (outcome.points is not self.points and outcome.points is not None
-                         or outcome.constant is not None) or diagnose(
-                    self, ref, rhs, assign, outcome.witness, deadline, kind=kind,
-                    assigns=self._same_layers(outcome, assign))
-                found = None if found is True else found
-            if found:
-                v.diagnosis, extra = found
-                v.params.update(extra)
-            v.expected = self.expected(ref, assign, rhs, kind, rate)
-            if prev is not None and kind != "link" and prev[2].status == "wrong" and prev[0].expr is not None:
-                try:
-                    again = self.compare(prev[0].expr, rhs, deadline)
-                    if again.states == {"equal"}:
-                        v.code, v.diagnosis = "carried", None
-                        v.params["previous_line"] = prev[1]
-                except Unsupported:
-                    pass
-            return v
-        v.status, v.code = "unknown", "undecided"
-        if outcome.reason is not None:
-            v.code = outcome.reason[0]
-            v.params.update(outcome.reason[1])
-        return v
-
-    def _all_one_indices(self, *exprs):
-        """The unit-index letters of ``exprs`` when the network is a default nobody
-        chose and every layer of it has one unit (so no claim about those indices can be
-        proven on it), else [].  A network the user gives is checked as given."""
-        widths = getattr(self.network, "widths", None)
-        if not getattr(self.network, "by_default", False) or not widths or any(
-                w != 1 for w in widths):
-            return []
-        from derive.check.read.forms import is_index_symbol
-
-        found = set()
-        for e in exprs:
-            if isinstance(e, sp.Basic):
-                found |= {s.name for s in e.atoms(sp.Symbol) if is_index_symbol(s)}
-        return sorted(found)
-
-    @staticmethod
-    def _same_layers(outcome, assign):
-        """The compared assignments (a diagnosis must explain all of them)."""
-        return outcome.assigns[:12] or [assign]
-
-    def _only_output(self, outcome):
-        out_value = self.network.L + self.inst.zoff
-        bad = [dict(k) for k, s in outcome.by_layer.items() if s != "equal"]
-        good = [dict(k) for k, s in outcome.by_layer.items() if s == "equal"]
-        return good and all(all(val == out_value for val in g.values()) for g in good) and all(
-            any(val != out_value for val in b.values()) for b in bad)
-
-    def _witness(self, i, a, b, points=None):
-        """The point at which the two sides differ: its leaves (and free symbols)."""
-        points = points or self.points
-        env = points.envs[i]
-        out = []
-        for s in points.support(a, b):
-            if s in env:
-                out.append((s, env[s]))
-            elif isinstance(s, sp.Symbol):
-                out.append((s, points.free_value(i, s)))
-        return out[:MAX_WITNESS]
 
 # -- helpers ---------------------------------------------------------------------------
 
 def _updated(chain):
     """``w_5^+ = …``: the left side is the parameter's new value (read.dlai)."""
     return chain.lhs is not None and chain.language == "latex" and is_updated(chain.lhs.s)
-
-
-def _unit_indexed(outcome):
-    """Whether the statement has a free unit index (j, k: not a layer label)."""
-    return any(not isinstance(k, str) for a in outcome.assigns for k in a)
-
-
-def _mentions_L(*exprs):
-    """Whether the output layer L is written out (then l means the other layers)."""
-    for e in exprs:
-        for q in e.atoms(sp.Indexed, sp.IndexedBase):
-            lab = str((q.base if isinstance(q, sp.Indexed) else q).label)
-            if lab.partition(":")[2].startswith("L"):
-                return True
-    return False
 
 
 def _contains(expr, q):
@@ -540,20 +380,3 @@ def _rate(expr, default=ETA):
         if s.name in ("eta", "alpha", "lambda") and s.is_positive:
             return s
     return default
-
-
-def _carried_number(rhs, prev, status="wrong"):
-    """Whether the printed number ``rhs`` is, to its digits, the value of the previous
-    line's right side, itself a numeric expression judged ``status``."""
-    if prev is None or prev[2].status != status or prev[0].error is not None:
-        return False
-    before = prev[0].expr
-    if not isinstance(before, sp.Expr) or not before.is_number or not rhs.is_Rational:
-        return False
-    digits = len(str(sp.Float(rhs, 30)).rstrip("0").split(".")[-1]) if "." in str(
-        sp.Float(rhs, 30)) else 0
-    try:
-        return abs(sp.N(before - rhs, 30)) <= sp.Rational(6, 10) * sp.Rational(10) ** -digits
-    except (TypeError, ValueError):
-        return False
-

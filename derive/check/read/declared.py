@@ -38,30 +38,15 @@ from derive.check.read.pinned import claimed, determine
 from derive.check.read.parse import is_math_word
 from derive.check.read.siblings import infer as infer_siblings
 from derive.check.read.text import Source
+from derive.check.read.latexformula import (FONTS, NotAFormula, graph_formula, has_name, name_of,
+                                            printed_number, substitutions, tokens_names)
 
 MAX_DEFINITIONS = 200
 
-_FONTS = r"\\(?:mathrm|mathit|text|textrm|textit|operatorname\*?|mathbf|boldsymbol|bm|mathsf)"
-_SPACING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|\\[,;:! ]|\\quad|\\qquad"
-                      r"|\\displaystyle|\\nonumber|\\notag|&")
-_FUNCTIONS = {r"\sigma": "sigmoid", r"\exp": "exp", r"\log": "log", r"\ln": "log",
-              r"\tanh": "tanh", r"\sqrt": "sqrt"}
-_WORD_FUNCTIONS = {"sigmoid": "sigmoid", "exp": "exp", "log": "log", "ln": "log",
-                   "tanh": "tanh", "relu": "relu", "ReLU": "relu", "sqrt": "sqrt"}
-_REJECT = re.compile(r"\\partial|\\nabla|\\sum|\\prod|\\int|\\begin|\\delta|\\hat|\\bar"
-                     r"|\\tilde|\\vec|'|\\prime|\\odot|\\circ|\\cases|\\lim|\\max"
-                     r"|\\min|\\approx|\\frac\s*\{\s*d|\bd[A-Za-z]")
 _INPUT_STEMS = ("i", "x", "input", "in", "I", "X", "inp")
 _TARGET_STEMS = ("t", "target", "ideal", "y", "T", "Y", "tgt", "expected", "label")
-_NAME = re.compile(r"(?P<stem>[A-Za-z][A-Za-z]*)(?P<digits>[0-9]*)"
-                   r"(?:_(?:\{(?P<braced>[A-Za-z0-9, _{}]+?)\}(?![}])|(?P<bare>[A-Za-z][0-9]+(?![A-Za-z0-9])"
-                   r"|[A-Za-z0-9])))?")
-# E_y1 unbraced is E_{y1} as its author meant it (TeX would print E_y·1), a letter and digits
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 
 
-class NotAFormula(Exception):
-    """This text is not a formula the forward pass can be written in."""
 
 
 @dataclass
@@ -118,17 +103,17 @@ def _read(text, kind, name):
         if chain.prefix:
             continue
         try:
-            target = _name_of(chain.lhs.s)
+            target = name_of(chain.lhs.s)
         except NotAFormula:  # a claim (∂E/∂out = −(t − out) = −(0.01 − 0.7514)): its numbers
-            claimed(chain.links, substituted, _formula, _substitutions)
+            claimed(chain.links, substituted, graph_formula, substitutions)
             continue
-        last = _number(chain.links[-1].rhs.s)
+        last = printed_number(chain.links[-1].rhs.s)
         formula, at = None, 0
         for at, link in enumerate(chain.links[:3]):
             if link.relation != "=":
                 break
             try:
-                formula = _formula(link.rhs.s)
+                formula = graph_formula(link.rhs.s)
                 break
             except NotAFormula:
                 continue
@@ -137,33 +122,33 @@ def _read(text, kind, name):
         if target is not None and last is not None and len(chain.links) == 1:
             numbers.setdefault(target, last[0])  # out_{h2} = 0.5969: a stand-in's number
         if target is not None and last is not None and target not in defined \
-                and not _has_name(formula):
+                and not has_name(formula):
             alone.setdefault(target, (last[0], last[1], source.line_col(
                 chain.links[-1].rhs.first_origin())[0], chain.links))
-        if target in defined and at == 0 and not _has_name(formula):
+        if target in defined and at == 0 and not has_name(formula):
             # z1 = 0.15 * 0.05 + … on a line of its own after z1 = w1 * x1 + …
-            _substitutions(chain.links, defined[target], givens)
-        if target is None or target in defined or not _has_name(formula):
+            substitutions(chain.links, defined[target], givens)
+        if target is None or target in defined or not has_name(formula):
             continue
         if last is not None and at < len(chain.links) - 1:
             printed[target] = last
-        if target in _tokens_names(formula):
+        if target in tokens_names(formula):
             continue  # x = x + 1 is an update, not a definition
         defined[target] = formula
         lines[target] = source.line_col(chain.links[at].rhs.first_origin())[0]
-        _substitutions(chain.links[at + 1:], formula, givens)
+        substitutions(chain.links[at + 1:], formula, givens)
         if len(defined) >= MAX_DEFINITIONS:
             break
     if not defined:
         return None
     # E_{o2} = 0.0236 beside E_{o1} = ½(target_{o1} − out_{o1})²: the formula of E_{o1}
     # for o2, where it gives the printed number (``siblings``)
-    defined, givens, inferred = infer_siblings(defined, alone, givens, _substitutions, name)
+    defined, givens, inferred = infer_siblings(defined, alone, givens, substitutions, name)
     for inference in inferred:
         lines[inference.name] = inference.line
     used = set()
     for formula in defined.values():
-        used |= _tokens_names(formula)
+        used |= tokens_names(formula)
     leaves = sorted(used - set(defined))
     roles = {"param": [], "input": [], "target": []}
     for leaf in leaves:
@@ -236,7 +221,7 @@ def _read(text, kind, name):
     return declared
 
 
-_LOSS_WRITTEN = re.compile(r"\\partial\s*\{?\s*(?:" + _FONTS + r"\s*\{\s*)?"
+_LOSS_WRITTEN = re.compile(r"\\partial\s*\{?\s*(?:" + FONTS + r"\s*\{\s*)?"
                            r"(?P<name>E|L|C|J|Loss|loss|Cost|cost|Error|error)"
                            r"(?:_\{?(?P<sub>[A-Za-z0-9]+)\}?)?(?![A-Za-z])")
 
@@ -257,7 +242,7 @@ def _with_undefined_loss(statements, defined, missing, name):
     derivative of it is undecided (``GraphModel``), never judged."""
     used = set()
     for formula in defined.values():
-        used |= _tokens_names(formula)
+        used |= tokens_names(formula)
     outputs = [n for n in defined if n not in used]
     if not outputs:
         return None, statements
@@ -284,274 +269,6 @@ def _suspect(defined, lines, numbers, used):
                 if _stem(other) == _stem(twice) and other != twice:
                     out[lines[name]] = (twice, other)
     return out
-
-
-# -- names ------------------------------------------------------------------------------
-
-_HAT = re.compile(r"\\(?:hat|widehat)\s*\{\s*([A-Za-z]+)\s*([0-9]*)\s*\}|\\hat\s+([A-Za-z])")
-
-
-def _unfont(s):
-    """``\\text{net}_{h1}`` → ``net_{h1}``; ``\\mathrm{E_{total}}`` → ``E_{total}``;
-    ``\\hat{y1}`` → ``yhat1`` (a name of its own, as ``graphnames`` finds it)."""
-    s = _HAT.sub(lambda m: (m.group(1) or m.group(3)) + "hat" + (m.group(2) or ""), s)
-    s = re.sub(r"\\mathcal\s*\{\s*([A-Z])\s*\}", r"\1", s)
-    for _ in range(4):
-        s2 = re.sub(_FONTS + r"\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}", r"\1", s)
-        if s2 == s:
-            break
-        s = s2
-    return s
-
-
-def _canonical(m):
-    """The graph file's spelling of a name token: ``net_{h1}`` → ``net_h1``,
-    ``w_1`` → ``w1``, ``E_{total}`` → ``E_total``."""
-    stem, digits = m.group("stem"), m.group("digits")
-    sub = re.sub(r"[ ,_{}]", "", m.group("braced") or m.group("bare") or "")
-    if not sub:
-        return stem + digits
-    if digits:
-        return f"{stem}{digits}_{sub}"
-    if len(stem) == 1 and sub.isdigit():
-        return stem + sub
-    return f"{stem}_{sub}"
-
-
-def _name_of(lhs):
-    s = _SPACING.sub(" ", _unfont(lhs)).strip()
-    m = _NAME.fullmatch(s)
-    if m is None or m.group("stem") in _WORD_FUNCTIONS or m.group("stem") in ("e", "d"):
-        raise NotAFormula(lhs)
-    return _canonical(m)
-
-
-def _tokens_names(formula):
-    return {t for t in re.findall(r"[A-Za-z][A-Za-z0-9_]*", formula)
-            if t not in _WORD_FUNCTIONS}
-
-
-def _has_name(formula):
-    return bool(_tokens_names(formula))
-
-
-# -- formulas ---------------------------------------------------------------------------
-
-def _group(s, i):
-    """(content, end) of the brace group starting at s[i] == '{'."""
-    if i >= len(s) or s[i] != "{":
-        raise NotAFormula(s)
-    depth = 0
-    for j in range(i, len(s)):
-        if s[j] == "{":
-            depth += 1
-        elif s[j] == "}":
-            depth -= 1
-            if depth == 0:
-                return s[i + 1:j], j + 1
-    raise NotAFormula(s)
-
-
-def _tokens(s):
-    """Tokens of a LaTeX formula in the graph language: names, numbers, operators,
-    parentheses and function names; NotAFormula for anything else."""
-    out = []
-    i = 0
-    n = len(s)
-    while i < n:
-        c = s[i]
-        if c.isspace():
-            i += 1
-            continue
-        if s.startswith(r"\frac", i) or s.startswith(r"\dfrac", i) or s.startswith(r"\tfrac", i):
-            i = s.index("c", i) + 1
-            while i < n and s[i].isspace():
-                i += 1
-            num, i = _group(s, i)
-            while i < n and s[i].isspace():
-                i += 1
-            den, i = _group(s, i)
-            out += ["(", "("] + _tokens(num) + [")", "/", "("] + _tokens(den) + [")", ")"]
-            continue
-        if c == "\\":
-            m = re.match(r"\\[A-Za-z]+|\\.", s[i:])
-            if m is None:
-                raise NotAFormula(c)
-            word = m.group(0)
-            i += len(word)
-            if word in (r"\cdot", r"\times", r"\ast"):
-                out.append("*")
-            elif word in _FUNCTIONS:
-                out.append(_FUNCTIONS[word])
-                if word == r"\sqrt":
-                    arg, i = _group(s, i)
-                    out += ["("] + _tokens(arg) + [")"]
-            elif word == r"\|":
-                out.append("|")
-            elif word in (r"\{", r"\}"):
-                out.append("(" if word == r"\{" else ")")
-            else:
-                raise NotAFormula(word)
-            continue
-        if c == "{":
-            inner, i = _group(s, i)
-            out += ["("] + _tokens(inner) + [")"]
-            continue
-        if c == "^":
-            i += 1
-            while i < n and s[i].isspace():
-                i += 1
-            if i < n and s[i] == "{":
-                inner, i = _group(s, i)
-                out += ["^", "("] + _tokens(inner) + [")"]
-            elif i < n:
-                out += ["^"] + _tokens(s[i])
-                i += 1
-            continue
-        if c in "+-*/()[]|":
-            out.append({"[": "(", "]": ")"}.get(c, c))
-            i += 1
-            continue
-        if c in "·⋅×":
-            out.append("*")
-            i += 1
-            continue
-        if c == "−":
-            out.append("-")
-            i += 1
-            continue
-        if c == "σ":
-            out.append("sigmoid")
-            i += 1
-            continue
-        m = _NUMBER.match(s, i)
-        if m:
-            out.append(m.group(0))
-            i = m.end()
-            continue
-        m = _NAME.match(s, i)
-        if m:
-            word = m.group("stem")
-            if word == "e" and not m.group("digits") and not m.group("braced") \
-                    and not m.group("bare"):
-                out.append("e")
-            elif word in _WORD_FUNCTIONS and not m.group("braced") and not m.group("bare"):
-                out.append(_WORD_FUNCTIONS[word])
-            elif re.fullmatch(r"[IX]w", word) and not m.group("digits") and (
-                    m.group("braced") or m.group("bare")):
-                m2 = _NAME.match(s, i + 1)  # Iw_1: the input I times the weight w_1
-                out += [word[0], "*", _canonical(m2)]
-            else:
-                out.append(_canonical(m))
-            i = m.end()
-            continue
-        raise NotAFormula(c)
-    return out
-
-
-def _bars(tokens):
-    """``|x|^2`` → ``(x)^2``: bars around a real difference squared (a norm of a number)."""
-    out, open_ = [], False
-    for t in tokens:
-        if t == "|":
-            out.append(")" if open_ else "(")
-            open_ = not open_
-        else:
-            out.append(t)
-    if open_:
-        raise NotAFormula("|")
-    return out
-
-
-def _operand_end(t):
-    return t == ")" or _NUMBER.fullmatch(t) is not None or (
-        re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", t) is not None and t not in _WORD_FUNCTIONS
-        and t != "e")
-
-
-def _operand_start(t):
-    return t == "(" or _NUMBER.fullmatch(t) is not None or re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", t)
-
-
-def _with_products(tokens):
-    """Explicit ``*`` where LaTeX multiplies by juxtaposition; ``e^(…)`` as ``exp(…)``."""
-    out = []
-    i = 0
-    while i < len(tokens):
-        t = tokens[i]
-        if t == "e" and i + 1 < len(tokens) and tokens[i + 1] == "^":
-            t, i = "exp", i + 1  # e ^ ( … ) → exp ( … )
-            if i + 1 >= len(tokens) or tokens[i + 1] != "(":
-                raise NotAFormula("e^")
-        elif t == "e":
-            raise NotAFormula("e")
-        if out and _operand_end(out[-1]) and _operand_start(t):
-            if out[-1] == ")" or t != "(" or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", out[-1]):
-                out.append("*")
-            else:
-                raise NotAFormula(out[-1])  # f(x) with an unknown function f
-        out.append(t)
-        i += 1
-    return out
-
-
-def _formula(rhs):
-    s = _SPACING.sub(" ", _unfont(rhs)).strip().rstrip(",.;")
-    if not s or _REJECT.search(s) or "=" in s:
-        raise NotAFormula(rhs)
-    tokens = _with_products(_bars(_tokens(s)))
-    if not tokens:
-        raise NotAFormula(rhs)
-    return " ".join(tokens)
-
-
-# -- numbers from substitution lines -----------------------------------------------------
-
-def _substitutions(links, formula, givens, text=False):
-    """``= 0.15 * 0.05 + …`` after the definition: the names' numbers, where the
-    substitution has the definition's shape token for token (as printed, if ``text``)."""
-    shape = [t for t in formula.split() if t not in "()"]  # (0.4 * 0.58 + …) + 0.6 too
-    for link in links[:2]:
-        if link.relation != "=":
-            return
-        try:
-            numbers = _formula_numbers(link.rhs.s)
-        except NotAFormula:
-            continue
-        numbers = [t for t in numbers if t not in "()"]
-        if len(numbers) != len(shape):
-            continue
-        pairs = {}
-        ok = True
-        for a, b in zip(shape, numbers):
-            if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", a) and a not in _WORD_FUNCTIONS:
-                if _NUMBER.fullmatch(b) is None or pairs.get(a, b) != b:
-                    ok = False
-                    break
-                pairs[a] = b
-            elif a != b:
-                ok = False
-                break
-        if ok:
-            for a, b in pairs.items():
-                givens.setdefault(a, b if text else sp.Rational(b))
-            return
-
-
-def _number(rhs):
-    """(Rational, decimals) of a right-hand side that is one printed number, else None."""
-    s = _SPACING.sub(" ", rhs).strip().rstrip(",.;").strip()
-    m = re.fullmatch(r"(-?)\s*([0-9]+(?:\.([0-9]+))?)", s)
-    if m is None:
-        return None
-    return sp.Rational(m.group(1) + m.group(2)), len(m.group(3) or "")
-
-
-def _formula_numbers(rhs):
-    s = _SPACING.sub(" ", _unfont(rhs)).strip().rstrip(",.;")
-    if _REJECT.search(s):
-        raise NotAFormula(rhs)
-    return _with_products(_bars(_tokens(s)))
 
 
 _LOSS_STEMS = ("E", "C", "J", "L", "Loss", "loss", "cost", "Cost", "err", "error", "Error",
