@@ -69,7 +69,12 @@ def _message(module, v):
     notes = []
     named = sorted({p: dict(p) for c, p in v.notes if c == "document_name"}.values(),
                    key=lambda p: (_NAMED_ORDER.index(p["meaning"]), p["written"]))
+    own = _own_weights(v.notes)
     for code, params in v.notes:
+        if code == "own_weights":  # one stand-in's reading: said once, its names together
+            params = own.pop(dict(params)["name"], None)
+            if params is None:
+                continue
         if code == "document_name":  # the document's own letters: said once, together
             if named:
                 notes.append(str(module.note_document_names({"names": named})).strip())
@@ -81,6 +86,21 @@ def _message(module, v):
     slip = v.code == "missing" and v.diagnosis in ("unit_index", "layer_index")
     assemble = module.assemble_slip if slip else module.assemble
     return str(assemble(str(main).strip(), str(why).strip(), notes))
+
+
+def _own_weights(notes):
+    """stand-in -> the params of one ``own_weights`` note naming all it does not depend on."""
+    out = {}
+    for code, params in notes:
+        if code != "own_weights":
+            continue
+        p = dict(params)
+        if p["name"] in out:
+            merged = dict(out[p["name"]])
+            own = set(merged["own"].split(", ")) | set(p["own"].split(", "))
+            p = {**merged, "own": ", ".join(sorted(own))}
+        out[p["name"]] = tuple(p.items())
+    return out
 
 
 def _printers(notation, widths):

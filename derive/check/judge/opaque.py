@@ -12,9 +12,14 @@ variable: moving a quantity x that may reach the sibling moves the stand-in by
 s·dx, with s a random number for that stand-in, that x and that point, so ∂E_o2/∂x is
 s on both sides of the line.  A line equal at every point is equal whatever the slopes
 are, so also for the true ones: it is correct.  A line that differs proves nothing (the
-true slopes are tied together by the chain rule, random ones are not), so this reading
-only ever turns an undecided line into a correct one (``retry``): never a verdict
-"wrong", and never a number (a value needs the true slope).
+true slopes are tied together by the chain rule, random ones are not), except where
+neither side depends on the slopes at all: a line that differs by the same amounts
+under two independent draws of slopes differs for the true ones too (a side that
+depends on them would give other values under other slopes, but for a set of draws of
+measure zero).  ``∂E/∂w_5 = ∂E/∂out_{h1} · ∂out_{h1}/∂net_{h1} · ∂net_{h1}/∂w_5`` is such a
+line: its right side is 0 whatever E_o2 depends on, its left side is decided.  So this
+reading turns an undecided line into a correct one, or into a wrong one only when two
+draws agree (``retry``); never a number (a value needs the true slope).
 """
 import random
 
@@ -40,7 +45,8 @@ class Slopes:
         for k, amount in moved:
             wrt = points.graph.nodes[k]
             for h in self.hidden:
-                if wrt is h or wrt is h.sibling or not reaches(wrt, h.sibling):
+                if wrt is h or wrt is h.sibling or not reaches(wrt, h.sibling) \
+                        or wrt.symbol in getattr(h, "not_on", ()):
                     continue  # the same rule as graphnames: not the sibling itself
                 if values.get(h.symbol) is not None:
                     values[h.symbol] += self.slope(h, wrt, i) * amount
@@ -52,13 +58,45 @@ class Slopes:
 
 def retry(checker, chain, n, prev, source, deadline):
     """The verdict of link ``n`` of ``chain`` read with free slopes, when that reading
-    shows it correct; otherwise None (the undecided verdict stands)."""
+    shows it correct, or wrong under two independent draws by the same values;
+    otherwise None (the undecided verdict stands)."""
     model = checker.network
     if not isinstance(model, GraphModel):
         return None
     slopes = Slopes(checker.graph, checker.seed)
     if not slopes.hidden:
         return None
+    v = _under(checker, chain, n, prev, source, deadline, slopes)
+    names = ", ".join(sorted(str(h.symbol) for h in slopes.hidden))
+    if v.status == "wrong" and v.code in ("wrong", "off_by_constant"):
+        again = _under(checker, chain, n, prev, source, deadline,
+                       Slopes(checker.graph, f"{checker.seed}:again"))
+        if again.status == v.status and again.code == v.code and all(
+                _same(v.params.get(k), again.params.get(k))
+                for k in ("student_value", "expected_value")):
+            v.notes = list(v.notes) + [("free_slopes_wrong", (("names", names),))]
+            return v
+        return None
+    if v.status != "correct":
+        return None
+    v.notes = list(v.notes) + [("free_slopes", (("names", names),))]
+    return v
+
+
+def _same(a, b):
+    """Two values of a side under two draws of slopes, equal to 30 digits."""
+    if a is None or b is None:
+        return False
+    try:
+        a, b = mpmath.mpf(a), mpmath.mpf(b)
+    except (TypeError, ValueError):
+        return False
+    return abs(a - b) <= mpmath.mpf(10) ** -30 * max(1, abs(a), abs(b))
+
+
+def _under(checker, chain, n, prev, source, deadline, slopes):
+    """The verdict of link ``n`` with ``slopes`` standing for the stand-ins' dependence."""
+    model = checker.network
     points = checker.points
     model.unknown_slopes, points.slopes = True, slopes
     points._forward.clear()
@@ -78,8 +116,5 @@ def retry(checker, chain, n, prev, source, deadline):
             checker.__dict__.pop("_parsed", None)
         else:
             checker.__dict__["_parsed"] = parsed
-    if v.status != "correct":
-        return None
-    names = ", ".join(sorted(str(h.symbol) for h in slopes.hidden))
-    v.notes = list(v.notes) + [("free_slopes", (("names", names),))]
     return v
+

@@ -36,6 +36,7 @@ from derive.check.read.extract import extract
 from derive.check.read.meaning import reconcile
 from derive.check.read.pinned import claimed, determine
 from derive.check.read.parse import is_math_word
+from derive.check.read.ownweights import mark as mark_own, own_weights
 from derive.check.read.siblings import infer as infer_siblings
 from derive.check.read.text import Source
 from derive.check.read.latexformula import (FONTS, NotAFormula, graph_formula, has_name, name_of,
@@ -59,6 +60,7 @@ class DeclaredNetwork:
     givens: dict = field(default_factory=dict)  # name -> sympy Rational
     warnings: list = field(default_factory=list)
     opaque: list = field(default_factory=list)  # leaves standing in for undefined quantities
+    own: dict = field(default_factory=dict)  # stand-in -> (what it does not depend on, why)
     repairs: list = field(default_factory=list)  # meaning.Repair: definitions read by their numbers
     defined: dict = field(default_factory=dict)  # name -> formula, in the graph language
     line_of: dict = field(default_factory=dict)  # name -> line of its definition
@@ -215,6 +217,9 @@ def _read(text, kind, name):
             # h2") without writing its formula, so nothing is known of what it depends on
             node.opaque = True
             declared.opaque.append(leaf)
+    # unless the document names the weights of their own units (w_7^+ = …)
+    declared.own = own_weights(graph, defined, text)
+    mark_own(graph, declared.own)
     graph.source = f"{name}: {declared.describe()}"
     declared.suspect = _suspect(defined, lines, numbers, used)
     graph.declared = declared

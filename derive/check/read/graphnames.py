@@ -17,6 +17,7 @@ import sympy as sp
 from derive.model.symbols import COST, DirectPartial, Partial
 from derive.check.limits import Unsupported
 from derive.check.read.names import Context
+from derive.check.read.ownweights import own_note
 
 COST_LETTERS = ("C", "J", "L")
 _FONT = r"\\(?:mathrm|operatorname\*?|mathit|text|textrm|mathsf)\s*\{\s*%s\s*\}"
@@ -214,6 +215,11 @@ class GraphContext(Context):
         wrt = g.by_symbol.get(den)
         for hidden in _opaque_above(node):
             if wrt is hidden:
+                continue
+            if wrt is not None and wrt.symbol in getattr(hidden, "not_on", ()):
+                # E_o2 and o1's own weight w5 (``read.ownweights``): the step says so
+                if wrt is not getattr(hidden, "sibling", None):
+                    self.note("own_weights", **own_note(g, hidden, wrt))
                 continue
             sibling = getattr(hidden, "sibling", None)
             if wrt is None or sibling is None or not slopes and wrt is not sibling \

@@ -1,0 +1,129 @@
+"""Issue 10: a unit given only as a number does not depend on another unit's own weights,
+when the document names the weights of its own.
+
+netout_own_weights.md writes the forward pass for h1 and o1 and gives out_h2 and E_o2
+only as numbers; its updates name w_3, w_4, w_7, w_8, which no formula uses.  So E_o2 is
+read as depending on o2's own weights and on what o1 and o2 share (out_h1, out_h2, b_2),
+never on w_5, w_6, net_o1 or out_o1.  The tests below model exactly that with sympy
+(E_o2 = F(out_h1, out_h2, b_2), F undefined) and ask derive for ✓ where the line holds for
+every such F, ✗ only where it fails whatever F is, and unknown otherwise.
+
+Numbers (mpmath, 30 digits): i = 0.2, 0.6; w_1, w_2, w_5, w_6 = 0.1, 0.3, 0.6, 0.35;
+b_1 = 0.25, b_2 = 0.15; target_o1 = 0.1, out_h2 = 0.629483112 (from w_3, w_4 = 0.2, 0.4).
+"""
+from pathlib import Path
+
+import mpmath
+import pytest
+import sympy as sp
+
+from derive.check.checker import check_text, declared_network
+from check_support import declared_report, statuses_by_line
+
+FIXTURES = Path(__file__).parent / "fixtures" / "check"
+OWN = FIXTURES / "netout_own_weights.md"
+
+
+def _sigmoid(x):
+    return 1 / (1 + sp.exp(-x))
+
+
+def _model():
+    """The fixture's network with E_o2 an undefined function of what o2 may depend on."""
+    i1, i2, w1, w2, w5, w6, b1, b2, t, h2 = sp.symbols("i1 i2 w1 w2 w5 w6 b1 b2 t h2")
+    h1 = _sigmoid(w1 * i1 + w2 * i2 + b1)
+    net_o1 = w5 * h1 + w6 * h2 + b2
+    o1 = _sigmoid(net_o1)
+    e_o2 = sp.Function("F")(h1, h2, b2)
+    total = (t - o1) ** 2 / 2 + e_o2
+    return dict(total=total, o1=o1, h1=h1, h2=h2, w5=w5, w6=w6, b2=b2, t=t)
+
+
+def _written(m):
+    """Each line's two sides, as written, in the model's terms."""
+    d, o, t = sp.diff, m["o1"], m["t"]
+    delta = -(t - o) * o * (1 - o)  # -(target - out)·out(1 - out), as lines 35 and 37 write it
+    return {
+        35: (d(m["total"], m["w6"]), delta * m["h2"]),
+        37: (d(m["total"], m["b2"]), delta),
+        # 33: through h1, whose net does not depend on w_5: the right side is 0
+        33: (d(m["total"], m["w5"]), sp.Integer(0)),
+    }
+
+
+def test_the_fixture_numbers_are_worked_out_independently():
+    with mpmath.workdps(30):
+        s = lambda x: 1 / (1 + mpmath.exp(-x))  # noqa: E731
+        h1 = s(mpmath.mpf("0.45"))
+        h2 = s(mpmath.mpf("0.2") * mpmath.mpf("0.2") + mpmath.mpf("0.4") * mpmath.mpf("0.6")
+               + mpmath.mpf("0.25"))
+        o1 = s(mpmath.mpf("0.6") * h1 + mpmath.mpf("0.35") * h2 + mpmath.mpf("0.15"))
+        assert mpmath.nstr(h1, 9) == "0.610639234"
+        assert mpmath.nstr(h2, 9) == "0.629483112"
+        assert mpmath.nstr(o1, 9) == "0.676274392"
+        grad = (o1 - mpmath.mpf("0.1")) * o1 * (1 - o1) * h1
+        assert mpmath.nstr(grad, 8) == "0.077039601"
+        assert mpmath.nstr(mpmath.mpf("0.6") - mpmath.mpf("0.5") * grad, 9) == "0.5614802"
+        w6 = mpmath.mpf("0.35") - mpmath.mpf("0.5") * (o1 - mpmath.mpf("0.1")) * o1 * (1 - o1) * h2
+        assert mpmath.nstr(w6, 9) == "0.310291507"
+
+
+def test_lines_true_for_every_dependence_are_correct_and_false_ones_wrong():
+    m = _model()
+    lines = statuses_by_line(declared_report(OWN))
+    messages = {v.line: msg for v, msg in zip(declared_report(OWN).verdicts,
+                                               declared_report(OWN).messages())}
+    for line, (lhs, rhs) in _written(m).items():
+        difference = sp.simplify(lhs - rhs)
+        if difference == 0:
+            assert lines[line][0] == "correct", (line, messages[line])
+        elif not difference.has(sp.Function("F")) and not any(
+                isinstance(a, sp.Derivative) for a in sp.preorder_traversal(difference)):
+            assert lines[line][0] == "wrong", (line, messages[line])
+        else:
+            assert lines[line][0] == "unknown", (line, messages[line])
+    # which of the three this is was decided by sympy, not assumed: one of each
+    assert [lines[k][0] for k in (35, 33, 37)] == ["correct", "wrong", "unknown"]
+
+
+def test_the_chain_for_w5_and_its_numbers_are_decided_and_say_why():
+    report = declared_report(OWN)
+    lines = statuses_by_line(report)
+    assert lines[27] == ["correct"]
+    assert lines[29] == ["correct", "correct"]
+    assert lines[31] == ["correct", "correct"]
+    message = dict(zip([v.line for v in report.verdicts], report.messages()))[27]
+    # one note for E_o2, naming both quantities, and the weights that show the reading
+    assert message.count("read as not depending on") == 1, message
+    assert "out_o1, w5" in message and "(w3, w4, w7, w8)" in message
+
+
+def test_the_planted_chain_through_the_wrong_unit_is_wrong_for_every_dependence():
+    report = declared_report(OWN)
+    v = next(v for v in report.verdicts if v.line == 33)
+    message = dict(zip([v.line for v in report.verdicts], report.messages()))[33]
+    assert v.status == "wrong"
+    assert "two independent choices" in message
+    assert "\\partial net_{h1}" in message  # the factor that does not belong is named
+
+
+def test_without_the_other_units_weights_named_nothing_is_assumed(tmp_path):
+    text = OWN.read_text()
+    cut = text.index("The other output weights")
+    path = tmp_path / "no_other_weights.md"
+    path.write_text(text[:cut])
+    network = declared_network(path)
+    report = check_text(path.read_text(), network, "nielsen", kind="md", name=str(path))
+    lines = statuses_by_line(report)
+    assert lines[27] == ["unknown"]
+    assert lines[35][0] == "unknown"
+    assert not any("read as not depending" in m for m in report.messages())
+
+
+@pytest.mark.parametrize("written", ["w_7^+", "w_{7}^+", "w7^+"])
+def test_the_weight_names_are_read_in_any_subscript_style(written):
+    from derive.check.read.ownweights import _mentioned
+
+    assert "7" in _mentioned(f"$${written} = 0.46$$", "w")
+    assert _mentioned(r"$$\sw_7 = 1$$", "w") == set()  # a command ending in w is not w
+
