@@ -8,6 +8,10 @@ never on w_5, w_6, net_o1 or out_o1.  The tests below model exactly that with sy
 (E_o2 = F(out_h1, out_h2, b_2), F undefined) and ask derive for ✓ where the line holds for
 every such F, ✗ only where it fails whatever F is, and unknown otherwise.
 
+The document gives the learning rate only inside its first update's numbers
+(0.6 - 0.5·0.077039601): 0.5 is the one printed number that makes that line right, so it
+is read as η and the later number-only updates (w_6^+) are checked at it.
+
 Numbers (mpmath, 30 digits): i = 0.2, 0.6; w_1, w_2, w_5, w_6 = 0.1, 0.3, 0.6, 0.35;
 b_1 = 0.25, b_2 = 0.15; target_o1 = 0.1, out_h2 = 0.629483112 (from w_3, w_4 = 0.2, 0.4).
 """
@@ -127,3 +131,39 @@ def test_the_weight_names_are_read_in_any_subscript_style(written):
     assert "7" in _mentioned(f"$${written} = 0.46$$", "w")
     assert _mentioned(r"$$\sw_7 = 1$$", "w") == set()  # a command ending in w is not w
 
+
+def test_the_learning_rate_is_read_from_the_first_updates_numbers_and_kept():
+    report = declared_report(OWN)
+    lines = statuses_by_line(report)
+    assert lines[39] == ["correct", "correct", "correct"]
+    assert lines[43] == ["correct"]  # w_6^+ = w_6 - η ∂E/∂w_6 at η = 0.5, from line 39
+    assert lines[45] == ["unknown"]  # w_7 is o2's: E_o2 is only a number
+    message = report.messages()[[v.line for v in report.verdicts].index(39) + 1]
+    assert "learning rate $\\eta$ read as 0.5" in message
+
+
+def test_a_digit_slip_in_a_later_update_is_caught_at_that_rate(tmp_path):
+    path = tmp_path / "slip.md"
+    path.write_text(OWN.read_text().replace("w_6^+ = 0.310291507", "w_6^+ = 0.310219507"))
+    report = check_text(path.read_text(), declared_network(path), "nielsen", kind="md")
+    v = next(v for v in report.verdicts if v.line == 43)
+    assert (v.status, v.code) == ("wrong", "numeric_wrong")
+
+
+def test_without_an_update_that_prints_the_rate_no_rate_is_assumed(tmp_path):
+    path = tmp_path / "no_rate.md"
+    path.write_text(OWN.read_text().replace(" = 0.6 - 0.5 \\cdot 0.077039601 = 0.561480200", ""))
+    report = check_text(path.read_text(), declared_network(path), "nielsen", kind="md")
+    lines = statuses_by_line(report)
+    assert lines[39] == ["correct"] and lines[43] == ["unknown"]
+    assert not any("learning rate" in m for m in report.messages())
+
+
+def test_a_rate_the_document_states_is_a_given_of_the_example(tmp_path):
+    path = tmp_path / "stated_rate.md"
+    text = OWN.read_text().replace(" = 0.6 - 0.5 \\cdot 0.077039601 = 0.561480200", "")
+    path.write_text(text.replace("Backwards, starting", "$$\\eta = 0.5$$\n\nBackwards, starting"))
+    report = check_text(path.read_text(), declared_network(path), "nielsen", kind="md")
+    by_source = {v.source: v.status for v in report.verdicts}
+    assert "\\eta = 0.5" not in by_source  # a given, like i_1 = 0.2: no verdict
+    assert by_source["w_6^+ = 0.310291507"] == "correct"

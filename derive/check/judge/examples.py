@@ -30,8 +30,10 @@ from derive.check.limits import Unsupported
 from derive.check.judge import otherside
 from derive.check.judge.semantics import DPS, EQUAL_TOL, Points, Undefined
 from derive.check.judge.shapes import Missing, ShapeMismatch
+from derive.model.symbols import ETA
 
 LEAF_KINDS = ("x", "y", "w", "b")
+RATES = (ETA, sp.Symbol("alpha", positive=True))  # as ``verify._rate`` reads them
 SLACK = mpmath.mpf("1.1")  # second-order effects of rounding, and rounding of the result
 
 
@@ -59,6 +61,8 @@ def is_leaf(checker, e):
     """Whether ``e`` is an input, target, weight or bias (a number a worked example gives)."""
     from derive.model.symbols import label
 
+    if e in RATES:
+        return True  # the learning rate of the example's updates: η = 0.5
     lab = label(e)
     if lab is not None:
         return lab[0] in LEAF_KINDS
@@ -105,6 +109,10 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         with mpmath.workdps(DPS):  # the given numbers exactly, to the working precision
             env = {k: mpmath.mpf(sp.Rational(val).p) / sp.Rational(val).q
                    for k, val in checker.givens.items()}
+        rate = next((r for r in RATES if r not in env and any(
+            getattr(q, "has", lambda _: False)(r) for q in got_items)), None)
+        if rate is not None:  # w_5 - η ∂E/∂w_5 = 0.6 - 0.5·0.0770: η only in this line
+            env = _rate_from_line(checker, v, env, rate, got_items, said_items, side)
         env = _unused_filled(checker, env, got_items)
         example = Points(checker.network, checker.graph, seed=checker.seed, envs=[env])
 
@@ -174,6 +182,58 @@ def _compare(example, got_items, said_items, literals, spread=None):
         if worst is None or bad and not worst[0]:
             worst = (bad, n, got, allowed, centre)
     return worst
+
+
+MAX_RATE_CANDIDATES = 12  # printed numbers of one line tried as its learning rate
+
+
+def _rate_from_line(checker, v, env, rate, got_items, said_items, side):
+    """``env`` with the learning rate a line's own numbers give: the one number printed
+    in it that, taken as the rate, makes the line right to its rounding.  A document
+    that says "η = 0.5" only in prose still prints it in its first update (``0.6 -
+    0.5·0.0770``); the number is the rate only where no other printed number would do,
+    and it is kept for the later lines (``checker.givens``).  Otherwise the line needs a
+    number the document never gives (``Undefined``)."""
+    literals = _units(checker, side)
+    fits = set()
+    for value in sorted({val for val, _ in side.literals.values()})[:MAX_RATE_CANDIDATES]:
+        if value <= 0:
+            continue
+        with mpmath.workdps(DPS):
+            trial = {**env, rate: mpmath.mpf(value.p) / value.q}
+        try:
+            example = Points(checker.network, checker.graph, seed=checker.seed,
+                             envs=[_unused_filled(checker, trial, got_items)])
+            # the rate is what it prints, and so is any number a person chose rather
+            # than computed (0.4, 0.01: two significant digits at most), or 0.6 - 0.5·x
+            # would fit with 0.6 as the rate and 0.5 as a rounded 0.55
+            exact = {s: (val, 0 if val == value or _chosen(val) else unit)
+                     for s, (val, unit) in literals.items()}
+            if not _compare(example, got_items, said_items, exact)[0]:
+                fits.add(value)
+        except Undefined:
+            continue
+    if len(fits) != 1:
+        raise Undefined("no learning rate is given")
+    value = fits.pop()
+    checker.givens[rate] = value
+    with mpmath.workdps(DPS):
+        number = mpmath.mpf(value.p) / value.q
+        v.notes = v.notes + [("rate_from_line", (("rate", rate),
+                                                 ("value", mpmath.nstr(number, 15))))]
+        return {**env, rate: number}
+
+
+def _chosen(value):
+    """Whether a printed number has at most two significant digits (0.5, 0.05, 25)."""
+    value = abs(sp.Rational(value))
+    for _ in range(64):  # a printed decimal has a power of ten below it; 1/3 is no such
+        if value == 0 or value.q == 1:
+            break
+        value *= 10
+    while value != 0 and value.q == 1 and value % 10 == 0:
+        value /= 10
+    return value.q == 1 and value < 100
 
 
 FILLS = 3

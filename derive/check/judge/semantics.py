@@ -251,6 +251,8 @@ class Points:
             if s in self.deltas:
                 return self.derivative(COST, self.deltas[s], i, moved, free_moved)
             if isinstance(s, sp.Symbol) and s != COST:
+                if s in self.envs[i]:  # a number the example gives outside the graph: η
+                    return self.envs[i][s] + free_moved.get(s, 0)
                 if not self.free_symbols:
                     raise Undefined(f"no number is given for {s}")
                 return self.free_value(i, s) + free_moved.get(s, 0)
