@@ -65,3 +65,19 @@ def test_marked_tex_and_pdf(tmp_path):
     pdf = tmp_path / "marked.pdf"
     r = run("--layers", "2-3-2", "--check", str(FIXTURES / "bp_proof_mistakes.md"), "-o", str(pdf))
     assert r.exit_code == 1 and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_stdin_is_read_like_a_file_its_own_network_and_sections_included():
+    # no options: the forward pass the document declares (and one network per section)
+    # is read from stdin too, not only from a named file
+    for name in ("netout_own_weights.md", "sections_two_networks.md"):
+        path = FIXTURES / name
+        from_file = json.loads(run("--check", str(path), "--format", "json").stdout)
+        from_stdin = json.loads(run("--check", "-", "--format", "json",
+                                    input=path.read_text()).stdout)
+        assert [(s["line"], s["status"]) for s in from_stdin["steps"]] == \
+            [(s["line"], s["status"]) for s in from_file["steps"]], name
+        network = json.dumps(from_stdin["summary"]["network"])
+        assert network == json.dumps(from_file["summary"]["network"]).replace(
+            str(path), "<stdin>"), name
+        assert "own forward pass" in network

@@ -35,10 +35,24 @@ KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt", ".ipynb":
          ".py": "py"}
 
 
+_STDIN = {}  # the stream read -> what it gave
+
+
+def _stdin_bytes():
+    """What stdin holds, read once per stream: the document's network is read from it
+    before its lines are checked, as for a file (and the stream is kept, so a new one,
+    as a test runner makes for each call, is never mistaken for it)."""
+    stream = sys.stdin.buffer
+    if _STDIN.get("stream") is not stream:
+        _STDIN.clear()
+        _STDIN.update(stream=stream, data=stream.read(LIMITS.max_bytes + 1))
+    return _STDIN["data"]
+
+
 def read_input(path_or_dash):
     """(text, name, kind) of the file to check; '-' reads stdin."""
     if str(path_or_dash) == "-":
-        data = sys.stdin.buffer.read(LIMITS.max_bytes + 1)
+        data = _stdin_bytes()
         name, kind = "<stdin>", None
     else:
         p = Path(path_or_dash)

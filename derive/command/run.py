@@ -89,10 +89,10 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
         for line in warnings:
             if warn is not None:
                 warn(line if "warning:" in line else f"warning: {line}")
-    elif layers is None and check_path != "-" and (parts := document_sections(check_path)):
+    elif layers is None and (parts := document_sections(check_path)):
         # one network per section, each declared by its own forward pass (check.sections)
         network = None
-    elif layers is None and check_path != "-":
+    elif layers is None:
         # no network given: the derivation's own forward pass, if it writes one
         network, notation = document_network(check_path, activation, cost, not no_bias,
                                              notation, notation_given, defaulted)
@@ -102,7 +102,7 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
                    and all(w == 1 for w in getattr(network, "widths", (0,))))
     else:
         network = Network(layers or "1-1-1", activation, cost, not no_bias, notation=notation)
-        if check_path != "-" and not notation_given:
+        if not notation_given:
             try:  # the document's own index convention (z_j = Σ_i w_ij a_i)
                 text, _name, kind = read_input(check_path)
                 notation = notation_for(text, kind, notation)
@@ -116,7 +116,7 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
     else:
         report = check_file(check_path, network, notation, strict=strict, seconds=time_limit,
                             progress=progress, assumed=graph is None and layers is None
-                            and check_path != "-" and assumed)
+                            and assumed)
     text = report.to_json() if fmt == "json" else report.render_text()
     if output is None or output == "-":
         echo(text if text.endswith("\n") else text + "\n")
