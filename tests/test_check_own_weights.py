@@ -108,7 +108,25 @@ def test_the_planted_chain_through_the_wrong_unit_is_wrong_for_every_dependence(
     message = dict(zip([v.line for v in report.verdicts], report.messages()))[33]
     assert v.status == "wrong"
     assert "two independent choices" in message
-    assert "\\partial net_{h1}" in message  # the factor that does not belong is named
+    # the factor that does not belong is named, and why it is 0
+    assert "the factor $\\frac{\\partial net_{h1}}{\\partial w_{5}}$ is 0: $net_{h1}$ does " \
+        "not depend on $w_{5}$" in message, message
+
+
+def test_a_chain_through_a_layer_below_the_weight_is_named_on_a_layered_network():
+    from check_support import run
+
+    line = (r"$$\frac{\partial C}{\partial w^{(3)}} = \frac{\partial C}{\partial a^{(2)}}"
+            r" \frac{\partial a^{(2)}}{\partial z^{(2)}} \frac{\partial z^{(2)}}{\partial w^{(3)}}$$")
+    x, w2, b2, w3, b3, y = sp.symbols("x w2 b2 w3 b3 y")
+    z2 = w2 * x + b2
+    cost = (_sigmoid(w3 * _sigmoid(z2) + b3) - y) ** 2 / 2
+    assert sp.diff(z2, w3) == 0  # the right side's last factor, so the right side is 0
+    assert sp.diff(cost, w3).subs({x: 1, w2: 1, b2: 0, w3: 1, b3: 0, y: 0}) != 0  # the left is not
+    report = run(line + "\n", "1-1-1")
+    v = report.verdicts[0]
+    assert (v.status, v.diagnosis) == ("wrong", "zero_factor")
+    assert "$z^{(2)}$ does not depend on $w^{(3)}$" in report.messages()[0]
 
 
 def test_without_the_other_units_weights_named_nothing_is_assumed(tmp_path):

@@ -47,6 +47,7 @@ from derive.check.judge.chainrule import (inner_derivative, local_derivatives, m
                                           missing_term_factors, named)
 from derive.check.judge.chainrule import shown as written_form
 from derive.check.judge.wrongvar import wrong_argument, wrong_variable
+from derive.check.read.graphnames import reaches
 from derive.check.judge.semantics import DPS, Points, Undefined, compare
 from derive.check.judge.shapes import Missing, ShapeMismatch, shape
 
@@ -63,7 +64,8 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
         a, b = witness[5], witness[6]
         if kind == "update":
             tests.append(lambda: _update(checker, a, b))
-        tests += [lambda: inner_derivative(checker, a, b),
+        tests += [lambda: _zero_factor(checker, a, b),
+                  lambda: inner_derivative(checker, a, b),
                   lambda: _sign_or_constant(checker, a, b),
                   lambda: _activation_derivative(checker, b, a),
                   lambda: wrong_variable(checker, a, b),
@@ -188,6 +190,27 @@ def _candidates(checker, a, b, assign):
             seen.add(f)
             uniq.append(f)
     return uniq[:MAX_CANDIDATES]
+
+
+def _zero_factor(checker, a, b):
+    """``∂E/∂w_5 = ∂E/∂out_{h1} · ∂out_{h1}/∂net_{h1} · ∂net_{h1}/∂w_5`` (the chain copied
+    from w_1's): a factor of the written product is 0, its quantity not depending on the
+    variable, so the chain goes through a part of the network the variable never reaches."""
+    said, truth = _vals(checker, b), _vals(checker, a)
+    if any(v is None or abs(v) > ZERO for v in said) or all(
+            v is None or abs(v) <= ZERO for v in truth):
+        return None
+    g = checker.graph
+    for f in _factors_of(b):
+        if isinstance(f, Partial):
+            num, den = g.by_symbol.get(f.num), g.by_symbol.get(f.den)
+            if num is not None and den is not None and not reaches(den, num):
+                return "zero_factor", {"factor": written_form(checker, f), "num": f.num,
+                                       "den": f.den}
+    return None
+
+
+ZERO = mpmath.mpf(10) ** -50
 
 
 def _factor(checker, a, b, assign):
