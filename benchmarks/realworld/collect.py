@@ -13,6 +13,7 @@ status and message.  ``score.py`` turns the labels and verdicts into the four
 figures.
 """
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -41,7 +42,17 @@ def main():
     args = ap.parse_args()
     corpus = json.loads(Path(args.corpus).read_text())
     for doc in corpus["documents"]:
-        data, error = run(Path(args.dir) / doc["name"], doc.get("options", []))
+        path = Path(args.dir) / doc["name"]
+        if not path.is_file():
+            # not saved: its verdicts are left as they were (score.py --like counts only
+            # the documents measured this time)
+            print(f"missing, skipped: {path}", file=sys.stderr)
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if doc.get("sha256") not in (None, digest):
+            print(f"warning: {path} is not the text that was labelled (sha256 {digest[:12]}, "
+                  f"labelled {doc['sha256'][:12]}); see its recipe", file=sys.stderr)
+        data, error = run(path, doc.get("options", []))
         seen = {}
         got = {}
         header = None

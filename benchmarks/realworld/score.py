@@ -19,10 +19,13 @@ import json
 from pathlib import Path
 
 
-def figures(corpus, which):
+def figures(corpus, which, like=None):
+    """The figures of ``derive_<which>``; with ``like``, only on the documents that have
+    verdicts ``derive_<like>`` too (a round measured on part of the corpus)."""
     n = {"W": 0, "C": 0, "N": 0}
     caught = alarms = ticked = named = bad_ticks = n_wrong = 0
-    for doc in corpus["documents"]:
+    docs = [d for d in corpus["documents"] if like is None or f"network_{like}" in d]
+    for doc in docs:
         for step in doc.get("steps", {}).values():
             truth = step["truth"]
             status = step.get(f"derive_{which}", {}).get("status", "missing")
@@ -40,7 +43,7 @@ def figures(corpus, which):
                 n_wrong += status == "wrong"
     pct = lambda a, b: f"{a}/{b} = {100 * a / b:.1f}%" if b else f"{a}/0"
     return {
-        "documents": len(corpus["documents"]),
+        "documents": len(docs),
         "steps": sum(n.values()),
         "mistakes caught (target >= 90%)": pct(caught, n["W"]),
         "false alarms (target <= 1%)": pct(alarms, n["C"]),
@@ -55,11 +58,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus", nargs="?", default=str(Path(__file__).parent / "corpus.json"))
     ap.add_argument("--as", dest="which", default=None)
+    ap.add_argument("--like", default=None,
+                    help="only the documents that also have verdicts of this round")
     args = ap.parse_args()
     corpus = json.loads(Path(args.corpus).read_text())
     for which in [args.which] if args.which else ["before", "after"]:
-        print(which)
-        for k, v in figures(corpus, which).items():
+        print(which + (f" (on the documents of {args.like})" if args.like else ""))
+        for k, v in figures(corpus, which, args.like).items():
             print(f"  {k}: {v}")
 
 
