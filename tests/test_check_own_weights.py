@@ -185,3 +185,31 @@ def test_a_rate_the_document_states_is_a_given_of_the_example(tmp_path):
     by_source = {v.source: v.status for v in report.verdicts}
     assert "\\eta = 0.5" not in by_source  # a given, like i_1 = 0.2: no verdict
     assert by_source["w_6^+ = 0.310291507"] == "correct"
+
+
+def test_an_update_through_what_the_units_share_is_not_decided_by_its_numbers():
+    # w_1^+ with the o1 path alone: 0.1 - 0.5·0.00359954376 is what the gradient would be
+    # if E_o2 did not depend on out_h1 (mpmath below); it does, so the number proves nothing
+    with mpmath.workdps(30):
+        s = lambda x: 1 / (1 + mpmath.exp(-x))  # noqa: E731
+        h1 = s(mpmath.mpf("0.45"))
+        h2 = s(mpmath.mpf("0.04") + mpmath.mpf("0.24") + mpmath.mpf("0.25"))
+        o1 = s(mpmath.mpf("0.6") * h1 + mpmath.mpf("0.35") * h2 + mpmath.mpf("0.15"))
+        o1_only = (o1 - mpmath.mpf("0.1")) * o1 * (1 - o1) * mpmath.mpf("0.6") * h1 * (1 - h1) \
+            * mpmath.mpf("0.2")
+        assert mpmath.nstr(o1_only, 9) == "0.00359954376"
+    report = declared_report(OWN)
+    steps = [(v.status, v.code) for v in report.verdicts if v.line == 57]
+    assert steps[1] == ("unknown", "undefined_in_document"), steps
+    assert all(s != "wrong" for s, _ in steps)
+
+
+def test_each_stand_in_needs_only_as_many_named_weights_as_its_own_unit(tmp_path):
+    # only w_7 and w_8 named: enough for o2 (o1 has two weights), so E_o2's reading stands
+    text = OWN.read_text()
+    path = tmp_path / "only_o2_weights.md"
+    path.write_text(text[:text.index("and the hidden ones")])
+    report = check_text(path.read_text(), declared_network(path), "nielsen", kind="md")
+    lines = statuses_by_line(report)
+    assert lines[27] == ["correct"] and lines[35] == ["correct"]
+    assert any("(w7, w8)" in m for m in report.messages())

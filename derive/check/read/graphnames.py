@@ -199,38 +199,43 @@ class GraphContext(Context):
         return Partial(num, den)
 
     def _decidable(self, num, den):
-        """∂num/∂den is not decided where num depends on a quantity the document only
-        gave a number for (``out_h2`` "by the same process" as ``out_h1``) and den may
-        reach that quantity: it is taken to depend on what its sibling depends on (not
-        on the sibling itself: ŷ2 beside ŷ1 is computed from ŷ1's inputs, so ∂E/∂ŷ1 of
-        E = ½(t1 - ŷ1)² + ½(t2 - ŷ2)² is decided)."""
-        g = self.model.graph
-        slopes = getattr(self.model, "unknown_slopes", False)  # judge.opaque's reading
-        missing = getattr(g, "loss_undefined", None)
-        if missing is not None and num == COST:
-            # the forward pass ends without a loss: its stand-in is no formula to judge by
-            raise Unsupported("loss_undefined", name=missing,
-                              outputs=", ".join(str(p.symbol) for p in g.cost.parents))
-        node = g.cost if num == COST else g.by_symbol.get(num)
-        wrt = g.by_symbol.get(den)
-        for hidden in _opaque_above(node):
-            if wrt is hidden:
-                continue
-            if wrt is not None and wrt.symbol in getattr(hidden, "not_on", ()):
-                # E_o2 and o1's own weight w5 (``read.ownweights``): the step says so
-                if wrt is not getattr(hidden, "sibling", None):
-                    self.note("own_weights", **own_note(g, hidden, wrt))
-                continue
-            sibling = getattr(hidden, "sibling", None)
-            if wrt is None or sibling is None or not slopes and wrt is not sibling \
-                    and reaches(wrt, sibling):
-                raise Unsupported("undefined_in_document", name=str(hidden.symbol))
+        decidable(self.model, num, den, self.note)
 
     def nabla(self, sub, operand):
         raise Unsupported("nabla")
 
     def layerless(self, kind, idx=()):
         raise Unsupported("unknown_name", name=kind)
+
+
+def decidable(model, num, den, note=None):
+    """∂num/∂den is not decided where num depends on a quantity the document only
+    gave a number for (``out_h2`` "by the same process" as ``out_h1``) and den may
+    reach that quantity: it is taken to depend on what its sibling depends on (not
+    on the sibling itself: ŷ2 beside ŷ1 is computed from ŷ1's inputs, so ∂E/∂ŷ1 of
+    E = ½(t1 - ŷ1)² + ½(t2 - ŷ2)² is decided).  Raises ``Unsupported`` where it is not;
+    ``note`` (a ``Context.note``) hears of the readings that decided it."""
+    g = model.graph
+    slopes = getattr(model, "unknown_slopes", False)  # judge.opaque's reading
+    missing = getattr(g, "loss_undefined", None)
+    if missing is not None and num == COST:
+        # the forward pass ends without a loss: its stand-in is no formula to judge by
+        raise Unsupported("loss_undefined", name=missing,
+                          outputs=", ".join(str(p.symbol) for p in g.cost.parents))
+    node = g.cost if num == COST else g.by_symbol.get(num)
+    wrt = g.by_symbol.get(den)
+    for hidden in _opaque_above(node):
+        if wrt is hidden:
+            continue
+        if wrt is not None and wrt.symbol in getattr(hidden, "not_on", ()):
+            # E_o2 and o1's own weight w5 (``read.ownweights``): the step says so
+            if note is not None and wrt is not getattr(hidden, "sibling", None):
+                note("own_weights", **own_note(g, hidden, wrt))
+            continue
+        sibling = getattr(hidden, "sibling", None)
+        if wrt is None or sibling is None or not slopes and wrt is not sibling \
+                and reaches(wrt, sibling):
+            raise Unsupported("undefined_in_document", name=str(hidden.symbol))
 
 
 def _opaque_above(node):

@@ -6,8 +6,8 @@ number for the next: ``out_{h2} = 0.5969`` "by the same process", ``E_{o2} = 0.0
 depends on (``graphnames``), so ``∂E_total/∂w_5`` stays undecided: E_o2 might depend
 on w_5.  A reader knows better, and the document says why: ``w_5`` multiplies
 ``out_{h1}`` in ``net_{o1}`` alone, a weight of o1's own; and the document names weights
-no formula uses (``w_7^+ = …``, ``w_8^+ = …``), as many as the stand-in units need for
-their own.  Then the stand-in of o2 depends on neither o1's own weights nor o1's own
+no formula uses (``w_7^+ = …``, ``w_8^+ = …``), at least as many as a stand-in unit
+needs for its own (o2, as many as o1 has).  Then the stand-in of o2 depends on neither o1's own weights nor o1's own
 quantities (``net_{o1}``, ``out_{o1}``), only on what o1 and o2 share (``out_{h1}``, the
 layer's bias ``b_2``, which the document may share between its units).
 
@@ -89,7 +89,7 @@ def own_weights(graph, defined, text):
     stems = {_WEIGHT.fullmatch(w).group("stem") for w in private}
     unused = sorted({s + k for s in stems for k in _mentioned(text, s)} - in_graph,
                     key=lambda w: (len(w), w))
-    found, needed = {}, set()
+    found = {}
     for node in graph.nodes:
         sibling = getattr(node, "sibling", None)
         if not getattr(node, "opaque", False) or sibling is None:
@@ -101,10 +101,9 @@ def own_weights(graph, defined, text):
         weights = {w for w, d in private.items() if d in units}
         if not weights:
             continue
+        if len(unused) < len(weights):
+            continue  # o2 needs as many weights of its own as o1 has: none are named
         found[str(node.symbol)] = units | weights
-        needed |= {(unit(str(node.symbol)), w) for w in weights}  # o2 needs its own
-    if not found or len(unused) < len(needed):
-        return {}  # the document names no weights of the stand-ins' own: no reading
     return {name: (frozenset(names), tuple(unused)) for name, names in found.items()}
 
 
