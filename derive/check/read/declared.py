@@ -32,6 +32,7 @@ import sympy as sp
 from derive.errors import GraphSpecError
 from derive.model.graphspec import parse_graph
 from derive.check.read.composed import differentiated, own_sigmoids
+from derive.check.read.convention import has_unit_indices
 from derive.check.read.extract import extract
 from derive.check.read.meaning import reconcile
 from derive.check.read.pinned import claimed, determine
@@ -85,6 +86,7 @@ def read_declared(text, kind="md", name="<input>"):
         return None
 
 
+_INDEX_NAMED = re.compile(r"(?:^|_)[ijkmn]$")  # net_j, o_k: a unit index, not a unit's name
 _WEIGHED = re.compile(r"(?<![\w.])[A-Za-z]\w*\s*\*\s*[A-Za-z(]")
 
 
@@ -141,7 +143,9 @@ def _read(text, kind, name):
         substitutions(chain.links[at + 1:], formula, givens)
         if len(defined) >= MAX_DEFINITIONS:
             break
-    if not defined:
+    if not defined or any(_INDEX_NAMED.search(n) for n in defined) and has_unit_indices(text):
+        # o_j = σ(net_j) beside w_{kj}: unit j of any layer, the index form that
+        # ``read.convention`` reads, not a network of one-unit names
         return None
     # E_{o2} = 0.0236 beside E_{o1} = ½(target_{o1} − out_{o1})²: the formula of E_{o1}
     # for o2, where it gives the printed number (``siblings``)
