@@ -118,19 +118,20 @@ class Readings:
         (its activations differ), used for g wherever it comes later."""
         err = lhs.error if lhs is not None else None
         m = _DEFINITION.fullmatch(chain.lhs.s) if chain.lhs is not None else None
+        name = m and {"\\varphi": "phi", "\\phi": "phi", "\\psi": "psi"}.get(m.group(1), m.group(1))
         # d(x) = …: read as the product d·x, since d is also the differential
-        product = m is not None and err is None and lhs.expr == sp.Symbol(m.group(1)) * {
+        product = m is not None and err is None and lhs.expr == sp.Symbol(name) * {
             "x": X, "z": Z}.get(m.group(2), sp.Symbol(m.group(2))) and not lhs.seen - {"x_bare"}
         if not ((isinstance(err, Unsupported) and err.code == "unknown_function" or product)
                 and len(sides) == 1 and sides[0].error is None):
             return False
         body = sides[0].expr
-        if not m or not product and m.group(1) != err.params.get("name") or _network_valued(body):
+        if not m or not product and name != err.params.get("name") or _network_valued(body):
             return False
         var = {"x": X, "z": Z}.get(m.group(2), sp.Symbol(m.group(2)))
         if body.free_symbols - {var}:
             return False
-        self.functions[m.group(1)] = (var, body)
+        self.functions[name] = (var, body)
         return True
 
     def record_abbreviation(self, chain):
@@ -177,4 +178,4 @@ def _no_undefined_decorated(expr):
             raise Unsupported("undefined_name", name=f.name)
 
 
-_DEFINITION = re.compile(r"\s*([A-Za-z])\s*(?:\\left)?\s*\(\s*([a-z])\s*(?:\\right)?\s*\)\s*")
+_DEFINITION = re.compile(r"\s*([A-Za-z]|\\varphi|\\phi|\\psi)\s*(?:\\left)?\s*\(\s*([a-z])\s*(?:\\right)?\s*\)\s*")

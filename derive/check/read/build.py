@@ -26,7 +26,7 @@ from derive.check.limits import LIMITS, ParseLimit, Unsupported
 
 GREEK = {"sigma": "sigma", "delta": "delta", "theta": "w", "Theta": "w", "eta": "rate", "alpha": "rate",
          "lambda": "lambda", "mu": "mu", "epsilon": "epsilon", "varepsilon": "epsilon",
-         "gamma": "gamma", "beta": "beta", "phi": "phi", "psi": "psi", "omega": "omega",
+         "gamma": "gamma", "beta": "beta", "phi": "phi", "varphi": "phi", "psi": "psi", "omega": "omega",
          "tau": "tau", "xi": "xi", "zeta": "zeta", "rho": "rho", "kappa": "kappa", "nu": "nu",
          "pi": "pi"}
 QUANTITY_LETTERS = {"a": "a", "z": "z", "w": "w", "W": "w", "b": "b", "x": "x", "y": "y", "t": "t",
@@ -138,6 +138,7 @@ class Builder(Transformer_NonRecursive):
 
     def greek(self, c):
         name = str(c[0]).lstrip("\\")
+        name = "phi" if name == "varphi" else name  # one letter, two glyphs
         kind = GREEK.get(name, "sym")
         if kind == "sigma":
             head = Head("func", "sigma")
