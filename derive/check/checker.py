@@ -17,7 +17,7 @@ from derive.model.notation import Notation, get_notation
 from derive.check.read.extract import extract
 from derive.check.read.inputs import notebook_text, python_text
 from derive.check.read.batch import mean_steps, missing_mean
-from derive.check.read.cases import cases
+from derive.check.read.cases import cases, output_cases
 from derive.check.read.plain import plain_dlai
 from derive.check.read.prose import forward_definition
 from derive.check.read.graphnames import GraphModel
@@ -126,6 +126,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
     checker.macros_with_arguments = macro_args
     checker.aliases, alias_lines = _softmax_aliases(network, text, kind, name)
+    if not checker.aliases:
+        checker.aliases, alias_lines = _layer_aliases(network, text, kind, name)
     given = None
     if declared is None and isinstance(network, GraphModel):
         # a --graph file: the document's own forward pass still gives the example's
@@ -150,6 +152,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     early = {id(c) for c in chains[:LIMITS.max_steps]
              if c.role == "definition" and _abbreviation(checker, c, deadline)}
     in_case = cases(chains, source)  # "If $i = j$": what follows holds in that case only
+    at_output = output_cases(chains, source)  # "if $j$ is an output neuron": at l = L
     steps = 0
     with (progress or silent_progress)(len(chains), f"checking {name}") as bar:
         for chain in chains:
@@ -169,6 +172,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                 checker, chain, deadline)
             checker.case = in_case.get(id(chain))
             found = checker.check_chain(chain, source, deadline)
+            if id(chain) in at_output:
+                _at_output_layer(found)
             if wide is not None and any(v.code in WIDENED for v in found):
                 wide.case = checker.case
                 found = widened(found, wide, checker, chain, source, deadline)
@@ -256,6 +261,16 @@ def _with_plain(chains, plain, source):
     kept = [c for c in chains if c.lhs is None or source.line_col(where(c))[0] not in lines]
     return sorted(kept + plain, key=lambda c: where(c) if c.lhs is not None else
                   c.links[0].rhs.first_origin())
+
+
+def _at_output_layer(found):
+    """Under "if $j$ is an output neuron", a line of a general layer l shown to hold at
+    the output layer alone is right: that is the case it is written for."""
+    for v in found:
+        if v.status == "unknown" and v.code == "only_output_layer":
+            v.status, v.code = "correct", "correct"
+            v.params.pop("layers", None)  # not "for every value of l": at L
+            v.notes = list(v.notes) + [("output_case", ())]
 
 
 def _note_case(found, case):
@@ -398,6 +413,19 @@ def _softmax_aliases(network, text, kind, name):
     if isinstance(network, GraphModel) or not acts or acts[-1] != "softmax":
         return {}, set()
     found = read_softmax_names(text, kind if kind in ("md", "tex", "nb") else "md", name)
+    return ({}, set()) if found is None else (found.aliases(), found.lines())
+
+
+def _layer_aliases(network, text, kind, name):
+    """The document's own names for a unit of any layer (``net_j = Σ_k w_{kj} o_k``,
+    ``E = ½ Σ_j (t_j - o_j)²``: ``read.layernames``), where the network checked is a
+    layered one with no softmax output; else none."""
+    from derive.check.read.layernames import read_layer_names
+
+    acts = getattr(network, "activations", None)
+    if isinstance(network, GraphModel) or not acts or acts[-1] == "softmax":
+        return {}, set()
+    found = read_layer_names(text, kind if kind in ("md", "tex", "nb") else "md", name)
     return ({}, set()) if found is None else (found.aliases(), found.lines())
 
 

@@ -54,7 +54,8 @@ def _num(x, digits=6, keep_zeros=False):
         return str(x)
 
 
-_NAMED_ORDER = ("output", "score", "below", "weight", "bias", "target", "cost")
+_NAMED_ORDER = ("output", "score", "below", "weight", "bias", "unit_output", "unit_below", "unit_score",
+                "target", "cost")
 
 
 def _message(module, v):

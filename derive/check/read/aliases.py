@@ -9,6 +9,13 @@ line that defines it, so that the report can say what was read and from where.
 import re
 
 
+# a name written as a word, and the letter it is read as: ``Loss`` the cost C, ``net_j``
+# a general layer's weighted input z_j (read.layernames)
+_WORDS = {"cost": "C ", "unit_score": "z"}
+# a unit of a general layer l, and of the layer below it (read.layernames)
+_UNIT = {"unit_output": ("a", 0), "unit_below": ("a", -1), "unit_score": ("z", 0)}
+
+
 class DocumentNames:
     """Reading the document's own letters (needs ``aliases``, ``network``, ``note``,
     ``seen``, ``output``, ``output_unit``, ``_make``, ``_indices``, ``_powers``)."""
@@ -18,12 +25,12 @@ class DocumentNames:
         names with a word (``Loss = -Σ_j t_j ln S_j``) written as the cost C."""
         spans = []
         for word, (meaning, line, _) in self.aliases.items():
-            if len(word) > 1 and meaning == "cost":
+            if len(word) > 1 and meaning in _WORDS:
                 pattern = r"(?<![A-Za-z\\])" + re.escape(word) + r"(?![A-Za-z])"
-                for m in re.finditer(pattern, text.s):
-                    spans.append((m.start(), m.end(), "C "))
-                if spans:
-                    self.note("document_name", written=word, meaning="cost", line=line)
+                found = [(m.start(), m.end(), _WORDS[meaning]) for m in re.finditer(pattern, text.s)]
+                if found:
+                    spans += found
+                    self.note("document_name", written=word, meaning=meaning, line=line)
         return text.replace_spans(spans) if spans else text
 
     @staticmethod
@@ -43,6 +50,14 @@ class DocumentNames:
         below)."""
         (meaning, line), written = self._alias_meaning(name, subs), name[1]
         self.note("document_name", written=written, meaning=meaning, line=line)
+        if meaning in _UNIT:  # o_j of any layer l, o_k of the layer below it
+            from derive.check.read.names import L_SYM
+
+            kind, shift = _UNIT[meaning]
+            self.seen.add(kind)
+            self.note("general_layer", kind=kind)
+            layer = self.layer_label(kind, L_SYM + shift)
+            return self._powers(self._make(kind, layer, self._indices("x", subs)), sups)
         top = self.network.L
         kind, layer = {"output": ("a", top), "score": ("z", top), "target": ("y", "out"),
                        "below": ("a", top - 1), "weight": ("w", top), "bias": ("b", top)}[meaning]

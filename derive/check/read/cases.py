@@ -6,7 +6,8 @@ claim (``prose.role``); ``cases`` says which later chains it governs, so the
 checker judges them only at index values in that case.  A case lasts until the
 next case sentence, a heading, or prose that states something generally ("in
 both cases", "in general", "so", "therefore", "combining"); a chain that does
-not name both letters of the case is stated generally too.
+not name both letters of the case is stated generally too.  ``output_cases`` reads
+the prose case of a general layer's derivation: "if $j$ is an output neuron".
 """
 import re
 
@@ -48,6 +49,36 @@ def cases(chains, source):
     return out
 
 
+_OUTPUT = re.compile(r"\boutput\s+(?:neuron|unit|node|layer)s?\b", re.I)
+_ELSEWHERE = re.compile(r"\b(?:hidden|inner|other|arbitrary|any)\s+(?:neuron|unit|node|layer)s?\b"
+                        r"|\bnot\s+(?:an?\s+)?output\b", re.I)
+
+
+_HEADING = re.compile(r"^\s*#|\\(?:sub)*section\b", re.M)
+
+
+def output_cases(chains, source):
+    """The ids of the chains under prose that makes them about the output layer ("If
+    $j$ is an output neuron", "for the output layer"): a line of a general layer l that
+    holds only at the output layer is right there.  The case lasts until prose about
+    other layers ("an inner neuron") or a heading: "hence", "so" go on with the same
+    neuron."""
+    out, current, last_end = set(), False, 0
+    text = source.text
+    for chain in chains:
+        start, end = _span(chain)
+        between = text[last_end:start] if start is not None and start >= last_end else ""
+        if end is not None:
+            last_end = max(last_end, end)
+        if _ELSEWHERE.search(between) or _HEADING.search(between):
+            current = False
+        if _OUTPUT.search(between):
+            current = True
+        if current and chain.role is None:
+            out.add(id(chain))
+    return out
+
+
 def _span(chain):
     try:
         start = chain.lhs.first_origin() if chain.lhs is not None else None
@@ -73,4 +104,4 @@ def keep(case, assign):
     return (values[a] == values[b]) == equal
 
 
-__all__ = ["applies", "case_sentence", "cases", "keep"]
+__all__ = ["applies", "case_sentence", "cases", "keep", "output_cases"]

@@ -26,7 +26,7 @@ from derive.check.read.text import Source
 _W = r"(?:\\mathbf\s*\{\s*[wW]\s*\}|\\theta|\\Theta|[wW])"
 _A = r"(?:\\mathbf\s*\{\s*[ahxo]\s*\}|out|[ahxyo])"
 _SCRIPT = r"(?:_\s*(?:\{[^{}]*\}|[A-Za-z0-9])|\^\s*(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|[A-Za-z0-9]))"
-_Z_LHS = re.compile(r"^\s*(?:\\mathbf\s*\{\s*z\s*\}|z)\s*(?P<scripts>(?:" + _SCRIPT + r"\s*){1,2})"
+_Z_LHS = re.compile(r"^\s*(?:\\mathbf\s*\{\s*z\s*\}|z|net)\s*(?P<scripts>(?:" + _SCRIPT + r"\s*){1,2})"
                     r"(?:\s*\([^()]*\))?\s*$")
 _WEIGHT = re.compile(r"(?<![A-Za-z\\])" + _W + r"\s*(?P<scripts>(?:" + _SCRIPT + r"\s*){1,2})")
 _ACT = re.compile(r"(?<![A-Za-z\\])" + _A + r"\s*(?P<scripts>(?:" + _SCRIPT + r"\s*){1,2})")
@@ -148,6 +148,13 @@ def read_convention(text, kind="md", name="<input>"):
                 break
         if found is not None:
             break
+    if found is None:
+        # o_j = φ(net_j) = φ(Σ_k w_{kj} o_k): the weighted sum inside the activation
+        from derive.check.read.layernames import read_layer_names
+
+        names = read_layer_names(text, kind, name)
+        if names is not None:
+            found = Convention(names.from_first, line=names.line)
     if found is None:
         m = _SENTENCE.search(text)
         if m is not None:
