@@ -8,6 +8,10 @@ line that defines it, so that the report can say what was read and from where.
 """
 import re
 
+import sympy as sp
+
+
+L_SYM = sp.Symbol("l")  # a general layer (``names`` reads it from here)
 
 # a name written as a word, and the letter it is read as: ``Loss`` the cost C, ``net_j``
 # a general layer's weighted input z_j (read.layernames)
@@ -51,8 +55,6 @@ class DocumentNames:
         (meaning, line), written = self._alias_meaning(name, subs), name[1]
         self.note("document_name", written=written, meaning=meaning, line=line)
         if meaning in _UNIT:  # o_j of any layer l, o_k of the layer below it
-            from derive.check.read.names import L_SYM
-
             kind, shift = _UNIT[meaning]
             self.seen.add(kind)
             self.note("general_layer", kind=kind)

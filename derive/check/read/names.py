@@ -16,7 +16,7 @@ import sympy as sp
 from derive.model.symbols import COST, ETA, IndexSum, Iverson, Partial, Shaped, Transposed, base, quantity
 from derive.check.read.forms import AUTO, UNWRITTEN, Bracketed, Increment, index_symbol, product
 from derive.check.read.funcnames import FunctionNames, _network_valued
-from derive.check.read.aliases import DocumentNames
+from derive.check.read.aliases import L_SYM, DocumentNames
 from derive.check.limits import LIMITS, ParseLimit, Unsupported
 
 LAYERED = ("a", "z", "w", "b", "delta")
@@ -25,7 +25,6 @@ _KEY = re.compile(r"^(w|W|theta|b|a|z|delta)_?([0-9]{1,3})$")
 _KEY_KIND = {"w": "w", "W": "w", "theta": "w", "b": "b", "a": "a", "z": "z", "delta": "delta"}
 X = sp.Symbol("x")  # the variable of an activation's own derivation (σ'(x) = …)
 Z = sp.Symbol("z")  # z without a layer, as in σ'(z) = σ(z)(1 − σ(z))
-L_SYM = sp.Symbol("l")
 
 
 
