@@ -128,3 +128,30 @@ def test_slips_in_these_names_are_never_given_a_tick():
     # ∂E/∂o_j through the layer above (o_ℓ, net_ℓ) is not read as the layer below
     assert lines[17][0][0] == "unknown"
 
+
+
+def test_only_prose_that_says_just_the_output_case_makes_it(tmp_path):
+    # red team, 2026-12-03: each of these mentions an output neuron but does not restrict
+    # the line to it, so ∂E/∂o_j = o_j - t_j (true at the output layer only) stays unknown
+    head = INDEX.read_text().split("The chain rule splits")[0]
+    line = "$$\\frac{\\partial E}{\\partial o_j} = o_j - t_j$$\n"
+    for prose, expected in (("Suppose $j$ is not an output neuron.", "unknown"),
+                            ("Now take a hidden neuron $j$, one that feeds an output neuron:",
+                             "unknown"),
+                            ("Whether or not $j$ is an output neuron,", "unknown"),
+                            ("Unlike the case where $j$ is an output neuron, here $j$ is hidden:",
+                             "unknown"),
+                            ("If $j$ is an output neuron,", "correct"),
+                            ("For an output neuron", "correct")):
+        path = tmp_path / "case.md"
+        path.write_text(head + prose + "\n\n" + line)
+        _, lines = _statuses(path)
+        last = max(lines)
+        assert lines[last][0][0] == expected, (prose, lines[last])
+    # prose in between ends the case: "In every case," is not the output neuron's
+    path.write_text(head + "If $j$ is an output neuron, then "
+                    "$\\frac{\\partial E}{\\partial o_j} = o_j - t_j$. In every case,\n\n"
+                    "$$\\frac{\\partial E}{\\partial w_{ij}} = (o_j - t_j) o_j (1 - o_j) o_i$$\n")
+    _, lines = _statuses(path)
+    first, last = min(k for k in lines if k > 14), max(lines)
+    assert lines[first][0][0] == "correct" and lines[last][0][0] == "unknown"

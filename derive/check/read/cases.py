@@ -49,20 +49,24 @@ def cases(chains, source):
     return out
 
 
-_OUTPUT = re.compile(r"\boutput\s+(?:neuron|unit|node|layer)s?\b", re.I)
-_ELSEWHERE = re.compile(r"\b(?:hidden|inner|other|arbitrary|any)\s+(?:neuron|unit|node|layer)s?\b"
-                        r"|\bnot\s+(?:an?\s+)?output\b", re.I)
-
-
+# "If $j$ is an output neuron", "For an output unit", "at the output layer": the whole
+# sentence before the line must be that, and nothing else
+_OUTPUT = re.compile(r"^\W*(?:(?:and\s+)?(?:if|when|for|at|in)\s+(?:\$[^$]{1,12}\$\s+is\s+)?(?:in\s+)?"
+                     r"(?:an?|the)\s+output\s+(?:neuron|unit|node|layer)s?(?:\s*,?\s*(?:then|we\s+have|"
+                     r"we\s+get))?)\W*$", re.I)
+# what may stand between two lines of one case: "and hence", "so", "which gives"
+_GOES_ON = re.compile(r"^\W*(?:(?:and|so|hence|thus|then|therefore|which|gives|giving|we|get|have|"
+                      r"this|is|becomes|or)\b\W*)*$", re.I)
 _HEADING = re.compile(r"^\s*#|\\(?:sub)*section\b", re.M)
+_DELIMITERS = re.compile(r"\$\$|\\\[|\\\]|\\(?:begin|end)\{[A-Za-z*]+\}")
 
 
 def output_cases(chains, source):
     """The ids of the chains under prose that makes them about the output layer ("If
-    $j$ is an output neuron", "for the output layer"): a line of a general layer l that
-    holds only at the output layer is right there.  The case lasts until prose about
-    other layers ("an inner neuron") or a heading: "hence", "so" go on with the same
-    neuron."""
+    $j$ is an output neuron,", "For an output neuron"): a line of a general layer l that
+    holds only at the output layer is right there.  The sentence must say only that (not
+    "if $j$ is not an output neuron", "whether or not …", "unlike …"), and the case goes on
+    only across connectives ("and hence", "so"): any other prose ends it."""
     out, current, last_end = set(), False, 0
     text = source.text
     for chain in chains:
@@ -70,10 +74,12 @@ def output_cases(chains, source):
         between = text[last_end:start] if start is not None and start >= last_end else ""
         if end is not None:
             last_end = max(last_end, end)
-        if _ELSEWHERE.search(between) or _HEADING.search(between):
-            current = False
-        if _OUTPUT.search(between):
+        between = _DELIMITERS.sub(" ", between)  # the $$ that close and open the lines
+        sentence = re.split(r"(?<=[.!?:])\s+|\n\s*\n", between.strip())[-1] if between.strip() else ""
+        if _OUTPUT.match(sentence) and not _HEADING.search(between):
             current = True
+        elif not _GOES_ON.match(between) or _HEADING.search(between):
+            current = False
         if current and chain.role is None:
             out.add(id(chain))
     return out
