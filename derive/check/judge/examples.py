@@ -154,6 +154,12 @@ def numeric_claim(checker, v, ref, rhs_text, language):
     if not bad:
         v.code = "numeric_ok"
         return v
+    if any(r in checker.__dict__.get("rates_read", ()) and any(
+            getattr(q, "has", lambda _: False)(r) for q in got_items) for r in RATES):
+        # the rate is one an earlier line's numbers gave, not one the document states:
+        # that line or this one may be the one off, so this reading never refutes
+        v.status, v.code = "unknown", "numeric_rate_read"
+        return v
     v.status, v.code = "wrong", "numeric_wrong"
     with mpmath.workdps(DPS):
         if got is not None and centre is not None and got != 0 and abs(centre + got) <= allowed * SLACK \
@@ -208,7 +214,8 @@ def _rate_from_line(checker, v, env, rate, got_items, said_items, side):
     in it that, taken as the rate, makes the line right to its rounding.  A document
     that says "η = 0.5" only in prose still prints it in its first update (``0.6 -
     0.5·0.0770``); the number is the rate only where no other printed number would do,
-    and it is kept for the later lines (``checker.givens``).  Otherwise the line needs a
+    and it is kept for the later lines (``checker.givens``), which it can show right but
+    never wrong (``numeric_rate_read``): a later line may print another rate.  Otherwise the line needs a
     number the document never gives (``Undefined``)."""
     literals = _units(checker, side)
     fits = set()
@@ -233,6 +240,7 @@ def _rate_from_line(checker, v, env, rate, got_items, said_items, side):
         raise Undefined("no learning rate is given")
     value = fits.pop()
     checker.givens[rate] = value
+    checker.__dict__.setdefault("rates_read", set()).add(rate)
     with mpmath.workdps(DPS):
         number = mpmath.mpf(value.p) / value.q
         v.notes = v.notes + [("rate_from_line", (("rate", rate),

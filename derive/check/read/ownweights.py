@@ -6,8 +6,8 @@ number for the next: ``out_{h2} = 0.5969`` "by the same process", ``E_{o2} = 0.0
 depends on (``graphnames``), so ``∂E_total/∂w_5`` stays undecided: E_o2 might depend
 on w_5.  A reader knows better, and the document says why: ``w_5`` multiplies
 ``out_{h1}`` in ``net_{o1}`` alone, a weight of o1's own; and the document names weights
-no formula uses (``w_7^+ = …``, ``w_8^+ = …``), at least as many as a stand-in unit
-needs for its own (o2, as many as o1 has).  Then the stand-in of o2 depends on neither o1's own weights nor o1's own
+no formula uses (``w_7^+ = …``, ``w_8^+ = …``): the run of numbers beside o1's own
+weights, as many as o1 has, each run one unit's (h2's are w_3, w_4 beside h1's w_1, w_2).  Then the stand-in of o2 depends on neither o1's own weights nor o1's own
 quantities (``net_{o1}``, ``out_{o1}``), only on what o1 and o2 share (``out_{h1}``, the
 layer's bias ``b_2``, which the document may share between its units).
 
@@ -89,7 +89,7 @@ def own_weights(graph, defined, text):
     stems = {_WEIGHT.fullmatch(w).group("stem") for w in private}
     unused = sorted({s + k for s in stems for k in _mentioned(text, s)} - in_graph,
                     key=lambda w: (len(w), w))
-    found = {}
+    wants = {}  # stand-in -> (what it does not depend on, the blocks its weights may be)
     for node in graph.nodes:
         sibling = getattr(node, "sibling", None)
         if not getattr(node, "opaque", False) or sibling is None:
@@ -99,12 +99,48 @@ def own_weights(graph, defined, text):
             continue
         units = {str(n.symbol) for n in _ancestors(sibling) if unit(str(n.symbol)) == own}
         weights = {w for w, d in private.items() if d in units}
-        if not weights:
-            continue
-        if len(unused) < len(weights):
-            continue  # o2 needs as many weights of its own as o1 has: none are named
-        found[str(node.symbol)] = units | weights
-    return {name: (frozenset(names), tuple(unused)) for name, names in found.items()}
+        blocks = _blocks(weights, set(unused))
+        if weights and blocks:
+            wants[str(node.symbol)] = (units | weights, blocks)
+    found, taken = {}, set()
+    # a block of names is one unit's: h2 can only have w_3, w_4 (after h1's w_1, w_2),
+    # so o2 (after o1's w_5, w_6) has w_7, w_8 or nothing
+    while True:
+        free = {name: [b for b in blocks if not b & taken]
+                for name, (_, blocks) in wants.items() if name not in found}
+        sure = [(name, bs[0]) for name, bs in sorted(free.items()) if len(bs) == 1]
+        claims = {}
+        for name, block in sure:
+            claims.setdefault(block, []).append(name)
+        if not claims:
+            break
+        for block, names in claims.items():
+            if len(names) == 1:
+                found[names[0]] = block
+            else:  # two units, one run of names: whose it is, nothing says
+                for name in names:
+                    wants.pop(name)
+            taken |= block
+    return {name: (frozenset(wants[name][0]), tuple(sorted(block, key=lambda w: (len(w), w))))
+            for name, block in found.items()}
+
+
+def _blocks(weights, unused):
+    """The runs of named, unused weights a sibling's weights ``w_5, w_6`` make room for
+    beside them (``w_7, w_8`` or ``w_3, w_4``): the other unit's own, as such posts number
+    them.  Weights not numbered in one run give none."""
+    parsed = [_WEIGHT.fullmatch(w) for w in weights]
+    stems = {m.group("stem") for m in parsed}
+    numbers = sorted(int(m.group("index")) for m in parsed)
+    if len(stems) != 1 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return []
+    stem, n = stems.pop(), len(numbers)
+    out = []
+    for first in (numbers[-1] + 1, numbers[0] - n):
+        block = frozenset(f"{stem}{k}" for k in range(first, first + n))
+        if first >= 0 and block <= unused:
+            out.append(block)
+    return out
 
 
 def _ancestors(node):
