@@ -215,8 +215,8 @@ def _rate_from_line(checker, v, env, rate, got_items, said_items, side):
     that says "η = 0.5" only in prose still prints it in its first update (``0.6 -
     0.5·0.0770``); the number is the rate only where no other printed number would do,
     and it is kept for the later lines (``checker.givens``), which it can show right but
-    never wrong (``numeric_rate_read``): a later line may print another rate.  Otherwise the line needs a
-    number the document never gives (``Undefined``)."""
+    never wrong (``numeric_rate_read``): a later line may print another rate.  Otherwise
+    the line needs a number the document never gives (``Undefined``)."""
     literals = _units(checker, side)
     fits = set()
     for value in sorted({val for val, _ in side.literals.values()})[:MAX_RATE_CANDIDATES]:
