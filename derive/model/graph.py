@@ -19,6 +19,18 @@ from derive.model.functions import concrete
 from derive.model.symbols import COST, DirectPartial, Partial, plain
 
 
+def upstream(node):
+    """``node`` and every node it depends on, each once (depth first, parents last)."""
+    stack, seen = [node], set()
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        yield n
+        stack.extend(n.parents)
+
+
 @dataclass(eq=False)
 class Node:
     symbol: sp.Expr

@@ -154,7 +154,7 @@ def numeric_claim(checker, v, ref, rhs_text, language):
     if not bad:
         v.code = "numeric_ok"
         return v
-    if any(r in checker.__dict__.get("rates_read", ()) and any(
+    if any(r in checker.rates_read and any(
             getattr(q, "has", lambda _: False)(r) for q in got_items) for r in RATES):
         # the rate is one an earlier line's numbers gave, not one the document states:
         # that line or this one may be the one off, so this reading never refutes
@@ -240,7 +240,7 @@ def _rate_from_line(checker, v, env, rate, got_items, said_items, side):
         raise Undefined("no learning rate is given")
     value = fits.pop()
     checker.givens[rate] = value
-    checker.__dict__.setdefault("rates_read", set()).add(rate)
+    checker.rates_read.add(rate)
     with mpmath.workdps(DPS):
         number = mpmath.mpf(value.p) / value.q
         v.notes = v.notes + [("rate_from_line", (("rate", rate),

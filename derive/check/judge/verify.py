@@ -56,6 +56,7 @@ class Checker(EngineAnswers, Readings, Rulings):
         self.case = None  # (a, b, equal): the chain is judged only where index a = b (≠ b)
         self.step_seconds = step_seconds or LIMITS.step_seconds
         self.givens = {}
+        self.rates_read = set()  # learning rates only an update's numbers gave (judge.examples)
         self.given_units = {}  # a given known only to a width: symbol -> half-width
         self.printed = {}  # value -> rounding unit of every result a line printed (examples.py)
         self._decided = {}  # step key -> Verdict (check_chain)

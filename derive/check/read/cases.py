@@ -31,13 +31,8 @@ def case_sentence(chain):
 
 def cases(chains, source):
     """{id(chain): (a, b, equal)} for the chains judged only in a case."""
-    out, current, last_end = {}, None, 0
-    text = source.text
-    for chain in chains:
-        start, end = _span(chain)
-        between = text[last_end:start] if start is not None and start >= last_end else ""
-        if end is not None:
-            last_end = max(last_end, end)
+    out, current = {}, None
+    for chain, between in _after_prose(chains, source.text):
         found = case_sentence(chain)
         if found is not None:
             current = found
@@ -67,13 +62,8 @@ def output_cases(chains, source):
     holds only at the output layer is right there.  The sentence must say only that (not
     "if $j$ is not an output neuron", "whether or not …", "unlike …"), and the case goes on
     only across connectives ("and hence", "so"): any other prose ends it."""
-    out, current, last_end = set(), False, 0
-    text = source.text
-    for chain in chains:
-        start, end = _span(chain)
-        between = text[last_end:start] if start is not None and start >= last_end else ""
-        if end is not None:
-            last_end = max(last_end, end)
+    out, current = set(), False
+    for chain, between in _after_prose(chains, source.text):
         between = _DELIMITERS.sub(" ", between)  # the $$ that close and open the lines
         sentence = re.split(r"(?<=[.!?:])\s+|\n\s*\n", between.strip())[-1] if between.strip() else ""
         if _OUTPUT.match(sentence) and not _HEADING.search(between):
@@ -83,6 +73,17 @@ def output_cases(chains, source):
         if current and chain.role is None:
             out.add(id(chain))
     return out
+
+
+def _after_prose(chains, text):
+    """(chain, the text between the chain before it and this one), in order."""
+    last_end = 0
+    for chain in chains:
+        start, end = _span(chain)
+        between = text[last_end:start] if start is not None and start >= last_end else ""
+        if end is not None:
+            last_end = max(last_end, end)
+        yield chain, between
 
 
 def _span(chain):

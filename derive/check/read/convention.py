@@ -19,9 +19,8 @@ Only regular expressions over the extracted math are used here; nothing is evalu
 import re
 from dataclasses import dataclass, replace
 
-from derive.check.read.extract import extract
-from derive.check.read.parse import is_math_word
-from derive.check.read.text import Source
+from derive.check.read.extract import document_chains
+from derive.check.read.layernames import layer_names_in
 
 _W = r"(?:\\mathbf\s*\{\s*[wW]\s*\}|\\theta|\\Theta|[wW])"
 _A = r"(?:\\mathbf\s*\{\s*[ahxo]\s*\}|out|[ahxyo])"
@@ -132,12 +131,9 @@ def _from_definition(lhs, rhs):
 def read_convention(text, kind="md", name="<input>"):
     """The ``Convention`` the document defines (its first definition of z, else a
     sentence), or None when it defines none: then the caller's notation stands."""
-    source = Source(text, name)
+    source, chains = document_chains(text, kind, name)
+    chains = chains or []
     found = None
-    try:
-        chains, _ = extract(source, kind, is_math_word)
-    except Exception:  # noqa: BLE001 - an unreadable file is the checker's to report
-        chains = []
     for chain in chains:
         if chain.lhs is None or not chain.links:
             continue
@@ -150,9 +146,7 @@ def read_convention(text, kind="md", name="<input>"):
             break
     if found is None:
         # o_j = φ(net_j) = φ(Σ_k w_{kj} o_k): the weighted sum inside the activation
-        from derive.check.read.layernames import read_layer_names
-
-        names = read_layer_names(text, kind, name)
+        names = layer_names_in(source, chains)
         if names is not None:
             found = Convention(names.from_first, line=names.line)
     if found is None:
@@ -195,10 +189,8 @@ class Options:
 def read_options(text, kind="md", name="<input>"):
     """``Options`` from the document's definitions of its cost (``C = (a^l - y)^2``:
     squared error, no ½) and weighted input (``z^l = w^l a^{l-1}``: no bias)."""
-    source = Source(text, name)
-    try:
-        chains, _ = extract(source, kind, is_math_word)
-    except Exception:  # noqa: BLE001 - an unreadable file is the checker's to report
+    source, chains = document_chains(text, kind, name)
+    if chains is None:
         return Options()
     cost = bias = None
     single = False

@@ -33,7 +33,7 @@ from derive.errors import GraphSpecError
 from derive.model.graphspec import parse_graph
 from derive.check.read.composed import differentiated, own_sigmoids
 from derive.check.read.convention import has_unit_indices
-from derive.check.read.extract import extract
+from derive.check.read.extract import extract, is_equation
 from derive.check.read.meaning import reconcile
 from derive.check.read.pinned import claimed, determine
 from derive.check.read.parse import is_math_word
@@ -102,7 +102,7 @@ def _read(text, kind, name):
     alone = {}  # a quantity given only by numbers: name -> (value, decimals, line, links)
     substituted = {}  # name -> the numbers claims' substitution lines put for it
     for chain in chains:
-        if chain.lhs is None or not chain.links or chain.links[0].relation != "=":
+        if not is_equation(chain):
             continue
         if chain.prefix:
             continue

@@ -507,15 +507,34 @@ def extract(source, kind, is_math_word):
     return extract_latex(source, markdown="notebook" if kind == "nb" else kind != "tex")
 
 
+def document_chains(text, kind, name):
+    """(Source, chains) of a document for a reader of its definitions (``softmaxnames``,
+    ``layernames``); chains is None where the text cannot be read (the checker reports it)."""
+    from derive.check.read.parse import is_math_word
+
+    source = Source(text, name)
+    try:
+        return source, extract(source, kind, is_math_word)[0]
+    except Exception:  # noqa: BLE001 - an unreadable file is the checker's to report
+        return source, None
+
+
+def is_equation(chain):
+    """Whether ``chain`` is ``name = …`` (a left side, and ``=`` first)."""
+    return chain.lhs is not None and bool(chain.links) and chain.links[0].relation == "="
+
+
 __all__ = [
     "Chain",
     "Link",
     "Source",
     "Text",
+    "document_chains",
     "expand_macros",
     "extract",
     "extract_ascii",
     "extract_latex",
     "find_macros",
+    "is_equation",
     "looks_like_latex",
 ]

@@ -14,6 +14,7 @@ import re
 
 import sympy as sp
 
+from derive.model.graph import upstream
 from derive.model.symbols import COST, DirectPartial, Partial
 from derive.check.limits import Unsupported
 from derive.check.read.names import Context
@@ -240,16 +241,7 @@ def decidable(model, num, den, note=None):
 
 def _opaque_above(node):
     """The leaves marked opaque that ``node`` is or depends on."""
-    stack, seen, out = [node] if node is not None else [], set(), []
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        if getattr(n, "opaque", False):
-            out.append(n)
-        stack.extend(n.parents)
-    return out
+    return [n for n in upstream(node) if getattr(n, "opaque", False)] if node is not None else []
 
 
 def _written(name):
@@ -302,12 +294,4 @@ def along_edges(graph, expr):
 
 def reaches(a, b):
     """Whether node ``a`` is ``b`` or an ancestor of it (in any graph, layered too)."""
-    stack, seen = [b], set()
-    while stack:
-        n = stack.pop()
-        if n is a:
-            return True
-        if id(n) not in seen:
-            seen.add(id(n))
-            stack.extend(n.parents)
-    return False
+    return any(n is a for n in upstream(b))

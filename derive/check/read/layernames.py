@@ -20,10 +20,8 @@ is read at a fixed layer.  Only regular expressions over the extracted math are 
 import re
 from dataclasses import dataclass, replace
 
-from derive.check.read.extract import extract
-from derive.check.read.parse import is_math_word
+from derive.check.read.extract import document_chains, is_equation
 from derive.check.read.softmaxnames import _flat as flat
-from derive.check.read.text import Source
 
 _NAME = r"(?P<s>[A-Za-z]{1,5})_(?:\{(?P<j>[a-z])\}|(?P<j2>[a-z]))"
 _WSUM = re.compile(r"\\sum_(?:\{(?P<k>[a-z])[^{}]*\}|(?P<k2>[a-z]))(?:\^(?:\{[^{}]*\}|\w))?"
@@ -51,7 +49,6 @@ class LayerNames:
     loss_line: int = None
     from_first: bool = False  # w_{kj} is the weight from unit k into unit j
     below: tuple = ()  # the index letters of units of the layer below: k, i
-    sum_index: str = None  # k of Σ_k in the weighted sum
 
     def aliases(self):
         """{name: (meaning, line, by_index)} for ``names.Context``: ``o_j`` the output of
@@ -116,14 +113,17 @@ def _definition(chain):
 def read_layer_names(text, kind="md", name="<input>"):
     """The ``LayerNames`` the document declares, or None where it writes none (or writes
     derive's own z and a, which need no new names)."""
-    source = Source(text, name)
-    try:
-        chains, _ = extract(source, kind, is_math_word)
-    except Exception:  # noqa: BLE001 - an unreadable file is the checker's to report
-        return None
+    source, chains = document_chains(text, kind, name)
+    return None if chains is None else layer_names_in(source, chains)
+
+
+def layer_names_in(source, chains):
+    """``read_layer_names`` of a document already read into ``chains`` (``read.convention``
+    has them at hand)."""
+    text = source.text
     found = None
     for chain in chains:
-        if chain.lhs is None or not chain.links or chain.links[0].relation != "=":
+        if not is_equation(chain):
             continue
         got = _definition(chain)
         if got is not None:
@@ -131,8 +131,7 @@ def read_layer_names(text, kind="md", name="<input>"):
             if score == output or {score, output} & _RESERVED or score == "z" and output == "a":
                 return None
             found = LayerNames(score, output, j, source.line_col(
-                chain.links[0].rhs.first_origin())[0], from_first=from_first,
-                               sum_index=k)
+                chain.links[0].rhs.first_origin())[0], from_first=from_first, below=(k,))
             break
     if found is None:
         return None
@@ -140,9 +139,9 @@ def read_layer_names(text, kind="md", name="<input>"):
     into = re.compile(r"w_\{?(?P<x>[a-z])" + j + r"\}?" if found.from_first
                       else r"w_\{?" + j + r"(?P<x>[a-z])\}?")
     below = {m.group("x") for m in into.finditer(flat(text))} - {j}
-    found = replace(found, below=tuple(sorted(below | {found.sum_index})))
+    found = replace(found, below=tuple(sorted(below | set(found.below))))
     for chain in chains:
-        if chain.lhs is None or not chain.links or chain.links[0].relation != "=":
+        if not is_equation(chain):
             continue
         loss, m = _COST.fullmatch(flat(chain.lhs.s)), _SQUARE.fullmatch(flat(chain.links[0].rhs.s))
         if loss is None or m is None or found.output not in (m.group("x"), m.group("y")):

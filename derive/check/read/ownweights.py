@@ -18,6 +18,8 @@ network (``DeclaredNetwork.own``) and said in the note of each step it decides.
 """
 import re
 
+from derive.model.graph import upstream
+
 MAX_SCANNED = 400_000  # characters of the document searched for weight names
 
 _UNIT = re.compile(r"(?:_(?P<sub>[A-Za-z0-9]+)|(?<=[A-Za-z])(?P<digits>[0-9]+))$")
@@ -97,7 +99,7 @@ def own_weights(graph, defined, text):
         own = unit(str(sibling.symbol)) if sibling is not graph.cost else None
         if own is None or own == unit(str(node.symbol)):
             continue
-        units = {str(n.symbol) for n in _ancestors(sibling) if unit(str(n.symbol)) == own}
+        units = {str(n.symbol) for n in upstream(sibling) if unit(str(n.symbol)) == own}
         weights = {w for w, d in private.items() if d in units}
         blocks = _blocks(weights, set(unused))
         if weights and blocks:
@@ -141,17 +143,6 @@ def _blocks(weights, unused):
         if first >= 0 and block <= unused:
             out.append(block)
     return out
-
-
-def _ancestors(node):
-    stack, seen = [node], set()
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        yield n
-        stack.extend(n.parents)
 
 
 def mark(graph, readings):

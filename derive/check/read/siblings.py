@@ -24,6 +24,7 @@ import mpmath
 import sympy as sp
 
 from derive.check.read.meaning import _build, _values
+from derive.model.graph import upstream
 
 MAX_INFERRED = 20
 MAX_RENAMED = 6  # tokens a renaming may choose among (2**6 trials at most)
@@ -117,15 +118,7 @@ def _fits(defined, target, formula, known, rounded, value, decimals, name, spent
 
 
 def _reach(node):
-    stack, seen = [node], set()
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        if n.is_leaf:
-            yield n.symbol
-        stack.extend(n.parents)
+    return (n.symbol for n in upstream(node) if n.is_leaf)
 
 
 def infer(defined, alone, givens, substitute, name):

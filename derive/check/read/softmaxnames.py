@@ -27,9 +27,7 @@ Only regular expressions over the extracted math are used; nothing is evaluated.
 import re
 from dataclasses import dataclass, replace
 
-from derive.check.read.extract import extract
-from derive.check.read.parse import is_math_word
-from derive.check.read.text import Source
+from derive.check.read.extract import document_chains, is_equation
 
 _SPACE = re.compile(r"\\(?:left|right|displaystyle|limits|,|;|!|:|quad)(?![A-Za-z])|\s+")
 _FONT = re.compile(r"\\(?:text|mathrm|mathbf|textbf|boldsymbol|mathit|mathcal|operatorname)"
@@ -174,7 +172,7 @@ _WSUM = re.compile(r"\\sum_(?:\{(?P<k>[a-z])[^{}]*\}|(?P<k2>[a-z]))(?:\^(?:\{[^{
 def _weighted_sum(chain, score):
     """(letter, index, weight, bias) of ``z_j = \\sum_i w_{ij} o_i + b``, the softmax's
     input as a weighted sum of the layer below, else None."""
-    if chain.lhs is None or not chain.links or chain.links[0].relation != "=":
+    if not is_equation(chain):
         return None
     m = re.fullmatch(re.escape(score) + r"_(?:\{(?P<j>[a-z])\}|(?P<j2>[a-z]))", _flat(chain.lhs.s))
     w = _WSUM.fullmatch(_flat(chain.links[0].rhs.s))
@@ -208,14 +206,12 @@ def _activated(chain, score):
 def read_softmax_names(text, kind="md", name="<input>"):
     """The ``SoftmaxNames`` the document declares, or None when it defines no softmax
     in index form (or its letters are used for other quantities too)."""
-    source = Source(text, name)
-    try:
-        chains, _ = extract(source, kind, is_math_word)
-    except Exception:  # noqa: BLE001 - an unreadable file is the checker's to report
+    source, chains = document_chains(text, kind, name)
+    if chains is None:
         return None
     found = None
     for chain in chains:
-        if chain.lhs is None or not chain.links or chain.links[0].relation != "=":
+        if not is_equation(chain):
             continue
         lhs = _flat(chain.lhs.s)
         for link in chain.links[:3]:
@@ -239,7 +235,7 @@ def read_softmax_names(text, kind="md", name="<input>"):
                 chain.links[0].rhs.first_origin())[0],))
             break
     for chain in chains:
-        if chain.lhs is None or not chain.links or chain.links[0].relation != "=":
+        if not is_equation(chain):
             continue
         got = _cross_entropy(_flat(chain.lhs.s), _flat(chain.links[0].rhs.s), found.output)
         if got is not None:
