@@ -241,3 +241,16 @@ def test_weights_named_for_the_hidden_stand_in_say_nothing_of_the_output_one(tmp
     lines = statuses_by_line(report)
     assert lines[27] == ["unknown"] and lines[29][0] == "unknown"
     assert not any("E_o2 read as not depending" in m for m in report.messages())
+
+
+def test_an_update_written_out_through_one_output_is_not_given_a_tick():
+    # line 61: w_1 - η(out_o1 - t)out_o1(1 - out_o1) w_5 out_h1(1 - out_h1) i_1 is the update
+    # if E_o2 did not depend on out_h1; with E_o2 = F(out_h1, …) it misses η ∂F/∂w_1
+    # (found in review: the update's own ∂E/∂w_1 was never asked about the stand-in)
+    m = _model()
+    i1, w1 = sp.symbols("i1 w1")
+    missed = sp.diff(m["total"], w1) - sp.diff((m["t"] - m["o1"]) ** 2 / 2, w1)
+    assert missed != 0 and missed.has(sp.Function("F"))
+    report = declared_report(OWN)
+    v = next(v for v in report.verdicts if v.line == 61)
+    assert (v.status, v.code) == ("unknown", "undefined_in_document")

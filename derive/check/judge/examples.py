@@ -99,7 +99,6 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         side = checker.parse(rhs_text, language, ("literals",))
         if side.error is not None:
             raise Unsupported("numeric_claim")
-        _decided_at_example(checker, ref)
         value = checker.inst.value(ref, {})
         claimed = checker.inst.value(side.expr, {})
         got_items = list(value) if isinstance(value, sp.MatrixBase) else [value]
@@ -136,8 +135,6 @@ def numeric_claim(checker, v, ref, rhs_text, language):
             worst = _compare(example, got_items, said_items, _units(checker, side), spread)
     except Unsupported as e:
         v.status, v.code = "unknown", "on_kink" if e.code == "on_kink" else "numeric_claim"
-        if e.code == "undefined_in_document":  # the reason, not "give every number"
-            v.code, v.params = e.code, dict(e.params)
         return v
     except (Missing, ShapeMismatch, Undefined):
         v.status, v.code = "unknown", "numeric_claim"
@@ -174,19 +171,6 @@ def numeric_claim(checker, v, ref, rhs_text, language):
     v.expected = sp.Matrix(value.shape[0], value.shape[1], floats) if isinstance(
         value, sp.MatrixBase) else floats[0]
     return v
-
-
-def _decided_at_example(checker, ref):
-    """Raise ``Unsupported`` where a derivative in ``ref`` passes through a quantity the
-    document gives only as a number (``graphnames.decidable``): the update rule's own
-    ∂E/∂w_1 (``w_1 - η ∂E/∂w_1 = 0.15 - 0.5·0.000438568``) is built, not parsed, so
-    the reading of the line never asked."""
-    from derive.check.read.graphnames import GraphModel, decidable
-    from derive.model.symbols import Partial
-
-    if isinstance(checker.network, GraphModel) and isinstance(ref, sp.Basic):
-        for p in ref.atoms(Partial):
-            decidable(checker.network, p.num, p.den)
 
 
 def _compare(example, got_items, said_items, literals, spread=None):

@@ -26,6 +26,7 @@ from derive.check.judge.anycost import reread
 from derive.check.judge.generic import reread as generic_reread
 from derive.check.read.dlai import is_updated
 from derive.check.read.forms import Increment
+from derive.check.read.graphnames import decidable
 from derive.check.limits import LIMITS, StepTimeout, Unsupported, time_limit
 from derive.check.read.names import Context
 from derive.check.judge.answers import EngineAnswers
@@ -208,6 +209,11 @@ class Checker(EngineAnswers, Readings, Rulings):
                        lhs=v.lhs, rhs=rhs, notes=v.notes)
 
     def _decide(self, ref, rhs, lhs, kind, rate, prev, notes, deadline):
+        if self.graph_mode and isinstance(ref, sp.Basic):
+            # an update's w - η ∂E/∂w is built, not read, so its ∂E/∂w was never asked
+            # whether it passes through a quantity given only as a number (E_o2)
+            for p in ref.atoms(Partial):
+                decidable(self.network, p.num, p.den)
         outcome = self.compare(ref, rhs, deadline, lhs_generic=lhs)
         v = self.verdict(outcome, ref, rhs, lhs, kind, rate, prev, notes, deadline)
         if v.status == "wrong" and self.case is None:
