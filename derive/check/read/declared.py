@@ -101,6 +101,7 @@ def _read(text, kind, name):
     printed, numbers = {}, {}  # a definition's printed value; a quantity given as a number
     alone = {}  # a quantity given only by numbers: name -> (value, decimals, line, links)
     substituted = {}  # name -> the numbers claims' substitution lines put for it
+    index_named = False  # o_j = softmax(z_j): a definition of unit j, in any formula
     for chain in chains:
         if not is_equation(chain):
             continue
@@ -111,6 +112,7 @@ def _read(text, kind, name):
         except NotAFormula:  # a claim (∂E/∂out = −(t − out) = −(0.01 − 0.7514)): its numbers
             claimed(chain.links, substituted, graph_formula, substitutions)
             continue
+        index_named = index_named or (target is not None and bool(_INDEX_NAMED.search(target)))
         last = printed_number(chain.links[-1].rhs.s)
         formula, at = None, 0
         for at, link in enumerate(chain.links[:3]):
@@ -143,9 +145,11 @@ def _read(text, kind, name):
         substitutions(chain.links[at + 1:], formula, givens)
         if len(defined) >= MAX_DEFINITIONS:
             break
-    if not defined or any(_INDEX_NAMED.search(n) for n in defined) and has_unit_indices(text):
+    if not defined or index_named and has_unit_indices(text):
         # o_j = σ(net_j) beside w_{kj}: unit j of any layer, the index form that
-        # ``read.convention`` reads, not a network of one-unit names
+        # ``read.convention`` reads, not a network of one-unit names; an instance of it
+        # written out for three units (o_b = e^{z_b}/(e^{z_a} + e^{z_b} + e^{z_c})) is an
+        # illustration of that layer, not the document's network
         return None
     # E_{o2} = 0.0236 beside E_{o1} = ½(target_{o1} − out_{o1})²: the formula of E_{o1}
     # for o2, where it gives the printed number (``siblings``)
