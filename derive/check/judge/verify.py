@@ -21,11 +21,11 @@ import sympy as sp
 from derive.engine.chain import Engine
 from derive.model.symbols import COST, ETA, Partial, label
 from derive.check.judge.einstein import bind_step, implied_sums
-from derive.check.judge import opaque
+from derive.check.judge import enumerated, opaque
 from derive.check.judge.anycost import reread
 from derive.check.judge.generic import reread as generic_reread
 from derive.check.read.dlai import is_updated
-from derive.check.read.forms import Increment
+from derive.check.read.forms import Increment, is_index_symbol
 from derive.check.read.graphnames import decidable
 from derive.check.limits import LIMITS, StepTimeout, Unsupported, time_limit
 from derive.check.read.names import Context
@@ -301,6 +301,7 @@ class Checker(EngineAnswers, Readings, Rulings):
             assigns = [a for a in assigns if keep(case, a)] or assigns
             if self.inst.total == before:  # all were tried: all of the case are
                 self.inst.total = len(assigns)
+        assigns = self._written_out(ref, rhs, assigns)
         out.assigns = assigns
         out.sampled = (len(assigns), self.inst.total) if self.inst.total > len(assigns) else None
         for a in assigns:
@@ -324,6 +325,24 @@ class Checker(EngineAnswers, Readings, Rulings):
             if state == "different" and not lnames:
                 break
         return out
+
+    def _written_out(self, ref, rhs, assigns):
+        """The assignments that give the letters a sum writes out term by term
+        (``e^{s_p} + e^{s_q} + e^{s_r}``) different units, with a note, when any do."""
+        pairs = enumerated.distinct_pairs((ref, rhs), is_index_symbol)
+        if not pairs or assigns == [{}]:
+            return assigns
+        before = len(assigns)
+        distinct = [a for a in assigns if enumerated.keep(pairs, a)]
+        if not distinct:
+            return assigns
+        if len(distinct) < before:
+            note = ("written_out", (("names", enumerated.letters(pairs)),))
+            if note not in self._notes:
+                self._notes.append(note)
+            if self.inst.total == before:
+                self.inst.total = len(distinct)
+        return distinct
 
     def _compare_values(self, lv, rv, assign, out, deadline):
         lv_items = list(lv) if isinstance(lv, sp.MatrixBase) else [lv]
