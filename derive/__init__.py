@@ -8,14 +8,15 @@
 argument.  A network is a ``Network`` (layers, activations, cost), a graph
 file, or forward equations written with sympy (``equations=[sp.Eq(z, w*x), ...]``
 using derive's ``sigmoid`` and ``relu``).  ``Derivation.check(text)`` checks a
-hand derivation and returns a ``Report``.  Errors are ``DeriveError``s.
+hand derivation and returns a ``Report``; ``check_document(path)`` checks a file
+as ``derive --check`` does, on the network the document itself declares.  Errors are ``DeriveError``s.
 
 Names are imported on first use so that ``import derive`` stays cheap
 (start-up time is measured).
 """
 __version__ = "0.1.0"
 
-__all__ = ["Network", "Derivation", "Report", "derive", "graph_from_equations",
+__all__ = ["Network", "Derivation", "Report", "derive", "check_document", "graph_from_equations",
            "sigmoid", "relu", "DeriveError", "SpecError", "GraphSpecError", "ValuesError",
            "OutputError", "__version__"]
 
@@ -24,6 +25,7 @@ _HOME = {
     "Derivation": "derive.documents.derivation",
     "Report": "derive.check.report",
     "derive": "derive.documents.api",
+    "check_document": "derive.check.document",
     "graph_from_equations": "derive.model.sympygraph",
     "sigmoid": "derive.model.functions",
     "relu": "derive.model.functions",

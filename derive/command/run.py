@@ -71,52 +71,18 @@ def run_check(*, check_path, strict, fmt, output, force, echo, layers, activatio
     marked-up derivation (.tex, .pdf) or the report (.json, .txt).  The exit status
     is the verdict: 0 all decided steps correct, 1 a step wrong, 2 unreadable input.
     The derivation is checked against a --layers network or a --graph file."""
-    from derive.check import check_file
-    from derive.check.checker import document_network, notation_for, read_input
-    from derive.check.limits import CheckInputError
-    from derive.check.sections import check_sections, document_sections
-    from derive.errors import SpecError
-    from derive.model.network import Network
+    from derive.check.document import check_document
 
     if fmt not in (None, "json", "latex"):
         raise OutputError(f"--check writes a text or JSON report, not {fmt}")
-    if graph is not None:
-        from derive.model.graphspec import load_graph
-
-        if layers is not None:
-            raise SpecError("--graph and --layers describe the network twice; give one of them")
-        network, warnings = load_graph(graph)
-        for line in warnings:
-            if warn is not None:
-                warn(line if "warning:" in line else f"warning: {line}")
-    elif layers is None and (parts := document_sections(check_path)):
-        # one network per section, each declared by its own forward pass (check.sections)
-        network = None
-    elif layers is None:
-        # no network given: the derivation's own forward pass, if it writes one
-        network, notation = document_network(check_path, activation, cost, not no_bias,
-                                             notation, notation_given, defaulted)
-        # the document chose nothing: its own forward-pass lines (y = σ(z)) define
-        assumed = (getattr(network, "by_default", False)
-                   and not getattr(network, "read_from", None)
-                   and all(w == 1 for w in getattr(network, "widths", (0,))))
-    else:
-        network = Network(layers or "1-1-1", activation, cost, not no_bias, notation=notation)
-        if not notation_given:
-            try:  # the document's own index convention (z_j = Σ_i w_ij a_i)
-                text, _name, kind = read_input(check_path)
-                notation = notation_for(text, kind, notation)
-            except CheckInputError:
-                pass  # check_file reports it
-        if layers is None:
-            network = _assumed(network)
-    if network is None:
-        report = check_sections(check_path, parts, notation, strict=strict, seconds=time_limit,
-                                progress=progress)
-    else:
-        report = check_file(check_path, network, notation, strict=strict, seconds=time_limit,
-                            progress=progress, assumed=graph is None and layers is None
-                            and assumed)
+    # options left at their defaults are not given: the document may say them
+    report = check_document(
+        check_path, layers=layers, graph=graph, strict=strict, seconds=time_limit,
+        progress=progress, warn=warn,
+        activation=None if "activation" in defaulted else activation,
+        cost=None if "cost" in defaulted else cost,
+        bias=None if "no_bias" in defaulted else not no_bias,
+        notation=notation if notation_given else None)
     text = report.to_json() if fmt == "json" else report.render_text()
     if output is None or output == "-":
         echo(text if text.endswith("\n") else text + "\n")
@@ -142,14 +108,6 @@ def _complete_file(options):
     output = options.get("output") or "-"
     return output != "-" and output.lower().endswith((".tex", ".md")) \
         and options.get("fmt") in (None, "latex", "markdown")
-
-
-def _assumed(network):
-    """Marks the 1-1-1 network used when neither the options nor the document give one:
-    its layers have one unit, so a claim about units j, k is only tried at j = k = 1 there
-    and a ✓ on it would prove nothing about the document's own, wider network."""
-    network.assumed = True
-    return network
 
 
 def _check_inputs(options):
