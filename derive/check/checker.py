@@ -197,9 +197,11 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                 link = chain.links[0]
                 rel = {"neq": "≠", "<-": "←", "equiv": "≡", "approx": "≈"}.get(link.relation,
                                                                            link.relation)
+                # L = ½(ŷ - y)² where the document's own forward pass ends at L: its loss
+                own = declared is not None and chain.lhs.s.strip() in declared.defined
                 taken.append((source.line_col(link.rhs.first_origin())[0],
                               f"{chain.lhs.s.strip()} {rel} {link.rhs.s.strip()}",
-                              chain.role or "index or size"))
+                              chain.role or ("definition" if own else "index or size")))
             if defines and found:
                 taken.append((found[0].line, found[0].source, "definition"))
                 found = found[1:]  # what follows it (u = e^{z} = 2.7) is claimed of it

@@ -33,9 +33,10 @@ from derive.errors import GraphSpecError
 from derive.model.graphspec import parse_graph
 from derive.check.read.composed import differentiated, own_sigmoids
 from derive.check.read.convention import has_unit_indices
-from derive.check.read.extract import extract, is_equation
+from derive.check.read.extract import extract, is_equation, looks_like_latex
 from derive.check.read.meaning import reconcile
 from derive.check.read.pinned import claimed, determine
+from derive.check.read.plainlatex import as_latex
 from derive.check.read.parse import is_math_word
 from derive.check.read.ownweights import mark as mark_own, own_weights
 from derive.check.read.siblings import infer as infer_siblings
@@ -91,6 +92,9 @@ _WEIGHED = re.compile(r"(?<![\w.])[A-Za-z]\w*\s*\*\s*[A-Za-z(]")
 
 
 def _read(text, kind, name):
+    if kind == "txt" and not looks_like_latex(text):
+        # ŷ = σ(z) in a docstring: the same definitions, spelled in LaTeX, line for line
+        text, kind = as_latex(text, is_math_word), "md"
     text = own_sigmoids(text)
     source = Source(text, name)
     try:

@@ -449,13 +449,11 @@ def extract_ascii(source, is_math_word):
         s = t.s
         if not s.strip():
             continue
-        prose = [w for w in _WORD.findall(s) if not is_math_word(w)]
         m = _LABEL.match(s)
         if m:
             t = t[m.end():]
             s = t.s
-            prose = [w for w in _WORD.findall(s) if not is_math_word(w)]
-        if len(prose) >= 2 or "=" not in s and "<-" not in s:
+        if not _is_math(s, is_math_word):
             if rows:
                 chains.extend(chains_from_rows(rows, "ascii"))
                 steps += len(rows)
@@ -479,6 +477,20 @@ def extract_ascii(source, is_math_word):
             rows = []
     chains.extend(chains_from_rows(rows, "ascii"))
     return chains
+
+
+def _is_math(s, is_math_word):
+    prose = [w for w in _WORD.findall(s) if not is_math_word(w)]
+    return len(prose) < 2 and ("=" in s or "<-" in s)
+
+
+def is_plain_math(line, is_math_word):
+    """Whether ``extract_ascii`` reads this line of a plain-text file as math."""
+    s = line.split("#", 1)[0]
+    if not s.strip():
+        return False
+    m = _LABEL.match(s)
+    return _is_math(s[m.end():] if m else s, is_math_word)
 
 
 def _lines(t):
@@ -536,5 +548,6 @@ __all__ = [
     "extract_latex",
     "find_macros",
     "is_equation",
+    "is_plain_math",
     "looks_like_latex",
 ]

@@ -1,0 +1,44 @@
+"""A plain-text derivation's forward pass, rewritten as LaTeX for ``declared``.
+
+A docstring or a ``.txt`` note writes its network in Unicode::
+
+    z = w1⋅x1 + w2⋅x2 + b,
+    ŷ = σ(z)
+
+``as_latex`` turns each line the plain-text reader takes as math into one ``$$…$$``
+display in LaTeX (``\\hat{y} = \\sigma(z)``), line for line, so that the reader of
+a document's own forward pass, which reads LaTeX, finds the same definitions at the
+same line numbers.  Prose lines are kept as they are (outside ``$``, they are prose
+to the LaTeX reader too).  Nothing is evaluated: this only respells characters.
+"""
+import re
+
+from derive.check.read.extract import is_plain_math
+
+_SPELL = {"σ": r"\sigma ", "ŷ": r"\hat{y}", "⋅": r"\cdot ", "·": r"\cdot ", "∙": r"\cdot ",
+          "×": r"\cdot ", "∂": r"\partial ", "−": "-", "–": "-", "²": "^2", "’": "'", "′": "'",
+          "δ": r"\delta ", "η": r"\eta ", "Σ": r"\sum ", "∑": r"\sum "}
+_NEGATIVE_POWER = re.compile(r"\^\s*-\s*([A-Za-z][A-Za-z0-9_]*|[0-9.]+)")
+_ARROW = re.compile(r"\s(?:=+>|⇒|->|→)\s")
+_TRAILING = re.compile(r"[\s,;.]+$")
+
+
+def as_latex(text, is_math_word):
+    """``text`` with each plain-text math line as a ``$$…$$`` LaTeX display."""
+    out = []
+    for line in text.split("\n"):
+        if not is_plain_math(line, is_math_word) or "$" in line or "\\" in line:
+            out.append(line)
+            continue
+        parts = [p for p in _ARROW.split(line) if p.strip()]
+        out.append(" ".join(f"$${_spell(p)}$$" for p in parts))
+    return "\n".join(out)
+
+
+def _spell(s):
+    s = _TRAILING.sub("", s.strip())
+    s = "".join(_SPELL.get(c, c) for c in s)
+    return _NEGATIVE_POWER.sub(lambda m: "^{-%s}" % m.group(1), s)
+
+
+__all__ = ["as_latex"]
