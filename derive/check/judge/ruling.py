@@ -22,6 +22,15 @@ MAX_WITNESS = 40  # values listed for a witness point (all of them in any networ
 class Rulings:
     """The verdict of a step from its comparison's outcome."""
 
+    def _identity_number(self, rhs, v):
+        """Whether the printed number ``rhs`` claims an identity (``∂L/∂b = 1``), not a value
+        at an example: it is an integer and the document gives no example's numbers, so
+        there is no example it could be the value at.  Noted on ``v`` when so."""
+        if not rhs.is_Integer or self.givens or getattr(self.network, "unknown_slopes", False):
+            return False
+        v.notes = v.notes + [("integer_identity", (("value", int(rhs)),))]
+        return True
+
     def verdict(self, outcome, ref, rhs, lhs, kind, rate, prev, notes, deadline):
         from derive.check.judge.diagnose import diagnose
 
@@ -64,7 +73,7 @@ class Rulings:
             if particular and equal_keys:
                 return v
             if rhs.is_number and outcome.structural is None and (
-                    kind == "link" or not ref.is_number):
+                    kind == "link" or not ref.is_number) and not self._identity_number(rhs, v):
                 # a printed number means its printed digits: judged at the example's
                 # numbers with the rounding it implies, never at a random point
                 v = numeric_claim(self, v, ref, *self._rhs_source)
