@@ -169,7 +169,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                 chain.role = "definition"
             # "u = e^{z_k}", "K = n_y": a name of no meaning yet is defined, not claimed
             defines = id(chain) in early or chain.role != "condition" and _abbreviation(
-                checker, chain, deadline)
+                checker, chain, deadline) or _gives_implied_loss(declared, chain, source)
             checker.case = in_case.get(id(chain))
             found = checker.check_chain(chain, source, deadline)
             if id(chain) in at_output:
@@ -312,6 +312,16 @@ def _note_batch(found, mean, unmeaned):
             v.notes = list(v.notes) + [("batch_mean", ())]
         if unmeaned and v.status == "correct":
             v.status, v.code, v.diagnosis = "wrong", "batch_missing_mean", None
+
+
+def _gives_implied_loss(declared, chain, source):
+    """Whether ``chain`` is the line a loss no line defines was read from (``∂L/∂ŷ =
+    ∂(½(ŷ - y)²)/∂ŷ``, ``read.implied``): it defines L there, so its first step is no
+    claim; what follows it (``= ŷ - y``) is."""
+    if declared is None or chain.lhs is None or not chain.links:
+        return False
+    line = source.line_col(chain.links[0].rhs.first_origin())[0]
+    return any(i.kind == "loss_by_slope" and i.line == line for i in declared.implied)
 
 
 def _abbreviation(checker, chain, deadline):

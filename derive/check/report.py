@@ -197,7 +197,15 @@ class Report:
                 "exit_code": self.exit_code(), "strict": self.strict,
                 "not_claims": [{k: v for k, v in n.items() if v is not None}
                                for n in self.not_claims],
-                **({"names": self.names} if self.names else {})}
+                **({"names": self.names} if self.names else {}),
+                **({"implied": implied} if (implied := self.implied()) else {})}
+
+    def implied(self):
+        """The definitions the document's forward pass implies and derive read (ŷ = σ(z))."""
+        declared = getattr(getattr(self.network, "graph", None), "declared", None)
+        rows = [{"name": i.written, "formula": i.formula, "line": i.line, "how": i.kind,
+                 "of": i.of} for i in getattr(declared, "implied", ())]
+        return [{k: v for k, v in r.items() if v is not None} for r in rows]
 
     def to_dict(self):
         return {"steps": self.steps(), "summary": self.summary()}

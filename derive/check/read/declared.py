@@ -34,6 +34,7 @@ from derive.model.graphspec import parse_graph
 from derive.check.read.composed import differentiated, own_sigmoids
 from derive.check.read.convention import has_unit_indices
 from derive.check.read.extract import extract, is_equation, looks_like_latex
+from derive.check.read.implied import loss_by_slope, only_unit_output
 from derive.check.read.meaning import reconcile
 from derive.check.read.pinned import claimed, determine
 from derive.check.read.plainlatex import as_latex
@@ -71,6 +72,7 @@ class DeclaredNetwork:
     inferred: list = field(default_factory=list)  # siblings.Inference: formulas read by number
     units: dict = field(default_factory=dict)  # given fixed by a printed value -> its width
     loss_undefined: str = None  # the loss the lines differentiate but no line defines
+    implied: list = field(default_factory=list)  # implied.Implied: definitions read, not written
 
     def describe(self):
         return (f"its own forward pass (lines {', '.join(map(str, self.lines))})")
@@ -149,6 +151,7 @@ def _read(text, kind, name):
         substitutions(chain.links[at + 1:], formula, givens)
         if len(defined) >= MAX_DEFINITIONS:
             break
+    implied = [] if index_named else _implied(text, chains, defined, lines, source)
     if not defined or index_named and has_unit_indices(text):
         # o_j = σ(net_j) beside w_{kj}: unit j of any layer, the index form that
         # ``read.convention`` reads, not a network of one-unit names; an instance of it
@@ -215,7 +218,7 @@ def _read(text, kind, name):
                                {k: v for k, v in givens.items() if k in leaves}, warnings,
                                repairs=repairs, defined=dict(defined), line_of=dict(lines),
                                head=head, inferred=inferred, loss_undefined=missing,
-                               units={k: u for k, (_, u) in units.items()})
+                               units={k: u for k, (_, u) in units.items()}, implied=implied)
     stems = {}
     for n in defined:
         stems.setdefault(_stem(n), n)
@@ -236,6 +239,24 @@ def _read(text, kind, name):
     declared.suspect = _suspect(defined, lines, numbers, used)
     graph.declared = declared
     return declared
+
+
+def _implied(text, chains, defined, lines, source):
+    """The definitions the document implies (``read.implied``), added to ``defined``."""
+    if not defined:
+        return []
+    found = [only_unit_output(text, defined, lines, lambda at: source.line_col(at)[0])]
+    if found[0] is not None:
+        defined[found[0].name] = found[0].formula
+    missing = _undefined_loss(text, defined)
+    if missing is not None:
+        found.append(loss_by_slope(chains, missing, defined, lambda chain: source.line_col(
+            chain.links[0].rhs.first_origin())[0]))
+    found = [f for f in found if f is not None]
+    for f in found:
+        defined[f.name] = f.formula
+        lines[f.name] = f.line
+    return found
 
 
 _LOSS_WRITTEN = re.compile(r"\\partial\s*\{?\s*(?:" + FONTS + r"\s*\{\s*)?"
