@@ -30,7 +30,7 @@ INNER_WRAPPERS = re.compile(r"\\(?:begin|end)\{(?:" + "|".join(re.escape(e) for 
                             + r"|alignedat)\}(?:\{\d+\})?")
 EQUALITIES = {"=": "=", ":=": ":=", r"\equiv": "equiv", r"\coloneqq": ":=", r"\leftarrow": "<-",
               r"\gets": "<-", r"\approx": "approx", r"\neq": "neq", r"\ne": "neq", "<-": "<-",
-              r"\triangleq": ":=", r"\stackrel{\text{def}}{=}": ":="}
+              r"\triangleq": ":=", r"\stackrel{\text{def}}{=}": ":=", "≈": "approx", "≠": "neq"}
 FUNCTION_WORDS = {"relu", "softmax", "sigmoid", "max", "exp", "tanh", "ln", "log", "diag", "sign"}
 MAX_MACRO_ROUNDS = 20
 MAX_EXPANDED = 200_000
@@ -273,7 +273,8 @@ def clean_row(t):
 
 
 _REL = (r":=|<-|\\stackrel\{\\text\{def\}\}\{=\}|\\(?:equiv|coloneqq|leftarrow|gets|approx|neq|ne|"
-        r"triangleq|leq|geq|le|ge|in|to|rightarrow|mapsto|sim|propto|subset|notin)(?![A-Za-z])|=|<|>")
+        r"triangleq|leq|geq|le|ge|in|to|rightarrow|mapsto|sim|propto|subset|notin)(?![A-Za-z])|=|<|>"
+        r"|≈|≠")
 
 
 def relations(t):
@@ -285,14 +286,15 @@ def statements(row):
     """A cleaned row split into statements at separators such as ``\\quad``."""
     pieces = [p for p, _ in _split_at(row, r"\\(?:qquad|quad|Rightarrow|implies|iff|Longrightarrow|"
                                            r"therefore)(?![A-Za-z])|;")]
-    out = []
-    for p in pieces:
-        commas = [c for c, _ in _split_at(p, ",")]
-        if len(commas) > 1 and all(_has_equality(c) or not c.s.strip() for c in commas):
-            out.extend(commas)
-        else:
-            out.append(p)
-    return [p for p in out if p.s.strip()]
+    return [c for p in pieces for c in comma_statements(p)]
+
+
+def comma_statements(p):
+    """``W₁ = 0.5, b₁ = 0.1``: two statements where each piece between commas is one."""
+    commas = [c for c, _ in _split_at(p, ",")]
+    if len(commas) > 1 and all(_has_equality(c) or not c.s.strip() for c in commas):
+        return [c for c in commas if c.s.strip()]
+    return [p] if p.s.strip() else []
 
 
 def _has_equality(t):
@@ -328,7 +330,7 @@ def chains_from_rows(rows, language="latex"):
     current = None
     for row in rows:
         row, indented = row if isinstance(row, tuple) else (row, False)
-        for n, st in enumerate(statements(row) if language == "latex" else [row]):
+        for n, st in enumerate(statements(row) if language == "latex" else comma_statements(row)):
             st, said = _unmark(st)
             if said:
                 current = None  # what the words introduce is a statement of its own
@@ -433,6 +435,9 @@ def extract_latex(source, markdown=False):
 # -- plain ASCII -----------------------------------------------------------------
 
 _WORD = re.compile(r"[A-Za-z]{3,}")
+_NAMED = re.compile(r"\s*[A-Z][a-z]+(?: [a-z]+)?:\s+(?=\S)")  # "Linear: z = w x + b"
+_REMARK = re.compile(r"\s*\(((?:[A-Za-z]{2,}\s*){1,6})\)\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(?=\S)")
 _LABEL = re.compile(r"^\s*(?:(?:answer|ans|result|so|hence|thus|then|therefore)\b\s*:?\s*)+", re.IGNORECASE)
 
 
@@ -446,14 +451,13 @@ def extract_ascii(source, is_math_word):
         if steps + len(rows) >= LIMITS.max_steps:
             break  # no more is checked: stop reading
         t = _strip_comment(t)
-        s = t.s
-        if not s.strip():
+        if not t.s.strip():
             continue
-        m = _LABEL.match(s)
-        if m:
-            t = t[m.end():]
-            s = t.s
-        if not _is_math(s, is_math_word):
+        span = _plain_span(t.s, is_math_word)
+        if span is not None:
+            t = t[span[0]:span[1]]
+        s = t.s
+        if span is None:
             if rows:
                 chains.extend(chains_from_rows(rows, "ascii"))
                 steps += len(rows)
@@ -484,13 +488,27 @@ def _is_math(s, is_math_word):
     return len(prose) < 2 and ("=" in s or "<-" in s)
 
 
-def is_plain_math(line, is_math_word):
-    """Whether ``extract_ascii`` reads this line of a plain-text file as math."""
+def plain_math(line, is_math_word):
+    """The math of this line of a plain-text file as ``extract_ascii`` reads it (its
+    bullet, label and comment left out), or None when it reads the line as prose."""
     s = line.split("#", 1)[0]
-    if not s.strip():
-        return False
-    m = _LABEL.match(s)
-    return _is_math(s[m.end():] if m else s, is_math_word)
+    span = _plain_span(s, is_math_word) if s.strip() else None
+    return None if span is None else s[span[0]:span[1]]
+
+
+def _plain_span(s, is_math_word):
+    """(start, end) of the math of a plain-text line, or None for prose: a list's bullet
+    (``- x = 2.0`` is no minus), a label (``so``, ``Linear:``) and a closing remark in
+    words (``ŷ = z₃ (no activation)``) are not part of it."""
+    start, end = 0, len(s)
+    for pattern in (_BULLET, _LABEL, _NAMED):
+        m = pattern.match(s, start)
+        if m:
+            start = m.end()
+    m = _REMARK.search(s, start)
+    if m and all(not is_math_word(w) for w in _WORD.findall(m.group(1))):
+        end = m.start()
+    return (start, end) if _is_math(s[start:end], is_math_word) else None
 
 
 def _lines(t):
@@ -548,6 +566,6 @@ __all__ = [
     "extract_latex",
     "find_macros",
     "is_equation",
-    "is_plain_math",
+    "plain_math",
     "looks_like_latex",
 ]

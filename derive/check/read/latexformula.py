@@ -16,8 +16,9 @@ _SPACING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|\\[,;:! ]
                       r"|\\displaystyle|\\nonumber|\\notag|&")
 _FUNCTIONS = {r"\sigma": "sigmoid", r"\exp": "exp", r"\log": "log", r"\ln": "log",
               r"\tanh": "tanh", r"\sqrt": "sqrt"}
-_WORD_FUNCTIONS = {"sigmoid": "sigmoid", "exp": "exp", "log": "log", "ln": "log",
-                   "tanh": "tanh", "relu": "relu", "ReLU": "relu", "sqrt": "sqrt"}
+_WORD_FUNCTIONS = {"sigmoid": "sigmoid", "Sigmoid": "sigmoid", "exp": "exp", "log": "log",
+                   "ln": "log", "tanh": "tanh", "Tanh": "tanh", "relu": "relu", "ReLU": "relu",
+                   "Relu": "relu", "sqrt": "sqrt"}
 _REJECT = re.compile(r"\\partial|\\nabla|\\sum|\\prod|\\int|\\begin|\\delta|\\hat|\\bar"
                      r"|\\tilde|\\vec|'|\\prime|\\odot|\\circ|\\cases|\\lim|\\max"
                      r"|\\min|\\approx|\\frac\s*\{\s*d|\bd[A-Za-z]")

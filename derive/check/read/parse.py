@@ -157,7 +157,8 @@ def _pair_bars(t):
 
 _ASCII_UNICODE = {"⋅": "*", "·": "*", "∙": "*", "×": "*", "−": "-", "–": "-", "σ": "sigma",
                   "∂": "partial", "ŷ": "yhat", "δ": "delta", "η": "eta", "θ": "theta",
-                  "α": "alpha", "Σ": "sum", "∑": "sum", "²": "^2", "’": "'", "′": "'"}
+                  "α": "alpha", "Σ": "sum", "∑": "sum", "²": "^2", "’": "'", "′": "'",
+                  **{chr(0x2080 + d): str(d) for d in range(10)}}  # z₁ is z1, as w1 is
 
 
 def normalise_ascii(t):

@@ -13,11 +13,12 @@ to the LaTeX reader too).  Nothing is evaluated: this only respells characters.
 """
 import re
 
-from derive.check.read.extract import is_plain_math
+from derive.check.read.extract import plain_math
 
 _SPELL = {"σ": r"\sigma ", "ŷ": r"\hat{y}", "⋅": r"\cdot ", "·": r"\cdot ", "∙": r"\cdot ",
           "×": r"\cdot ", "∂": r"\partial ", "−": "-", "–": "-", "²": "^2", "’": "'", "′": "'",
-          "δ": r"\delta ", "η": r"\eta ", "Σ": r"\sum ", "∑": r"\sum "}
+          "δ": r"\delta ", "η": r"\eta ", "Σ": r"\sum ", "∑": r"\sum ", "≈": r"\approx ",
+          **{chr(0x2080 + d): f"_{d}" for d in range(10)}}  # z₁: z_1
 _NEGATIVE_POWER = re.compile(r"\^\s*-\s*([A-Za-z][A-Za-z0-9_]*|[0-9.]+)")
 _ARROW = re.compile(r"\s(?:=+>|⇒|->|→)\s")
 _TRAILING = re.compile(r"[\s,;.]+$")
@@ -27,10 +28,11 @@ def as_latex(text, is_math_word):
     """``text`` with each plain-text math line as a ``$$…$$`` LaTeX display."""
     out = []
     for line in text.split("\n"):
-        if not is_plain_math(line, is_math_word) or "$" in line or "\\" in line:
+        math = plain_math(line, is_math_word)
+        if math is None or "$" in line or "\\" in line:
             out.append(line)
             continue
-        parts = [p for p in _ARROW.split(line) if p.strip()]
+        parts = [p for p in _ARROW.split(math) if p.strip()]
         out.append(" ".join(f"$${_spell(p)}$$" for p in parts))
     return "\n".join(out)
 
