@@ -94,7 +94,8 @@ def numeric_claim(checker, v, ref, rhs_text, language):
     """Decide ``v`` (a step whose right side is only numbers) at the given numbers."""
     v.params = {}
     try:
-        if not checker.givens or getattr(checker.network, "unknown_slopes", False):
+        constant = getattr(ref, "is_number", False)  # σ'(0.3): no example needed
+        if not (checker.givens or constant) or getattr(checker.network, "unknown_slopes", False):
             raise Unsupported("numeric_claim")  # no numbers, or a free slope (judge.opaque)
         side = checker.parse(rhs_text, language, ("literals",))
         if side.error is not None:
@@ -144,7 +145,8 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         value_, unit = side.literals[side.expr]
         checker.printed[value_] = unit
     v.params = {"value": got, "tolerance": allowed, "said": centre,
-                "given": sorted(checker.givens.items(), key=lambda kv: str(kv[0]))}
+                "given": sorted(checker.givens.items(), key=lambda kv: str(kv[0])),
+                "constant": constant}
     v.params["digits"], v.params["place"] = _digits(got, centre)
     if len(got_items) > 1:
         v.params["entry"] = n + 1

@@ -26,7 +26,8 @@ class Rulings:
         """Whether the printed number ``rhs`` claims an identity (``∂L/∂b = 1``), not a value
         at an example: it is an integer and the document gives no example's numbers, so
         there is no example it could be the value at.  Noted on ``v`` when so."""
-        if not rhs.is_Integer or self.givens or getattr(self.network, "unknown_slopes", False):
+        if not rhs.is_Integer or self.givens or getattr(self.network, "unknown_slopes", False) \
+                or getattr(self, "_approx", False):
             return False
         v.notes = v.notes + [("integer_identity", (("value", int(rhs)),))]
         return True
@@ -63,7 +64,12 @@ class Rulings:
                 return v
             if outcome.sampled:
                 v.params["sampled"] = outcome.sampled
-            if kind == "link":
+            if kind == "link" and prev is not None and prev[2].status == "wrong":
+                # = -0.252 after a wrong = 0.748 - 1 under a left side nothing decides: the
+                # arithmetic is right, the value is not; a ✓ would certify it
+                v.status, v.code = "wrong", "carried"
+                v.params["previous_line"] = prev[1]
+            elif kind == "link":
                 v.code = "follows"
             elif outcome.exact:
                 v.code = "correct_exact"
@@ -72,8 +78,8 @@ class Rulings:
             equal_keys = [k for k, s in outcome.by_layer.items() if s == "equal"]
             if particular and equal_keys:
                 return v
-            if rhs.is_number and outcome.structural is None and (
-                    kind == "link" or not ref.is_number) and not self._identity_number(rhs, v):
+            if rhs.is_number and outcome.structural is None and not self._identity_number(rhs, v):
+                # σ'(0.3) = 0.574(1 - 0.574): printed numbers on both sides are as rounded
                 # a printed number means its printed digits: judged at the example's
                 # numbers with the rounding it implies, never at a random point
                 v = numeric_claim(self, v, ref, *self._rhs_source)
@@ -97,6 +103,10 @@ class Rulings:
                 err, assign = outcome.structural
                 v.code, v.params = _structural(err)
                 v.params["instance"] = _instance(assign)
+                if self.graph_mode and v.code == "missing" and v.params.get("reason") == "layer":
+                    # δ₃ on a network of named quantities: 3 is no layer there, but which
+                    # quantity the writer meant is not known, so nothing is refuted
+                    raise Unsupported("layer_in_graph", quantity=v.params["quantity"])
                 found = diagnose(self, ref, rhs, assign, None, deadline, structural=err,
                                  assigns=self._same_layers(outcome, assign))
             else:

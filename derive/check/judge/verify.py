@@ -15,6 +15,8 @@ is itself compared with the independent semantics before it is shown.
 """
 from dataclasses import replace
 
+import re
+
 import mpmath
 import sympy as sp
 
@@ -36,6 +38,8 @@ from derive.check.judge.verdict import Outcome, Verdict, _failed, _source_text
 from derive.check.judge.semantics import Points, compare
 from derive.check.judge.shapes import Instantiator, Missing, ShapeMismatch, shape
 from derive.check.judge.soundness import constant_offset, cover, hidden
+
+_DECIMAL = re.compile(r"\s*[-−]?\s*[0-9]*\.[0-9]+\s*[,.;]?\s*")  # ≈ -2.652: a printed value
 
 
 
@@ -158,7 +162,10 @@ class Checker(EngineAnswers, Readings, Rulings):
             return _failed(rhs.error, source, notes, self.macros_with_arguments)
         if link.relation == "neq":
             return Verdict(0, 0, "", "unknown", "not_equal_claim", rhs=rhs.expr, notes=notes)
-        if link.relation == "approx":
+        self._approx = link.relation == "approx"
+        if self._approx and not _DECIMAL.fullmatch(link.rhs.s):
+            # ≈ 0.8287 is that value to its printed digits, judged as any printed number is;
+            # ≈ of a formula (σ(z) ≈ z) says no more than that it is close
             return Verdict(0, 0, "", "unknown", "approximate_claim", rhs=rhs.expr, notes=notes)
         try:  # \sum e^{x_d}: over the index of its body that the left side does not have
             rhs, lhs, prev = bind_step(rhs, lhs, prev)
