@@ -18,9 +18,10 @@ _GENERAL = re.compile(r"^\s*#|\b(?:in\s+both\s+cases|in\s+either\s+case|in\s+gen
                       re.I | re.M)
 
 
-def case_sentence(chain):
-    """(a, b, equal) for a condition ``i = j`` / ``i ≠ j`` on two index letters, else None."""
-    if chain.role != "condition" or chain.lhs is None or len(chain.links) != 1:
+def case_sentence(chain, trailing=False):
+    """(a, b, equal) for a condition ``i = j`` / ``i ≠ j`` on two index letters, else None;
+    ``trailing``: it follows a claim on its row, a condition whatever the prose says."""
+    if not (trailing or chain.role == "condition") or chain.lhs is None or len(chain.links) != 1:
         return None
     a, b = _LETTER.fullmatch(chain.lhs.s), _LETTER.fullmatch(chain.links[0].rhs.s)
     rel = chain.links[0].relation
@@ -31,9 +32,16 @@ def case_sentence(chain):
 
 def cases(chains, source):
     """{id(chain): (a, b, equal)} for the chains judged only in a case."""
-    out, current = {}, None
+    out, current, before = {}, None, None
     for chain, between in _after_prose(chains, source.text):
         found = case_sentence(chain)
+        trailing = case_sentence(chain, trailing=True) if before is not None else None
+        if trailing is not None and _same_row(between):
+            # ∂p_j/∂o_i = p_i(1 - p_i), \quad i = j: the case of its own line only
+            out[id(before)] = trailing
+            before = None
+            continue
+        before = chain if chain.role is None else None
         if found is not None:
             current = found
             continue
@@ -73,6 +81,11 @@ def output_cases(chains, source):
         if current and chain.role is None:
             out.add(id(chain))
     return out
+
+
+def _same_row(between):
+    """Whether the text between two chains keeps them on one row (``,\\quad``)."""
+    return "\n" not in between and not re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", between))
 
 
 def _after_prose(chains, text):

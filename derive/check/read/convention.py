@@ -167,7 +167,9 @@ def has_unit_indices(text):
 
 # -- the layered network's options, from the document's own definitions -----------------
 
-_COST_LHS = re.compile(r"^\s*(?:C|E|J|L|\\mathcal\s*\{\s*[CLJ]\s*\})\s*(?:\([^()]*\))?\s*$")
+# C_0, C_x: one example's cost, read as the cost (as the checker reads ∂C_0/∂w)
+_COST_LHS = re.compile(r"^\s*(?:C|E|J|L|\\mathcal\s*\{\s*[CLJ]\s*\})\s*(?:_\s*(?:\{\s*\w+\s*\}|\w))?"
+                       r"\s*(?:\([^()]*\))?\s*$")
 _HALF = re.compile(r"\\frac\s*\{\s*1\s*\}\s*\{\s*2\s*\}|\\frac\s*12|\\tfrac\s*\{\s*1\s*\}\s*\{\s*2\s*\}"
                    r"|\b1\s*/\s*2\b|\b0\.5\b|\\half\b")
 _SQUARED = re.compile(r"\^\s*(?:2|\{\s*2\s*\})")
