@@ -107,6 +107,18 @@ class Rulings:
                     # δ₃ on a network of named quantities: 3 is no layer there, but which
                     # quantity the writer meant is not known, so nothing is refuted
                     raise Unsupported("layer_in_graph", quantity=v.params["quantity"])
+                if getattr(self.network, "by_default", False) and v.code == "missing" \
+                        and v.params.get("reason") == "layer":
+                    # w^{(1)} on the network derive assumed: the document numbers its
+                    # layers its own way (W_1 the first weights), which nobody said
+                    raise Unsupported("layer_not_assumed", quantity=v.params["quantity"],
+                                      widths="-".join(map(str, self.network.widths)))
+                if getattr(self.network, "by_default", False) and v.code == "shape" \
+                        and (1, 1) in (tuple(v.params["left"]), tuple(v.params["right"])):
+                    # a_2 = [0.89 0.80]: a number of derive's reading against the author's
+                    # vector; the widths are derive's guess, so the author is not refuted
+                    raise Unsupported("shape_not_assumed",
+                                      widths="-".join(map(str, self.network.widths)))
                 found = diagnose(self, ref, rhs, assign, None, deadline, structural=err,
                                  assigns=self._same_layers(outcome, assign))
             else:
