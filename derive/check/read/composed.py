@@ -29,4 +29,8 @@ def own_sigmoids(text):
 def differentiated(text, top):
     """Whether the document differentiates its top quantity (∂O/∂w₁): then its
     forward pass is the network, though that quantity is an output, not a loss."""
-    return bool(re.search(r"\\partial\s*\{?\s*" + re.escape(top) + r"\s*\}?\s*\}\s*\{\s*\\partial", text))
+    name = re.escape(top)
+    return bool(re.search(r"\\partial\s*\{?\s*" + name + r"\s*\}?\s*\}\s*\{\s*\\partial", text)
+                # dET/da_o1 in a plain-text note; not da/dz, where d a is any letter's
+                or len(top) > 1 and re.search(r"(?<![A-Za-z])(?:d|\\partial\s*)" + name
+                                              + r"\s*/\s*(?:d|\\partial)", text))

@@ -310,7 +310,7 @@ def _suspect(defined, lines, numbers, used):
 
 
 _LOSS_STEMS = ("E", "C", "J", "L", "Loss", "loss", "cost", "Cost", "err", "error", "Error",
-               "l", "ell", "Etotal", "E_total", "MSE", "mse", "CE")
+               "l", "ell", "Etotal", "E_total", "MSE", "mse", "CE", "ET", "Etot", "LT")
 
 
 def _stem(name):
