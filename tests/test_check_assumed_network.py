@@ -24,3 +24,14 @@ def test_a_network_the_user_gives_is_checked_as_given(tmp_path):
     report = check_document(str(path), layers="1-1-1")
     # w^{(1)} names no layer of a 1-1-1 network in Nielsen's notation: a wrong claim there
     assert [v.status for v in report.verdicts][0] == "wrong"
+
+
+def test_a_unit_the_assumed_widths_lack_is_not_refuted(tmp_path):
+    path = tmp_path / "unit.md"
+    path.write_text("$$\\frac{\\partial C}{\\partial w^{(3)}_{11}} = "
+                    "a^{(2)}_5 (a^{(3)}_1 - y_1) \\sigma'(z^{(3)}_1)$$\n")
+    (v,) = check_document(str(path)).verdicts
+    assert (v.status, v.code) == ("unknown", "unit_not_assumed")
+    # on a network the user gives, unit 5 of a 2-unit layer is a wrong claim
+    (v,) = check_document(str(path), layers="2-2-2").verdicts
+    assert v.status == "wrong"

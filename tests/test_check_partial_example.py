@@ -64,11 +64,13 @@ def test_a_number_put_for_the_wrong_quantity_is_named():
     assert "the number 0.3502 stands for $out_{1}$ of the line before" in msg, msg
 
 
-def test_arithmetic_after_an_undecided_value_follows():
+def test_arithmetic_after_an_undecided_value_is_as_open_as_it():
+    """= 0.125 is ½(0.2 - 0.7)², but E_o2's value is not decided, so neither is 0.125:
+    a ✓ there once certified a wrong update's arithmetic (0.5 - 0.1·0.069 = 0.4931)."""
     assert abs(0.5 * (0.2 - 0.7) ** 2 - 0.125) < 1e-12  # the printed result, by hand
     _, steps = _steps()
     right = _line_of(r"$$E_o2 = \frac{1}{2}(0.2 - 0.7)^2 = 0.125$$")
-    assert [s for _, s, _ in steps[right]] == ["unknown", "correct"], steps[right]
-    assert "follows from the line before" in steps[right][1][2]
+    assert [s for _, s, _ in steps[right]] == ["unknown", "unknown"], steps[right]
+    assert "the arithmetic follows from the line before" in steps[right][1][2]
     slip = _line_of(r"$$E_o2 = \frac{1}{2}(0.2 - 0.7)^2 = 0.25$$")
     assert [s for _, s, _ in steps[slip]][1] != "correct", steps[slip]

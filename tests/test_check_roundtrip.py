@@ -56,6 +56,7 @@ UNDECIDED = {
     "lhs_unknown_function",  # d g(x)/dx where the activations differ and g is not defined
     "numeric_claim",  # ln 0 in a worked example (a ReLU output under a log cost)
     "divide_by_zero", "cannot_evaluate",  # the same worked example's 0/0 and 0·ln 0
+    "follows_open",  # the arithmetic after such an undecided number is no more decided
 }
 
 

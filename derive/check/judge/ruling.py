@@ -22,6 +22,23 @@ MAX_WITNESS = 40  # values listed for a witness point (all of them in any networ
 class Rulings:
     """The verdict of a step from its comparison's outcome."""
 
+    def _guess_failed(self, v, unit=False):
+        """Raises Unsupported where a structural failure (``v``: a quantity missing, shapes
+        that do not fit) is derive's guess failing, not the writer's mistake: a layer on a
+        network of named quantities (δ₃), or on the network derive assumed (W_1 of a
+        document counting from 0), a vector against a number of derive's reading, and
+        with ``unit`` (no diagnosis found) a unit the assumed widths lack."""
+        reason = v.params.get("reason")
+        if self.graph_mode and v.code == "missing" and reason == "layer":
+            raise Unsupported("layer_in_graph", quantity=v.params["quantity"])
+        if not getattr(self.network, "by_default", False):
+            return
+        if v.code == "missing" and (reason == "layer" or unit and reason == "unit"):
+            raise Unsupported("layer_not_assumed" if reason == "layer" else "unit_not_assumed",
+                              quantity=v.params["quantity"])
+        if v.code == "shape" and (1, 1) in (tuple(v.params["left"]), tuple(v.params["right"])):
+            raise Unsupported("shape_not_assumed")
+
     def _identity_number(self, rhs, v):
         """Whether the printed number ``rhs`` claims an identity (``∂L/∂b = 1``), not a value
         at an example: it is an integer and the document gives no example's numbers, so
@@ -69,6 +86,9 @@ class Rulings:
                 # arithmetic is right, the value is not; a ✓ would certify it
                 v.status, v.code = "wrong", "carried"
                 v.params["previous_line"] = prev[1]
+            elif kind == "link" and _open_number(prev):
+                v.status, v.code = "unknown", "follows_open"
+                v.params["previous_line"] = prev[1]
             elif kind == "link":
                 v.code = "follows"
             elif outcome.exact:
@@ -89,10 +109,12 @@ class Rulings:
                     # right, the error is the line before's
                     v.code, v.diagnosis = "carried", None
                     v.params["previous_line"] = prev[1]
-                elif v.code == "numeric_claim" and _carried_number(rhs, prev, "unknown"):
+                elif v.code == "numeric_claim" and _carried_number(rhs, prev, "unknown") or (
+                        kind == "link" and v.status == "correct" and _open_number(prev)):
                     # = 0.289 after ½(0.01 - 0.7703)², which the example does not decide:
-                    # the arithmetic follows, the line before stays undecided
-                    v.status, v.code = "correct", "follows"
+                    # the arithmetic follows, but the value is as open as the line before's
+                    # (a ✓ here certified 0.5 - 0.1·0.069 = 0.4931, a wrong update)
+                    v.status, v.code = "unknown", "follows_open"
                     v.params["previous_line"] = prev[1]
                 return v
             if generic and equal_keys and self._only_output(outcome) and not _mentions_L(ref, rhs):
@@ -103,24 +125,11 @@ class Rulings:
                 err, assign = outcome.structural
                 v.code, v.params = _structural(err)
                 v.params["instance"] = _instance(assign)
-                if self.graph_mode and v.code == "missing" and v.params.get("reason") == "layer":
-                    # δ₃ on a network of named quantities: 3 is no layer there, but which
-                    # quantity the writer meant is not known, so nothing is refuted
-                    raise Unsupported("layer_in_graph", quantity=v.params["quantity"])
-                if getattr(self.network, "by_default", False) and v.code == "missing" \
-                        and v.params.get("reason") == "layer":
-                    # w^{(1)} on the network derive assumed: the document numbers its
-                    # layers its own way (W_1 the first weights), which nobody said
-                    raise Unsupported("layer_not_assumed", quantity=v.params["quantity"],
-                                      widths="-".join(map(str, self.network.widths)))
-                if getattr(self.network, "by_default", False) and v.code == "shape" \
-                        and (1, 1) in (tuple(v.params["left"]), tuple(v.params["right"])):
-                    # a_2 = [0.89 0.80]: a number of derive's reading against the author's
-                    # vector; the widths are derive's guess, so the author is not refuted
-                    raise Unsupported("shape_not_assumed",
-                                      widths="-".join(map(str, self.network.widths)))
+                self._guess_failed(v)
                 found = diagnose(self, ref, rhs, assign, None, deadline, structural=err,
                                  assigns=self._same_layers(outcome, assign))
+                if not found:
+                    self._guess_failed(v, unit=True)
             else:
                 assign, i, _, sv, rv_, a, b = outcome.witness
                 v.params.update(instance=_instance(assign), student_value=sv, expected_value=rv_,
@@ -209,6 +218,15 @@ def _mentions_L(*exprs):
             if lab.partition(":")[2].startswith("L"):
                 return True
     return False
+
+
+def _open_number(prev):
+    """Whether the line before is a number (an example's value) left undecided: what
+    follows from it by arithmetic is no more decided than it is."""
+    if prev is None or prev[2].status == "correct" or prev[0].error is not None:
+        return False
+    before = prev[0].expr
+    return isinstance(before, sp.Expr) and before.is_number
 
 
 def _carried_number(rhs, prev, status="wrong"):

@@ -76,7 +76,9 @@ def words_as_letters(found):
     """Wrong steps that write a name as a word with a subscript (``net_k``): open, since
     the assumed network reads the word letter by letter (``wrong`` would judge n·e·t_k)."""
     for v in found:
-        if v.status != "wrong":
+        # a quantity the assumed network lacks may be the word read letter by letter
+        if v.status != "wrong" and v.code not in ("unit_not_assumed", "layer_not_assumed",
+                                                  "shape_not_assumed"):
             continue
         for m in _WORD_NAME.finditer(v.source or ""):
             if m.group(1) not in _MATH_WORDS:
