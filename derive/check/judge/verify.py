@@ -269,9 +269,17 @@ class Checker(EngineAnswers, Readings, Rulings):
             return -rate * Partial(COST, p), "increment", rate
         is_param = self._is_param(lhs)
         if is_param and (chain.prefix or relation in ("<-", ":=") or _updated(chain)
-                         or (_contains(rhs, lhs) and _rate(rhs, None) is not None)):
-            rate = _rate(rhs)
+                         or (_contains(rhs, lhs) and _rate(rhs, None) is not None)
+                         or chain.update_of == lhs):
+            # w_2 = w_2 - η dL/dw_2 = 0.5 - 0.1·0.069: every link of the chain is the new
+            # value, not only the one that writes the rule (the later ones were compared
+            # with the old w_2, and 0.5 - 0.1·0.069 passed as 0.5)
+            chain.update_of = lhs
+            batch = _batch_rate(lhs, rhs)
+            rate = batch if batch is not None else _rate(rhs)
             self._notes.append(("update", ()))
+            if batch is not None:
+                self._notes.append(("batch_rate", (("rate", batch),)))
             return lhs - rate * Partial(COST, lhs), "update", rate
         return lhs, "lhs", None
 
@@ -406,6 +414,22 @@ def _updated(chain):
 
 def _contains(expr, q):
     return expr.has(q)
+
+
+def _batch_rate(lhs, rhs):
+    """``η/m`` in ``W := W - (η/m) ∂J/∂W``: the rate over a batch of m examples, as the
+    rule writes it (else None, and the rate is η)."""
+    step = Partial(COST, lhs)
+    if not isinstance(rhs, sp.Expr) or not rhs.has(step):
+        return None
+    coef = sp.cancel((lhs - rhs) / step)
+    rate = _rate(coef, None) if isinstance(coef, sp.Expr) and not coef.has(Partial) else None
+    if rate is None:
+        return None
+    size = sp.cancel(rate / coef)  # m: the rate is divided by the batch's size, and only so
+    if not isinstance(size, sp.Symbol) or size.name not in ("m", "n", "N", "M"):
+        return None
+    return coef
 
 
 def _rate(expr, default=ETA):

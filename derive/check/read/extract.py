@@ -55,6 +55,7 @@ class Chain:
     prefix: str = ""  # a word before the lhs that changes its meaning ('next')
     role: str = None  # None: a claim; 'definition' or 'condition' by the prose before it
     shown: str = None  # the left side as written, where the checker reads a rewritten one
+    update_of: object = None  # the parameter whose update rule the chain writes (judge.verify)
 
 
 # -- macros -------------------------------------------------------------------
