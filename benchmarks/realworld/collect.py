@@ -8,8 +8,10 @@ The texts are not ours and are not in the repository: each entry of
     PYTHONPATH=/path/to/other/checkout python benchmarks/realworld/collect.py --as before
 
 fills ``derive_<as>`` of every labelled step in corpus.json (steps are keyed
-``LINE:K``, the K-th step derive reports on that line, from 0) with derive's
-status and message.  ``score.py`` turns the labels and verdicts into the four
+``LINE:K``, the K-th step derive reports on that line, from 0; a step labelled with its
+``source`` text is found by its line and that text, so a version of derive that reports
+one more step on a line still gets each verdict on the right step) with derive's status
+and message.  ``score.py`` turns the labels and verdicts into the four
 figures.
 """
 import argparse
@@ -31,6 +33,10 @@ def run(path, options):
         return json.loads(out.stdout), None
     except ValueError:  # exit 2 with one line on stderr: the input could not be read
         return None, (out.stderr.strip().splitlines() or ["exit 2"])[-1]
+
+
+def _plain(source):
+    return " ".join((source or "").split())
 
 
 def main():
@@ -55,6 +61,7 @@ def main():
         data, error = run(path, doc.get("options", []))
         seen = {}
         got = {}
+        by_source = {}  # (line, source): a step found by what it says, when K shifted
         header = None
         if data is not None:
             header = data["summary"]["network"]
@@ -62,12 +69,15 @@ def main():
                 k = seen.get(s["line"], 0)
                 seen[s["line"]] = k + 1
                 got[f"{s['line']}:{k}"] = {"status": s["status"], "message": s["message"]}
+                by_source.setdefault((s["line"], _plain(s["source"])), got[f"{s['line']}:{k}"])
                 if args.show:
                     print(doc["name"], f"{s['line']}:{k}", s["status"], "|", s["source"][:70],
                           "|", (s["message"] or "")[:140])
         doc[f"network_{args.which}"] = header if error is None else error
         for key, step in doc.get("steps", {}).items():
-            step[f"derive_{args.which}"] = got.get(key, {"status": "missing", "message": error})
+            found = by_source.get((int(key.split(":")[0]), _plain(step["source"]))) \
+                if step.get("source") else got.get(key)
+            step[f"derive_{args.which}"] = found or {"status": "missing", "message": error}
     Path(args.corpus).write_text(json.dumps(corpus, indent=1, ensure_ascii=False) + "\n")
 
 

@@ -1,6 +1,6 @@
 """The four figures of issue 10 from a verdict file (corpus.json).
 
-    python benchmarks/realworld/score.py [corpus.json] [--as after|before]
+    python benchmarks/realworld/score.py [corpus.json] [--as after|before] [--found round6]
 
 Per labelled step: ``truth`` is C (a correct claim), W (a genuine mistake) or N
 (not a claim); ``derive_<as>.status`` is what derive said; ``diag_<as>`` (true or
@@ -19,12 +19,14 @@ import json
 from pathlib import Path
 
 
-def figures(corpus, which, like=None):
+def figures(corpus, which, like=None, found=None):
     """The figures of ``derive_<which>``; with ``like``, only on the documents that have
-    verdicts ``derive_<like>`` too (a round measured on part of the corpus)."""
+    verdicts ``derive_<like>`` too (a round measured on part of the corpus); with
+    ``found``, only those found in that round ('original' for the first 29)."""
     n = {"W": 0, "C": 0, "N": 0}
     caught = alarms = ticked = named = bad_ticks = n_wrong = 0
-    docs = [d for d in corpus["documents"] if like is None or f"network_{like}" in d]
+    docs = [d for d in corpus["documents"] if (like is None or f"network_{like}" in d)
+            and (found is None or d.get("found", "original") == found)]
     for doc in docs:
         for step in doc.get("steps", {}).values():
             truth = step["truth"]
@@ -60,11 +62,14 @@ def main():
     ap.add_argument("--as", dest="which", default=None)
     ap.add_argument("--like", default=None,
                     help="only the documents that also have verdicts of this round")
+    ap.add_argument("--found", default=None,
+                    help="only the documents found in this round ('original': the first 29)")
     args = ap.parse_args()
     corpus = json.loads(Path(args.corpus).read_text())
     for which in [args.which] if args.which else ["before", "after"]:
-        print(which + (f" (on the documents of {args.like})" if args.like else ""))
-        for k, v in figures(corpus, which, args.like).items():
+        print(which + (f" (on the documents of {args.like})" if args.like else "")
+              + (f" (documents found: {args.found})" if args.found else ""))
+        for k, v in figures(corpus, which, args.like, args.found).items():
             print(f"  {k}: {v}")
 
 
