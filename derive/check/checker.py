@@ -14,7 +14,7 @@ from pathlib import Path
 from derive.model.graph import Graph
 from derive.model.symbols import COST
 from derive.model.notation import Notation, get_notation
-from derive.check.read.extract import extract
+from derive.check.read.equations import extract
 from derive.check.read.inputs import notebook_text, python_text
 from derive.check.read.batch import mean_steps, missing_mean
 from derive.check.read.cases import cases, output_cases

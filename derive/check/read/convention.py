@@ -19,7 +19,7 @@ Only regular expressions over the extracted math are used here; nothing is evalu
 import re
 from dataclasses import dataclass, replace
 
-from derive.check.read.extract import document_chains
+from derive.check.read.equations import document_chains
 from derive.check.read.layernames import layer_names_in
 
 _W = r"(?:\\mathbf\s*\{\s*[wW]\s*\}|\\theta|\\Theta|[wW])"

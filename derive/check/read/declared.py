@@ -33,7 +33,8 @@ from derive.errors import GraphSpecError
 from derive.model.graphspec import parse_graph
 from derive.check.read.composed import differentiated, own_sigmoids
 from derive.check.read.convention import has_unit_indices
-from derive.check.read.extract import extract, is_equation, looks_like_latex
+from derive.check.read.equations import extract, looks_like_latex
+from derive.check.read.extract import is_equation
 from derive.check.read.implied import loss_by_slope, only_unit_output
 from derive.check.read.meaning import reconcile
 from derive.check.read.pinned import claimed, determine

@@ -4,8 +4,8 @@ From ``.tex``/``.md`` text this finds the math (``align``, ``align*``,
 ``aligned``, ``equation``, ``gather``, ``$$…$$``, ``\\[…\\]``, ``\\(…\\)`` and
 inline ``$…$``), expands argument-free ``\\newcommand``/``\\def`` macros, drops
 justifications (after ``&&``, in ``\\text{…}``, tags and labels) and splits
-chains ``A &= B \\\\ &= C`` into steps.  Plain-text files are read line by line
-as ASCII math.  Every piece keeps its source offsets (see ``text``), so a step
+chains ``A &= B \\\\ &= C`` into steps (``equations`` picks this reader or, for a
+plain-text file, ``asciilines``).  Every piece keeps its source offsets (see ``text``), so a step
 knows the line on which its right-hand side begins.
 
 Only equalities are claims: ``=``, ``:=``, ``\\equiv``, ``\\leftarrow`` and
@@ -435,121 +435,6 @@ def extract_latex(source, markdown=False):
 
 # -- plain ASCII -----------------------------------------------------------------
 
-_WORD = re.compile(r"[A-Za-z]{3,}")
-_NAMED = re.compile(r"\s*[A-Z][a-z]+(?: [a-z]+)?:\s+(?=\S)")  # "Linear: z = w x + b"
-_REMARK = re.compile(r"\s*\(((?:[A-Za-z]{2,}\s*){1,6})\)\s*$")
-_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(?=\S)")
-_LABEL = re.compile(r"^\s*(?:(?:answer|ans|result|so|hence|thus|then|therefore)\b\s*:?\s*)+", re.IGNORECASE)
-
-
-def extract_ascii(source, is_math_word):
-    """Chains from a plain-text file, one statement per line; a line that
-    starts with ``=`` continues the chain above.  Lines of prose are skipped."""
-    rows = []
-    chains = []
-    steps = 0
-    for t in _lines(source.whole()):
-        if steps + len(rows) >= LIMITS.max_steps:
-            break  # no more is checked: stop reading
-        t = _strip_comment(t)
-        if not t.s.strip():
-            continue
-        span = _plain_span(t.s, is_math_word)
-        if span is not None:
-            t = t[span[0]:span[1]]
-        s = t.s
-        if span is None:
-            if rows:
-                chains.extend(chains_from_rows(rows, "ascii"))
-                steps += len(rows)
-                rows = []
-            continue
-        arrow = re.search(r"\s(?:=+>|⇒|->|→)\s", s)  # "a = b  =>  c = d": two statements
-        if arrow and "=" in s[arrow.end():]:
-            rows.append(t[:arrow.start()])
-            t = t[arrow.end():]
-            s = t.s
-        prefix = ""
-        pm = re.match(r"\s*(next|new|updated)\s+", s, re.IGNORECASE)
-        if pm:
-            prefix = pm.group(1).lower()
-            t = t[pm.end():]
-        rows.append(t)
-        if prefix:
-            chains.extend(chains_from_rows(rows, "ascii"))
-            chains[-1].prefix = prefix
-            steps += len(rows)
-            rows = []
-    chains.extend(chains_from_rows(rows, "ascii"))
-    return chains
-
-
-def _is_math(s, is_math_word):
-    prose = [w for w in _WORD.findall(s) if not is_math_word(w)]
-    return len(prose) < 2 and ("=" in s or "<-" in s)
-
-
-def plain_math(line, is_math_word):
-    """The math of this line of a plain-text file as ``extract_ascii`` reads it (its
-    bullet, label and comment left out), or None when it reads the line as prose."""
-    s = line.split("#", 1)[0]
-    span = _plain_span(s, is_math_word) if s.strip() else None
-    return None if span is None else s[span[0]:span[1]]
-
-
-def _plain_span(s, is_math_word):
-    """(start, end) of the math of a plain-text line, or None for prose: a list's bullet
-    (``- x = 2.0`` is no minus), a label (``so``, ``Linear:``) and a closing remark in
-    words (``ŷ = z₃ (no activation)``) are not part of it."""
-    start, end = 0, len(s)
-    for pattern in (_BULLET, _LABEL, _NAMED):
-        m = pattern.match(s, start)
-        if m:
-            start = m.end()
-    m = _REMARK.search(s, start)
-    if m and all(not is_math_word(w) for w in _WORD.findall(m.group(1))):
-        end = m.start()
-    return (start, end) if _is_math(s[start:end], is_math_word) else None
-
-
-def _lines(t):
-    start = 0
-    for i, c in enumerate(t.s):
-        if c == "\n":
-            yield t[start:i]
-            start = i + 1
-    yield t[start:]
-
-
-def _strip_comment(t):
-    i = t.s.find("#")
-    return t[:i] if i >= 0 else t
-
-
-def looks_like_latex(text):
-    return bool(re.search(r"\$|\\(?:frac|begin|partial|sigma|delta|\[|\()", text))
-
-
-def extract(source, kind, is_math_word):
-    """(chains, macros-with-arguments) for a Source of kind 'tex', 'md', 'txt' or 'nb'
-    (a notebook's joined text, see ``inputs.notebook_text``)."""
-    if kind == "txt" and not looks_like_latex(source.text):
-        return extract_ascii(source, is_math_word), set()
-    return extract_latex(source, markdown="notebook" if kind == "nb" else kind != "tex")
-
-
-def document_chains(text, kind, name):
-    """(Source, chains) of a document for a reader of its definitions (``softmaxnames``,
-    ``layernames``); chains is None where the text cannot be read (the checker reports it)."""
-    from derive.check.read.parse import is_math_word
-
-    source = Source(text, name)
-    try:
-        return source, extract(source, kind, is_math_word)[0]
-    except Exception:  # noqa: BLE001 - an unreadable file is the checker's to report
-        return source, None
-
-
 def is_equation(chain):
     """Whether ``chain`` is ``name = …`` (a left side, and ``=`` first)."""
     return chain.lhs is not None and bool(chain.links) and chain.links[0].relation == "="
@@ -560,13 +445,8 @@ __all__ = [
     "Link",
     "Source",
     "Text",
-    "document_chains",
     "expand_macros",
-    "extract",
-    "extract_ascii",
     "extract_latex",
     "find_macros",
     "is_equation",
-    "plain_math",
-    "looks_like_latex",
 ]

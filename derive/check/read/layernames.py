@@ -20,7 +20,8 @@ is read at a fixed layer.  Only regular expressions over the extracted math are 
 import re
 from dataclasses import dataclass, replace
 
-from derive.check.read.extract import document_chains, is_equation
+from derive.check.read.equations import document_chains
+from derive.check.read.extract import is_equation
 from derive.check.read.softmaxnames import _flat as flat
 
 _NAME = r"(?P<s>[A-Za-z]{1,5})_(?:\{(?P<j>[a-z])\}|(?P<j2>[a-z]))"

@@ -13,7 +13,7 @@ to the LaTeX reader too).  Nothing is evaluated: this only respells characters.
 """
 import re
 
-from derive.check.read.extract import plain_math
+from derive.check.read.asciilines import plain_math
 
 _SPELL = {"σ": r"\sigma ", "ŷ": r"\hat{y}", "⋅": r"\cdot ", "·": r"\cdot ", "∙": r"\cdot ",
           "×": r"\cdot ", "∂": r"\partial ", "−": "-", "–": "-", "²": "^2", "’": "'", "′": "'",

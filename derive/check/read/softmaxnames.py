@@ -27,7 +27,8 @@ Only regular expressions over the extracted math are used; nothing is evaluated.
 import re
 from dataclasses import dataclass, replace
 
-from derive.check.read.extract import document_chains, is_equation
+from derive.check.read.equations import document_chains
+from derive.check.read.extract import is_equation
 
 _SPACE = re.compile(r"\\(?:left|right|displaystyle|limits|,|;|!|:|quad)(?![A-Za-z])|\s+")
 _FONT = re.compile(r"\\(?:text|mathrm|mathbf|textbf|boldsymbol|mathit|mathcal|operatorname)"
