@@ -59,3 +59,14 @@ def test_lower_case_lecture_shorthand(tmp_path):
     # the note never says its loss: dz = a - y holds for cross-entropy only, so it is open
     assert [v.status for v in report.verdicts] == ["unknown", "correct", "wrong"]
     assert "never defines" in report.render_text()
+
+
+def test_a_note_written_as_comments_is_read(tmp_path):
+    """A README whose formulas are all behind '#' was 'no equations found'; a comment after
+    a formula is still a comment."""
+    path = tmp_path / "readme.txt"
+    path.write_text("STEP 4: Back propagation\n#    dz[2] = a[2] - y\n#    db[2] = dz[2]\n"
+                    "#    db[2] = a[2]   # the bias's gradient\n")
+    report = check_document(str(path))
+    assert [(v.line, v.status) for v in report.verdicts] == [
+        (2, "unknown"), (3, "correct"), (4, "wrong")]  # the loss is never said (see above)

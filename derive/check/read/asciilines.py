@@ -68,7 +68,8 @@ def _is_math(s, is_math_word):
 def plain_math(line, is_math_word):
     """The math of this line of a plain-text file as ``extract_ascii`` reads it (its
     bullet, label and comment left out), or None when it reads the line as prose."""
-    s = line.split("#", 1)[0]
+    m = _LEADING_HASH.match(line)
+    s = line[m.end():].split("#", 1)[0] if m else line.split("#", 1)[0]
     span = _plain_span(s, is_math_word) if s.strip() else None
     return None if span is None else s[span[0]:span[1]]
 
@@ -97,7 +98,15 @@ def _lines(t):
     yield t[start:]
 
 
+_LEADING_HASH = re.compile(r"^\s*#+\s+")
+
+
 def _strip_comment(t):
+    """The line without its comment; a line that is all comment (``#    dZ2 = A2 - Y``, a
+    README's code written as comments) is read for what it says, as prose or math."""
+    m = _LEADING_HASH.match(t.s)
+    if m:
+        t = t[m.end():]
     i = t.s.find("#")
     return t[:i] if i >= 0 else t
 

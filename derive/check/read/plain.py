@@ -14,7 +14,8 @@ from derive.check.read.extract import Chain, Link
 
 MAX_LINE = 300
 # the lectures write one example's dz[2] = a[2] - y in lower case, m examples' dZ[2] in capitals
-_LINE = re.compile(r"^\s*(d[ZWAbzwa]\s*\[\s*[0-9lL]\s*\])\s*=\s*([^=]+?)\s*$")
+# "#    dZ2 = …" in a README whose code is written as comments; "# …" after it is one
+_LINE = re.compile(r"^\s*(?:#+\s+)?(d[ZWAbzwa]\s*\[\s*[0-9lL]\s*\])\s*=\s*([^=#]+?)\s*(?:#.*)?$")
 _LAYER = re.compile(r"(?<![A-Za-z\\])(g\s*[’′']|d?[ZWAbXYzwa])\s*\[\s*([0-9lL](?:\s*[-+]\s*1)?)\s*\](T(?![A-Za-z]))?")
 _DOT = re.compile(r"(?<=[\]T)\s])\s*\.\s*(?=[A-Za-z(])")
 _ALLOWED = re.compile(r"^[A-Za-z0-9\[\]()’′'\s.*+\-/]+$")
