@@ -203,9 +203,9 @@ class Report:
     def implied(self):
         """The definitions the document's forward pass implies and derive read (ŷ = σ(z))."""
         declared = getattr(getattr(self.network, "graph", None), "declared", None)
-        rows = [{"name": i.written, "formula": i.formula, "line": i.line, "how": i.kind,
-                 "of": i.of} for i in getattr(declared, "implied", ())]
-        return [{k: v for k, v in r.items() if v is not None} for r in rows]
+        return [{k: v for k, v in {"name": i.written, "formula": i.formula, "line": i.line,
+                                   "how": i.kind, "of": i.of}.items() if v is not None}
+                for i in getattr(declared, "implied", ())]
 
     def to_dict(self):
         return {"steps": self.steps(), "summary": self.summary()}

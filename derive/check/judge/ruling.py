@@ -16,6 +16,8 @@ from derive.check.judge.shapes import matrix_form
 from derive.check.judge.verdict import Verdict, _instance, _structural
 from derive.check.limits import Unsupported
 
+# derive's guess of the network failing, not the writer (``Rulings._guess_failed``)
+GUESS_FAILED = ("layer_in_graph", "layer_not_assumed", "unit_not_assumed", "shape_not_assumed")
 MAX_WITNESS = 40  # values listed for a witness point (all of them in any network one checks by hand)
 
 
@@ -44,7 +46,7 @@ class Rulings:
         at an example: it is an integer and the document gives no example's numbers, so
         there is no example it could be the value at.  Noted on ``v`` when so."""
         if not rhs.is_Integer or self.givens or getattr(self.network, "unknown_slopes", False) \
-                or getattr(self, "_approx", False):
+                or self._approx:
             return False
         v.notes = v.notes + [("integer_identity", (("value", int(rhs)),))]
         return True

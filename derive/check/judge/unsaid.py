@@ -14,6 +14,7 @@ with the reason, never wrong:
 """
 import re
 
+from derive.check.judge.ruling import GUESS_FAILED
 from derive.check.judge.verify import Checker
 
 
@@ -77,8 +78,7 @@ def words_as_letters(found):
     the assumed network reads the word letter by letter (``wrong`` would judge n·e·t_k)."""
     for v in found:
         # a quantity the assumed network lacks may be the word read letter by letter
-        if v.status != "wrong" and v.code not in ("unit_not_assumed", "layer_not_assumed",
-                                                  "shape_not_assumed"):
+        if v.status != "wrong" and v.code not in GUESS_FAILED:
             continue
         for m in _WORD_NAME.finditer(v.source or ""):
             if m.group(1) not in _MATH_WORDS:

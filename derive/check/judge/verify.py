@@ -15,8 +15,6 @@ is itself compared with the independent semantics before it is shown.
 """
 from dataclasses import replace
 
-import re
-
 import mpmath
 import sympy as sp
 
@@ -29,6 +27,7 @@ from derive.check.judge.generic import reread as generic_reread
 from derive.check.read.dlai import is_updated
 from derive.check.read.forms import Increment, is_index_symbol
 from derive.check.read.graphnames import decidable
+from derive.check.read.latexformula import printed_number
 from derive.check.limits import LIMITS, StepTimeout, Unsupported, time_limit
 from derive.check.read.names import Context
 from derive.check.judge.answers import EngineAnswers
@@ -39,8 +38,6 @@ from derive.check.judge.semantics import Points, compare
 from derive.check.judge.shapes import Instantiator, Missing, ShapeMismatch, shape
 from derive.check.judge.soundness import constant_offset, cover, hidden
 
-_DECIMAL = re.compile(r"\s*[-−]?\s*[0-9]*\.[0-9]+\s*[,.;]?\s*")  # ≈ -2.652: a printed value
-
 
 
 class Checker(EngineAnswers, Readings, Rulings):
@@ -50,6 +47,7 @@ class Checker(EngineAnswers, Readings, Rulings):
         from derive.check.read.graphnames import GraphContext, GraphModel
 
         self.graph_mode = isinstance(network, GraphModel)
+        self._approx = False  # the step being judged is an ≈ (check_step)
         self.context_class = GraphContext if self.graph_mode else Context
         self.network = network
         self.notation = notation
@@ -163,7 +161,8 @@ class Checker(EngineAnswers, Readings, Rulings):
         if link.relation == "neq":
             return Verdict(0, 0, "", "unknown", "not_equal_claim", rhs=rhs.expr, notes=notes)
         self._approx = link.relation == "approx"
-        if self._approx and not _DECIMAL.fullmatch(link.rhs.s):
+        printed = printed_number(link.rhs.s.replace("−", "-")) if self._approx else None
+        if self._approx and not (printed and printed[1]):
             # ≈ 0.8287 is that value to its printed digits, judged as any printed number is;
             # ≈ of a formula (σ(z) ≈ z) says no more than that it is close
             return Verdict(0, 0, "", "unknown", "approximate_claim", rhs=rhs.expr, notes=notes)

@@ -43,8 +43,9 @@ from derive.check.read.parse import is_math_word
 from derive.check.read.ownweights import mark as mark_own, own_weights
 from derive.check.read.siblings import infer as infer_siblings
 from derive.check.read.text import Source
-from derive.check.read.latexformula import (FONTS, NotAFormula, graph_formula, has_name, name_of,
-                                            printed_number, substitutions, tokens_names)
+from derive.check.read.latexformula import (FONTS, NotAFormula, ends, graph_formula, has_name,
+                                            name_of, names_used, printed_number, substitutions,
+                                            tokens_names)
 
 MAX_DEFINITIONS = 200
 
@@ -164,9 +165,7 @@ def _read(text, kind, name):
     defined, givens, inferred = infer_siblings(defined, alone, givens, substitutions, name)
     for inference in inferred:
         lines[inference.name] = inference.line
-    used = set()
-    for formula in defined.values():
-        used |= tokens_names(formula)
+    used = names_used(defined)
     leaves = sorted(used - set(defined))
     roles = {"param": [], "input": [], "target": []}
     for leaf in leaves:
@@ -246,17 +245,17 @@ def _implied(text, chains, defined, lines, source):
     """The definitions the document implies (``read.implied``), added to ``defined``."""
     if not defined:
         return []
-    found = [only_unit_output(text, defined, lines, lambda at: source.line_col(at)[0])]
-    if found[0] is not None:
-        defined[found[0].name] = found[0].formula
-    missing = _undefined_loss(text, defined)
-    if missing is not None:
-        found.append(loss_by_slope(chains, missing, defined, lambda chain: source.line_col(
-            chain.links[0].rhs.first_origin())[0]))
-    found = [f for f in found if f is not None]
-    for f in found:
-        defined[f.name] = f.formula
-        lines[f.name] = f.line
+    found = []
+    output = only_unit_output(text, defined, lambda at: source.line_col(at)[0])
+    if output is not None:
+        found.append(output)
+        defined[output.name], lines[output.name] = output.formula, output.line
+    missing = _undefined_loss(text, defined)  # asked after ŷ, which the loss may use
+    loss = missing and loss_by_slope(chains, missing, defined, lambda chain: source.line_col(
+        chain.links[0].rhs.first_origin())[0])
+    if loss:
+        found.append(loss)
+        defined[loss.name], lines[loss.name] = loss.formula, loss.line
     return found
 
 
@@ -279,10 +278,7 @@ def _with_undefined_loss(statements, defined, missing, name):
     """The forward pass with ``missing`` as its cost, a stand-in over the quantities that
     nothing else uses (the outputs).  Its formula is no claim of the document: every
     derivative of it is undecided (``GraphModel``), never judged."""
-    used = set()
-    for formula in defined.values():
-        used |= tokens_names(formula)
-    outputs = [n for n in defined if n not in used]
+    outputs = ends(defined)
     if not outputs:
         return None, statements
     statements = statements + [f"{missing} = {' + '.join(outputs)}"]

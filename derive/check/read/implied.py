@@ -16,7 +16,7 @@ Each reading is listed (``Implied``) so the report says it was made.
 import re
 from dataclasses import dataclass
 
-from derive.check.read.latexformula import NotAFormula, graph_formula, name_of, tokens_names
+from derive.check.read.latexformula import NotAFormula, ends, graph_formula, name_of, tokens_names
 
 _OUTPUT = "yhat"
 _HAT_Y = re.compile(r"\\hat\s*\{?\s*y\s*\}?(?![A-Za-z0-9_])")
@@ -42,17 +42,14 @@ class Implied:
     of: str = None  # only_unit_output: the unit's quantity σ is applied to
 
 
-def only_unit_output(text, defined, lines, line_of_text):
+def only_unit_output(text, defined, line_of_text):
     """ŷ = σ(z) where ŷ is used, never defined, and z is the forward pass's only end."""
     if _OUTPUT in defined or not _HAT_Y.search(text):
         return None
-    used = set()
-    for formula in defined.values():
-        used |= tokens_names(formula)
-    ends = [n for n in defined if n not in used]
-    if len(ends) != 1:
+    last = ends(defined)
+    if len(last) != 1:
         return None
-    end = ends[0]
+    end = last[0]
     m = re.search(r"\\sigma\s*(?:\\left)?\s*\(\s*" + re.escape(end) + r"\s*(?:\\right)?\s*\)", text)
     if m is None:
         return None

@@ -77,6 +77,20 @@ def tokens_names(formula):
             if t not in _WORD_FUNCTIONS}
 
 
+def names_used(defined):
+    """The names the formulas of ``defined`` (name -> formula) use."""
+    used = set()
+    for formula in defined.values():
+        used |= tokens_names(formula)
+    return used
+
+
+def ends(defined):
+    """The defined names no other formula uses: where the forward pass ends."""
+    used = names_used(defined)
+    return [n for n in defined if n not in used]
+
+
 def has_name(formula):
     return bool(tokens_names(formula))
 

@@ -54,7 +54,7 @@ def parser(language):
 
 # -- LaTeX normalisation ------------------------------------------------------------
 
-_UNICODE = {"σ": r"\sigma ", "δ": r"\delta ", "θ": r"\theta ", "η": r"\eta ", "α": r"\alpha ",
+UNICODE_LATEX = _UNICODE = {"σ": r"\sigma ", "δ": r"\delta ", "θ": r"\theta ", "η": r"\eta ", "α": r"\alpha ",
             "∂": r"\partial ", "∇": r"\nabla ", "⊙": r"\odot ", "∘": r"\circ ", "·": r"\cdot ",
             "×": r"\times ", "−": "-", "’": "'", "′": "'", "Σ": r"\sum ", "∑": r"\sum ",
             "Δ": r"\Delta ", "⊤": r"\top ", "λ": r"\lambda ", "ŷ": r"\hat{y}", "–": "-"}
@@ -155,10 +155,11 @@ def _pair_bars(t):
     return t.replace_spans(spans)
 
 
+SUBSCRIPT_DIGITS = {chr(0x2080 + d): str(d) for d in range(10)}  # z₁ is z1, as w1 is
 _ASCII_UNICODE = {"⋅": "*", "·": "*", "∙": "*", "×": "*", "−": "-", "–": "-", "σ": "sigma",
                   "∂": "partial", "ŷ": "yhat", "δ": "delta", "η": "eta", "θ": "theta",
                   "α": "alpha", "Σ": "sum", "∑": "sum", "²": "^2", "’": "'", "′": "'",
-                  **{chr(0x2080 + d): str(d) for d in range(10)}}  # z₁ is z1, as w1 is
+                  **SUBSCRIPT_DIGITS}
 
 
 def normalise_ascii(t):
@@ -265,4 +266,5 @@ def is_math_word(word):
     return False
 
 
-__all__ = ["ParseFailure", "ParseLimit", "Unsupported", "is_math_word", "normalise_latex", "parse_side"]
+__all__ = ["ParseFailure", "ParseLimit", "SUBSCRIPT_DIGITS", "UNICODE_LATEX", "Unsupported",
+           "is_math_word", "normalise_latex", "parse_side"]

@@ -14,11 +14,11 @@ to the LaTeX reader too).  Nothing is evaluated: this only respells characters.
 import re
 
 from derive.check.read.asciilines import plain_math
+from derive.check.read.parse import SUBSCRIPT_DIGITS, UNICODE_LATEX
 
-_SPELL = {"σ": r"\sigma ", "ŷ": r"\hat{y}", "⋅": r"\cdot ", "·": r"\cdot ", "∙": r"\cdot ",
-          "×": r"\cdot ", "∂": r"\partial ", "−": "-", "–": "-", "²": "^2", "’": "'", "′": "'",
-          "δ": r"\delta ", "η": r"\eta ", "Σ": r"\sum ", "∑": r"\sum ", "≈": r"\approx ",
-          **{chr(0x2080 + d): f"_{d}" for d in range(10)}}  # z₁: z_1
+# the LaTeX reader's own spelling of Unicode, and what a plain-text note adds to it
+_SPELL = {**UNICODE_LATEX, "⋅": r"\cdot ", "∙": r"\cdot ", "²": "^2", "≈": r"\approx ",
+          **{c: f"_{d}" for c, d in SUBSCRIPT_DIGITS.items()}}  # z₁: z_1
 _NEGATIVE_POWER = re.compile(r"\^\s*-\s*([A-Za-z][A-Za-z0-9_]*|[0-9.]+)")
 _ARROW = re.compile(r"\s(?:=+>|⇒|->|→)\s")
 _TRAILING = re.compile(r"[\s,;.]+$")
