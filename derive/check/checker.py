@@ -8,14 +8,14 @@ comes back, whatever the steps say.
 import re
 
 from derive.check.read.siblings import note_steps
-import sys
-from pathlib import Path
 
 from derive.model.graph import Graph
 from derive.model.symbols import COST
 from derive.model.notation import Notation, get_notation
 from derive.check.read.equations import extract
-from derive.check.read.inputs import notebook_text, python_text
+from derive.check.read.inputs import (cell_line, name_fonts, read_document,  # noqa: F401
+                                      read_input, readable)
+from derive.check.read.matrixpass import names_the_input
 from derive.check.read.batch import mean_steps, missing_mean
 from derive.check.read.cases import cases, output_cases
 from derive.check.read.plain import plain_dlai
@@ -30,57 +30,6 @@ from derive.check.judge.verify import Checker
 from derive.check.judge.widen import ROWS, WIDENED, wide_checker, widened
 from derive.check.judge.unsaid import cost_open, gives_a_given, other_cost_checker, words_as_letters
 from derive.render.progress import silent_progress
-
-KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt", ".ipynb": "ipynb",
-         ".py": "py"}
-
-
-_STDIN = {}  # the stream read -> what it gave
-
-
-def _stdin_bytes():
-    """What stdin holds, read once per stream: the document's network is read from it
-    before its lines are checked, as for a file (and the stream is kept, so a new one,
-    as a test runner makes for each call, is never mistaken for it)."""
-    stream = sys.stdin.buffer
-    if _STDIN.get("stream") is not stream:
-        _STDIN.clear()
-        _STDIN.update(stream=stream, data=stream.read(LIMITS.max_bytes + 1))
-    return _STDIN["data"]
-
-
-def read_input(path_or_dash):
-    """(text, name, kind) of the file to check; '-' reads stdin."""
-    if str(path_or_dash) == "-":
-        data = _stdin_bytes()
-        name, kind = "<stdin>", None
-    else:
-        p = Path(path_or_dash)
-        if not p.is_file():
-            raise CheckInputError(f"cannot read {p}: no such file")
-        if p.stat().st_size > LIMITS.max_bytes:
-            raise CheckInputError(f"{p} is larger than {LIMITS.max_bytes // 1_000_000} MB; "
-                                  "split the derivation into smaller files")
-        try:
-            with open(p, "rb") as fh:
-                data = fh.read(LIMITS.max_bytes + 1)
-        except OSError as e:
-            raise CheckInputError(f"cannot read {p}: {e.strerror}") from None
-        name, kind = str(p), KINDS.get(p.suffix.lower())
-    if len(data) > LIMITS.max_bytes:
-        raise CheckInputError(f"{name} is larger than {LIMITS.max_bytes // 1_000_000} MB")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise CheckInputError(f"{name} is not UTF-8 text (byte {e.start})") from None
-    if "\x00" in text:
-        raise CheckInputError(f"{name} is not a text file")
-    if kind is None and text.lstrip().startswith("{") and '"cells"' in text:
-        kind = "ipynb"  # a notebook on stdin
-    if kind is None:
-        kind = "md" if any(m in text for m in ("$", "\\frac", "\\begin")) else "txt"
-    return text, name, kind
-
 
 def check_text(text, network, notation, kind="md", name="<input>", strict=False, seed=0,
                step_seconds=None, seconds=None, progress=None, assumed=False):
@@ -97,14 +46,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     if isinstance(network, Graph):
         network = GraphModel(network)
         network.adjoints = adjoint_names(text, network.names)  # \bar{z} for ∂L/∂z
-    places = None
-    if kind == "ipynb":  # the Markdown cells and code comments, and where each line came from
-        text, places = notebook_text(text, name)
-        kind = "nb"
-    elif kind == "py":  # comments and docstrings, read as a text file
-        text = python_text(text)
-        kind = "txt"
-    text = name_fonts(text)
+    text, kind, places = readable(text, name, kind)
     source = Source(text, name)
     def words(w):  # which words of a plain-text file are math, not prose
         return is_math_word(w) or isinstance(network, GraphModel) and network.is_word(w)
@@ -143,6 +85,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             checker.given_units.update({checker.graph.by_symbol[s].symbol: u
                                         for s, u in _symbols(doc.units, checker.graph)})
     wide = wide_checker(network, notation, seed, step_seconds, rows=bool(ROWS.search(text)))
+    matrices = getattr(network, "matrix_pass", None)
     numbered = _numbered_weights(text, network)
     means = mean_steps(chains)  # dW = (1/m) dZ A^T: judged on one example (read.batch)
     unmeaned = missing_mean(chains, means)
@@ -165,6 +108,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                 chain.role = "definition"  # of the document's network, which is not this one
             names_defined = chain.role in (None, "definition") and _defines_alias(
                 chain, source, alias_lines)
+            if matrices is not None and chain.role is None and names_the_input(chain):
+                names_defined = True  # z_0 = a_0 = x: its names for the input layer
             if names_defined:  # p_j = e^{a_j}/Σ_k e^{a_k}: what p and a mean, not a claim
                 chain.role = "definition"
             # "u = e^{z_k}", "K = n_y": a name of no meaning yet is defined, not claimed
@@ -242,12 +187,15 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     taken = [(n, text, why, None) for n, text, why in taken]
     if places is not None:
         _to_cells(verdicts, places)
-        taken = [(places[n][1] if 0 < n < len(places) and places[n] else n, text, why,
-                  places[n][0] if 0 < n < len(places) and places[n] else None)
+        taken = [(cell_line(places, n)[1], text, why, cell_line(places, n)[0])
                  for n, text, why, _ in taken]
     report = Report(verdicts, network, notation, name=name, givens=dict(checker.givens),
                     strict=strict)
     report.not_claims = [dict(zip(("line", "source", "reason", "cell"), t)) for t in taken]
+    if matrices is not None:  # the header says what the network's sizes were read from
+        report.matrices = [{"what": what, "size": size, "line": line, "cell": cell}
+                           for what, size, n in matrices.read_lines()
+                           for cell, line in [cell_line(places, n)]]
     report.names = sorted(({"written": w, "meaning": m, "line": n}
                            for w, (m, n, _) in checker.aliases.items()), key=lambda d: d["line"])
     return report
@@ -354,13 +302,10 @@ def _of_network(checker, chain, deadline):
 
 def _to_cells(verdicts, places):
     """Lines of a notebook's joined text as (cell, line in the cell)."""
-    def place(line):
-        return places[line] if 0 < line < len(places) and places[line] else (None, line)
-
     for v in verdicts:
-        v.cell, v.line = place(v.line)
+        v.cell, v.line = cell_line(places, v.line)
         if "at_line" in v.params:
-            cell, line = place(v.params["at_line"])
+            cell, line = cell_line(places, v.params["at_line"])
             v.params["at_line"] = line if cell is None else f"{line} of cell {cell}"
 
 
@@ -466,10 +411,10 @@ def declared_network(path):
     from derive.check.read.declared import read_declared
 
     try:
-        text, name, kind = read_input(path)
+        text, name, kind = read_document(path)
     except CheckInputError:
         return None  # check_file reports it
-    declared = read_declared(name_fonts(text), kind, name)
+    declared = read_declared(text, kind, name)
     return None if declared is None else declared.graph
 
 
@@ -488,23 +433,31 @@ def document_network(path, activation, cost, bias, notation="nielsen", notation_
     of its cost and weighted input say them (``read.convention.read_options``)."""
     from derive.model.network import Network
 
-    graph = declared_network(path)
-    if graph is not None:
-        return graph, notation
+    from derive.check.read.convention import has_unit_indices, read_options
+    from derive.check.read.matrixpass import read_matrix_pass
+
     try:
-        text, name, kind = read_input(path)
+        text, name, kind = read_document(path)
     except CheckInputError:
         return Network("1-1-1", activation, cost, bias), notation  # check_file reports it
-    notation = notation_for(text, kind, notation, notation_given)
-    from derive.check.read.convention import has_unit_indices, read_options
-
-    indexed = has_unit_indices(text)
-    layers = INDEX_LAYERS if indexed else "1-1-1"
-    opts = read_options(name_fonts(text), kind or "md")
+    # W_1 = [[0.1, 0.2], …] before z_1 = a_0 W_1 + b_1: matrices, not a scalar forward pass
+    matrices = read_matrix_pass(text, kind, name)
+    graph = None if matrices is not None else declared_network(path)
+    if graph is not None:
+        return graph, notation
+    opts = read_options(text, kind or "md")
     if opts.cost and "cost" in defaulted:
         cost = opts.cost
     if opts.bias is False and "no_bias" in defaulted:
         bias = False
+    if matrices is not None:  # z_1 = a_0 W_1 + b_1^T and W_1's numbers: its own sizes
+        network = matrices.network(activation, cost, bias)
+        network.cost_unsaid = "cost" in defaulted and not opts.cost
+        return network, matrices.notation(get_notation(notation) if isinstance(notation, str)
+                                          else notation, notation_given)
+    notation = notation_for(text, kind, notation, notation_given)
+    indexed = has_unit_indices(text)
+    layers = INDEX_LAYERS if indexed else "1-1-1"
     if opts.single_layer:
         layers = "2-3" if indexed else "1-1"
     try:
@@ -533,15 +486,6 @@ def notation_for(text, kind, notation, notation_given=False):
     if conv is None or not (conv.from_first or conv.layer_of_source or conv.input_zero):
         return notation  # the preset already reads it so
     return conv.notation(notation)
-
-
-_TEXT_NAME = re.compile(r"\\text(?:rm|it)?\s*\{\s*([A-Za-z]+)\s*\}(?=\s*[_^])")
-
-
-def name_fonts(text):
-    """``\\text{net}_{h1}`` is a name with a subscript, not prose: written as
-    ``\\mathrm{net}_{h1}``, which the reader takes as one name (line numbers stay)."""
-    return _TEXT_NAME.sub(lambda m: "\\mathrm{" + m.group(1) + "}", text)
 
 
 def check_file(path_or_dash, network, notation, strict=False, seed=0, seconds=None,

@@ -125,6 +125,7 @@ class Report:
         self.not_claims = []  # [{line, source, reason[, cell]}]: definitions and conditions
         self.names = []  # [{written, meaning, line}]: the document's own letters (softmaxnames)
         self.sections = []  # one network per section (check.sections): what each part read
+        self.matrices = []  # [{what, size, line, cell}]: a matrix forward pass (read.matrixpass)
 
     # -- numbers -------------------------------------------------------------
 
@@ -198,6 +199,8 @@ class Report:
                 "not_claims": [{k: v for k, v in n.items() if v is not None}
                                for n in self.not_claims],
                 **({"names": self.names} if self.names else {}),
+                **({"read_from": [{k: v for k, v in m.items() if v is not None}
+                                  for m in self.matrices]} if self.matrices else {}),
                 **({"implied": implied} if (implied := self.implied()) else {})}
 
     def implied(self):

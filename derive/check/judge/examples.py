@@ -57,6 +57,19 @@ def record_givens(checker, lhs, sides):
     return True
 
 
+def given_of_another_shape(checker, lhs, sides):
+    """Whether the chain gives an input, target or parameter numbers of a shape the
+    network read has no room for (``x = [1, 0]`` where x is one number, or no name of
+    it): the document's network is another, and its given says nothing derive can check."""
+    from derive.check.read.forms import MatrixLiteral
+
+    if lhs is None or lhs.error is not None or len(sides) != 1 or sides[0].error is not None:
+        return False
+    value = sides[0].expr
+    return (isinstance(value, MatrixLiteral) and value.is_number
+            and isinstance(lhs.expr, sp.Symbol) and (is_leaf(checker, lhs.expr) or not lhs.seen))
+
+
 def is_leaf(checker, e):
     """Whether ``e`` is an input, target, weight or bias (a number a worked example gives)."""
     from derive.model.symbols import label
@@ -82,12 +95,19 @@ def _record_matrix(checker, names, value):
     except (Missing, ShapeMismatch, Unsupported):
         return False
     if not isinstance(numbers, sp.MatrixBase) or any(
-            not isinstance(q, sp.MatrixBase) or q.shape != numbers.shape for q in quantities):
+            not isinstance(q, sp.MatrixBase) or q.shape != numbers.shape
+            and not _same_vector(q, numbers) for q in quantities):
         return False
     for q in quantities:
         for name, number in zip(q, numbers):
             checker.givens[name] = number
     return True
+
+
+def _same_vector(q, numbers):
+    """A vector given as a row for a column, or as a list (``x = [1, 4, 5]``): the numbers
+    of a given are its entries in order, whichever way the document prints them."""
+    return 1 in q.shape and 1 in numbers.shape and len(q) == len(numbers)
 
 
 def numeric_claim(checker, v, ref, rhs_text, language):
@@ -141,9 +161,14 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         v.status, v.code = "unknown", "numeric_claim"
         return v
     bad, n, got, allowed, centre = worst
-    if len(side.literals) == 1 and side.expr in side.literals:  # a printed result, carried later
-        value_, unit = side.literals[side.expr]
-        checker.printed[value_] = unit
+    lone = _lone_literal(side)
+    if lone is not None:  # a printed result, carried later: exact where it is the value itself
+        with mpmath.workdps(DPS):
+            exact = got is not None and centre is not None and got == centre
+        checker.printed[abs(lone[0])] = sp.Integer(0) if exact else lone[1]
+        if bad:  # ≈ -5.093 where the value is -5.0994: a later line that uses it carries it
+            checker.__dict__.setdefault("wrong_printed", {})[lone[0]] = (
+                checker.__dict__.get("current_line", v.line), got)
     v.params = {"value": got, "tolerance": allowed, "said": centre,
                 "given": sorted(checker.givens.items(), key=lambda kv: str(kv[0])),
                 "constant": constant}
@@ -169,10 +194,35 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         if found:  # 0.7514(1 - 0.7514) for ∂E/∂out: the value of ∂out/∂net
             v.diagnosis = found[0]
             v.params.update(found[1])
+    if v.diagnosis is None and lone is None:
+        used = _wrong_number_used(checker, side)
+        if used is not None:  # 0.8 - 0.01 × (-5.093), where line 125's -5.093 was wrong
+            v.diagnosis = "wrong_value_used"
+            v.params.update(used)
     floats = [sp.Float(str(mpmath.nstr(example.values(q)[0], 8)), 8) for q in got_items]
     v.expected = sp.Matrix(value.shape[0], value.shape[1], floats) if isinstance(
         value, sp.MatrixBase) else floats[0]
     return v
+
+
+def _lone_literal(side):
+    """(value, rounding unit) when ``side`` is one printed number (-5.093 included)."""
+    for s_, (value, unit) in side.literals.items():
+        if len(side.literals) == 1 and side.expr in (s_, -s_):
+            return (value if side.expr == s_ else -value), unit
+    return None
+
+
+def _wrong_number_used(checker, side):
+    """{number, line, actual} when ``side`` writes a number an earlier line printed as
+    its result and was wrong there (the value it should have been)."""
+    wrong = checker.__dict__.get("wrong_printed", {})
+    for s_, (value, _unit) in sorted(side.literals.items(), key=lambda kv: str(kv[0])):
+        for signed in (value, -value):
+            if signed in wrong and signed != 0:
+                line, actual = wrong[signed]
+                return {"number": signed, "at_line": line, "actual": actual}
+    return None
 
 
 def _compare(example, got_items, said_items, literals, spread=None):
@@ -353,9 +403,11 @@ def _units(checker, side):
     printed = checker.printed
     out = {}
     for s, (value, unit) in literals.items():
-        if value in printed:
+        if value in printed and printed[value] == 0:
+            out[s] = (value, sp.Integer(0))  # z = 0.5, exactly: not a rounded number
+        elif value in printed:
             out[s] = (value, max(unit, printed[value]) if value.is_Integer else unit)
-        elif value in given or value.is_Integer:
+        elif value in given or -value in given or value.is_Integer:  # -0.2 is read as -(0.2)
             out[s] = (value, sp.Integer(0))
         else:
             out[s] = (value, unit)

@@ -146,6 +146,7 @@ class Readings:
         # a name with a subscript (p_j) is a family, and C, η are the network's own
         if (lhs.error is not None or rhs.error is not None or lhs.seen
                 or not isinstance(e, sp.Symbol) or "_" in e.name or e in (COST, ETA)
+                or e.name == "alpha"  # the learning rate, a given (examples.RATES)
                 or re.search(r"[_^(]", chain.lhs.s) or not hasattr(rhs.expr, "free_symbols")
                 or e in rhs.expr.free_symbols or isinstance(rhs.expr, sp.MatrixBase)):
             return False

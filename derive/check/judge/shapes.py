@@ -74,7 +74,9 @@ class Instantiator:
         self.total = 0  # index assignments of the last statement, before any sampling
         # vectors as rows and w as (inputs × outputs), cs231n's h = xW + b: a document
         # written that way is judged in it (checker._widened), never in columns
-        self.rows = False
+        self.rows = getattr(network, "rows", False)
+        # ... but b a column, added as b^T (a notebook's z_1 = a_0 W_1 + b_1^T)
+        self.bias_column = getattr(network, "bias_column", False)
 
     # -- layers -----------------------------------------------------------
 
@@ -250,7 +252,7 @@ class Instantiator:
                 return _scalar_or(sp.Matrix(cols, rows, lambda r, c: quantity(kind, lay, c, r)))
             if kind == "w":
                 return _scalar_or(sp.Matrix(rows, cols, lambda r, c: quantity(kind, lay, r, c)))
-            if self.rows:
+            if self.rows and not (kind == "b" and self.bias_column):
                 return _scalar_or(sp.Matrix(1, rows, lambda r, c: quantity(kind, lay, c)))
             return _scalar_or(sp.Matrix(rows, 1, lambda r, c: quantity(kind, lay, r)))
         vals = [_val(i, assign) for i in idx]

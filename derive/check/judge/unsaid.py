@@ -28,6 +28,8 @@ def other_cost_checker(network, notation, seed, step_seconds):
         return None  # the document or the options say the cost
     try:
         other = Network(network.widths, network.activations, "cross-entropy", network.bias)
+        other.rows = getattr(network, "rows", False)  # a matrix pass's own layout (read.matrixpass)
+        other.bias_column = getattr(network, "bias_column", False)
     except Exception:  # noqa: BLE001 - an activation the cross-entropy cost does not take
         return None
     return Checker(other, notation, seed=seed, step_seconds=step_seconds)

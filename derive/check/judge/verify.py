@@ -19,8 +19,9 @@ import mpmath
 import sympy as sp
 
 from derive.engine.chain import Engine
-from derive.model.symbols import COST, ETA, Partial, label
+from derive.model.symbols import COST, ETA, MatrixProduct, Partial, label
 from derive.check.judge.einstein import bind_step, implied_sums
+from derive.check.judge.examples import given_of_another_shape
 from derive.check.judge import enumerated, opaque
 from derive.check.judge.anycost import reread
 from derive.check.judge.generic import reread as generic_reread
@@ -59,6 +60,9 @@ class Checker(EngineAnswers, Readings, Rulings):
         self.case = None  # (a, b, equal): the chain is judged only where index a = b (≠ b)
         self.step_seconds = step_seconds or LIMITS.step_seconds
         self.givens = {}
+        # parameter -> rate of the update rule a chain wrote: a later W_1 = [numbers] is
+        # the new value, not a given (a notebook's rule, then its numbers, chain by chain)
+        self.updated = {}
         self.rates_read = set()  # learning rates only an update's numbers gave (judge.examples)
         self.given_units = {}  # a given known only to a width: symbol -> half-width
         self.printed = {}  # value -> rounding unit of every result a line printed (examples.py)
@@ -90,9 +94,14 @@ class Checker(EngineAnswers, Readings, Rulings):
             return [Verdict(*source.line_col(link.rhs.first_origin()),
                             _source_text(chain, link, n == 0), "unknown", code)
                     for n, link in enumerate(chain.links)]
-        if not _updated(chain) and (self._record_givens(lhs, sides)
+        if not _updated(chain) and not self._new_value(lhs) and (self._record_givens(lhs, sides)
                                     or self._record_function(chain, lhs, sides)):
             return []
+        if given_of_another_shape(self, lhs, sides):  # x = [1, 0] for a scalar input x
+            return [Verdict(*source.line_col(link.rhs.first_origin()),
+                            _source_text(chain, link, n == 0), "unknown", "given_shape",
+                            params={"name": lhs.expr})
+                    for n, link in enumerate(chain.links)]
         out = []
         prev = None
         # a step exactly like one decided before (same chain, givens, line before) gets
@@ -106,6 +115,7 @@ class Checker(EngineAnswers, Readings, Rulings):
                    self.__dict__.get("cost_letter"))
         for n, (link, rhs) in enumerate(zip(chain.links, sides)):
             line, col = source.line_col(link.rhs.first_origin())
+            self.current_line = line  # where a wrong printed result was (examples.numeric_claim)
             text = _source_text(chain, link, prev is None)
             key = (context, link.rhs.s, link.relation,
                    None if prev is None else (prev[2].status, prev[2].source))
@@ -269,18 +279,43 @@ class Checker(EngineAnswers, Readings, Rulings):
         is_param = self._is_param(lhs)
         if is_param and (chain.prefix or relation in ("<-", ":=") or _updated(chain)
                          or (_contains(rhs, lhs) and _rate(rhs, None) is not None)
-                         or chain.update_of == lhs):
+                         or chain.update_of == lhs or lhs in self.updated):
             # w_2 = w_2 - η dL/dw_2 = 0.5 - 0.1·0.069: every link of the chain is the new
             # value, not only the one that writes the rule (the later ones were compared
             # with the old w_2, and 0.5 - 0.1·0.069 passed as 0.5)
             chain.update_of = lhs
             batch = _batch_rate(lhs, rhs)
-            rate = batch if batch is not None else _rate(rhs)
+            rate = batch if batch is not None else _rate(rhs, None)
             self._notes.append(("update", ()))
             if batch is not None:
                 self._notes.append(("batch_rate", (("rate", batch),)))
+            if rate is None and lhs in self.updated:  # the numbers of a rule written before
+                rate = self.updated[lhs]
+                if rate.free_symbols - {ETA}:  # η/m, where the example is one input: m = 1
+                    rate = rate.subs({s: 1 for s in rate.free_symbols - {ETA}})
+                    self._notes.append(("one_example", ()))
+            elif rhs.has(Partial(COST, lhs)) and self._given(lhs):
+                # the example's W_1 was given before its rule: a W_1 = [numbers] after it
+                # is the new value (a rule written before the example's numbers is general)
+                self.updated[lhs] = rate if rate is not None else ETA
+            if rate is None:  # no rate written: the one the example gives (α = 0.01), else η
+                rate = next((r for r in sorted(self.givens, key=str) if isinstance(r, sp.Symbol)
+                             and r.name in ("eta", "alpha") and r.is_positive), ETA)
             return lhs - rate * Partial(COST, lhs), "update", rate
         return lhs, "lhs", None
+
+    def _given(self, param):
+        """Whether the example gives ``param`` (a number, or a whole layer's entries)."""
+        if param in self.givens:
+            return True
+        lab = label(param)
+        return lab is not None and any(label(k) is not None and label(k)[:2] == lab[:2]
+                                       for k in self.givens)
+
+    def _new_value(self, side):
+        """Whether ``side`` is a parameter an update rule written before has changed."""
+        e = getattr(side, "expr", None)
+        return e is not None and any(e == p for p in self.updated)
 
     def _is_param(self, e):
         if isinstance(e, sp.Indexed):
@@ -421,6 +456,8 @@ def _batch_rate(lhs, rhs):
     step = Partial(COST, lhs)
     if not isinstance(rhs, sp.Expr) or not rhs.has(step):
         return None
+    # (η/m) ∂J/∂W is kept in order as a matrix product; its scalar factors commute
+    rhs = rhs.replace(lambda e: isinstance(e, MatrixProduct), lambda e: sp.Mul(*e.args))
     coef = sp.cancel((lhs - rhs) / step)
     rate = _rate(coef, None) if isinstance(coef, sp.Expr) and not coef.has(Partial) else None
     if rate is None:

@@ -14,6 +14,8 @@ from derive.check.read.extract import chains_from_rows
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _NAMED = re.compile(r"\s*[A-Z][a-z]+(?: [a-z]+)?:\s+(?=\S)")  # "Linear: z = w x + b"
 _REMARK = re.compile(r"\s*\(((?:[A-Za-z]{2,}\s*){1,6})\)\s*$")
+# one letter given a number in parentheses inside a sentence: the example's rate or input
+_GIVEN_IN_PROSE = re.compile(r"\(\s*((?<![A-Za-z])[A-Za-zα-ωΑ-Ω])\s*=\s*(-?\d+(?:\.\d+)?)\s*\)")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(?=\S)")
 _LABEL = re.compile(r"^\s*(?:(?:answer|ans|result|so|hence|thus|then|therefore)\b\s*:?\s*)+", re.IGNORECASE)
 
@@ -39,6 +41,9 @@ def extract_ascii(source, is_math_word):
                 chains.extend(chains_from_rows(rows, "ascii"))
                 steps += len(rows)
                 rows = []
+            for m in _GIVEN_IN_PROSE.finditer(s):  # "Numerical example (α = 0.01):"
+                chains.extend(chains_from_rows([t[m.start(1):m.end(2)]], "ascii"))
+                steps += 1
             continue
         arrow = re.search(r"\s(?:=+>|⇒|->|→)\s", s)  # "a = b  =>  c = d": two statements
         if arrow and "=" in s[arrow.end():]:
@@ -62,7 +67,7 @@ def extract_ascii(source, is_math_word):
 
 def _is_math(s, is_math_word):
     prose = [w for w in _WORD.findall(s) if not is_math_word(w)]
-    return len(prose) < 2 and ("=" in s or "<-" in s)
+    return len(prose) < 2 and any(r in s for r in ("=", "<-", "←"))
 
 
 def plain_math(line, is_math_word):

@@ -289,6 +289,10 @@ class Builder(Transformer_NonRecursive):
             raise ParseLimit("a matrix with too many entries")
         return MatrixLiteral.of(rows)
 
+    def number_list(self, c):
+        """``[1, 4, 5]``, a vector written as a list (numpy's, a notebook's): one row."""
+        return self.matrix([self.matrow(c)])
+
     def matrow(self, c):
         return [self.ex(x) for x in c if not isinstance(x, Token)]
 

@@ -30,7 +30,8 @@ INNER_WRAPPERS = re.compile(r"\\(?:begin|end)\{(?:" + "|".join(re.escape(e) for 
                             + r"|alignedat)\}(?:\{\d+\})?")
 EQUALITIES = {"=": "=", ":=": ":=", r"\equiv": "equiv", r"\coloneqq": ":=", r"\leftarrow": "<-",
               r"\gets": "<-", r"\approx": "approx", r"\neq": "neq", r"\ne": "neq", "<-": "<-",
-              r"\triangleq": ":=", r"\stackrel{\text{def}}{=}": ":=", "≈": "approx", "≠": "neq"}
+              r"\triangleq": ":=", r"\stackrel{\text{def}}{=}": ":=", "≈": "approx", "≠": "neq",
+              "←": "<-"}
 FUNCTION_WORDS = {"relu", "softmax", "sigmoid", "max", "exp", "tanh", "ln", "log", "diag", "sign"}
 MAX_MACRO_ROUNDS = 20
 MAX_EXPANDED = 200_000
@@ -275,7 +276,7 @@ def clean_row(t):
 
 _REL = (r":=|<-|\\stackrel\{\\text\{def\}\}\{=\}|\\(?:equiv|coloneqq|leftarrow|gets|approx|neq|ne|"
         r"triangleq|leq|geq|le|ge|in|to|rightarrow|mapsto|sim|propto|subset|notin)(?![A-Za-z])|=|<|>"
-        r"|≈|≠")
+        r"|≈|≠|←")
 
 
 def relations(t):

@@ -19,7 +19,9 @@ the author meant it.
 import io
 import json
 import re
+import sys
 import tokenize
+from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from derive.check.limits import LIMITS, CheckInputError
@@ -292,7 +294,99 @@ def unescape_math(seg, escaped):
     return seg
 
 
-__all__ = ["CELL_BREAK", "code_text", "escaped_for_markdown", "image_math", "indented_code",
+# -- reading a file to check ---------------------------------------------------------
+
+KINDS = {".tex": "tex", ".md": "md", ".markdown": "md", ".txt": "txt", ".ipynb": "ipynb",
+         ".py": "py"}
+
+
+_STDIN = {}  # the stream read -> what it gave
+
+
+def _stdin_bytes():
+    """What stdin holds, read once per stream: the document's network is read from it
+    before its lines are checked, as for a file (and the stream is kept, so a new one,
+    as a test runner makes for each call, is never mistaken for it)."""
+    stream = sys.stdin.buffer
+    if _STDIN.get("stream") is not stream:
+        _STDIN.clear()
+        _STDIN.update(stream=stream, data=stream.read(LIMITS.max_bytes + 1))
+    return _STDIN["data"]
+
+
+def read_input(path_or_dash):
+    """(text, name, kind) of the file to check; '-' reads stdin."""
+    if str(path_or_dash) == "-":
+        data = _stdin_bytes()
+        name, kind = "<stdin>", None
+    else:
+        p = Path(path_or_dash)
+        if not p.is_file():
+            raise CheckInputError(f"cannot read {p}: no such file")
+        if p.stat().st_size > LIMITS.max_bytes:
+            raise CheckInputError(f"{p} is larger than {LIMITS.max_bytes // 1_000_000} MB; "
+                                  "split the derivation into smaller files")
+        try:
+            with open(p, "rb") as fh:
+                data = fh.read(LIMITS.max_bytes + 1)
+        except OSError as e:
+            raise CheckInputError(f"cannot read {p}: {e.strerror}") from None
+        name, kind = str(p), KINDS.get(p.suffix.lower())
+    if len(data) > LIMITS.max_bytes:
+        raise CheckInputError(f"{name} is larger than {LIMITS.max_bytes // 1_000_000} MB")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise CheckInputError(f"{name} is not UTF-8 text (byte {e.start})") from None
+    if "\x00" in text:
+        raise CheckInputError(f"{name} is not a text file")
+    if kind is None and text.lstrip().startswith("{") and '"cells"' in text:
+        kind = "ipynb"  # a notebook on stdin
+    if kind is None:
+        kind = "md" if any(m in text for m in ("$", "\\frac", "\\begin")) else "txt"
+    return text, name, kind
+
+
+def readable(text, name, kind):
+    """(text, kind, places): a notebook as its Markdown cells and code comments, with
+    ``places`` to find each line's cell; a Python file as its comments and docstrings;
+    ``\\text{net}_{h1}`` as a name (``name_fonts``).  What every reader of the file reads."""
+    places = None
+    if kind == "ipynb":
+        text, places = notebook_text(text, name)
+        kind = "nb"
+    elif kind == "py":
+        text = python_text(text)
+        kind = "txt"
+    return name_fonts(text), kind, places
+
+
+def read_document(path):
+    """(text, name, kind) of the file at ``path`` as the readers of its definitions see
+    it (``readable``)."""
+    text, name, kind = read_input(path)
+    text, kind, _ = readable(text, name, kind)
+    return text, name, kind
+
+
+_TEXT_NAME = re.compile(r"\\text(?:rm|it)?\s*\{\s*([A-Za-z]+)\s*\}(?=\s*[_^])")
+
+
+def name_fonts(text):
+    """``\\text{net}_{h1}`` is a name with a subscript, not prose: written as
+    ``\\mathrm{net}_{h1}``, which the reader takes as one name (line numbers stay)."""
+    return _TEXT_NAME.sub(lambda m: "\\mathrm{" + m.group(1) + "}", text)
+
+
+def cell_line(places, line):
+    """(cell, line in the cell) of a notebook's joined-text line; (None, line) elsewhere."""
+    if places is not None and 0 < line < len(places) and places[line]:
+        return places[line]
+    return None, line
+
+
+
+__all__ = ["KINDS", "cell_line", "name_fonts", "read_document", "read_input", "readable", "CELL_BREAK", "code_text", "escaped_for_markdown", "image_math", "indented_code",
            "markdown_code",
            "notebook_text",
            "python_text", "unescape_math"]
