@@ -246,6 +246,12 @@ def _term(checker, a, b):
             return "missing_term", {"term": t}
         if _same([None if s is None or v is None else s - v for s, v in zip(said, tv)], truth):
             return "extra_term", {"term": t}
+    for t in (b.args if isinstance(b, sp.Add) else ())[:MAX_CANDIDATES]:
+        # one of the line's own terms too many: dE1/da_o1 + dE2/da_o2 for dET/da_o1
+        tv = _vals(checker, t)
+        if not any(v is None for v in tv) and _same(
+                [None if s is None else s - v for s, v in zip(said, tv)], truth):
+            return "extra_term", {"term": t}
     return None
 
 

@@ -161,14 +161,14 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         v.status, v.code = "unknown", "numeric_claim"
         return v
     bad, n, got, allowed, centre = worst
+    used = _wrong_number_used(checker, side) if bad else None  # before this line's own is kept
     lone = _lone_literal(side)
     if lone is not None:  # a printed result, carried later: exact where it is the value itself
         with mpmath.workdps(DPS):
             exact = got is not None and centre is not None and got == centre
         checker.printed[abs(lone[0])] = sp.Integer(0) if exact else lone[1]
         if bad:  # ≈ -5.093 where the value is -5.0994: a later line that uses it carries it
-            checker.__dict__.setdefault("wrong_printed", {})[lone[0]] = (
-                checker.__dict__.get("current_line", v.line), got)
+            wrong_result(checker, lone[0], got)
     v.params = {"value": got, "tolerance": allowed, "said": centre,
                 "given": sorted(checker.givens.items(), key=lambda kv: str(kv[0])),
                 "constant": constant}
@@ -194,15 +194,21 @@ def numeric_claim(checker, v, ref, rhs_text, language):
         if found:  # 0.7514(1 - 0.7514) for ∂E/∂out: the value of ∂out/∂net
             v.diagnosis = found[0]
             v.params.update(found[1])
-    if v.diagnosis is None and lone is None:
-        used = _wrong_number_used(checker, side)
-        if used is not None:  # 0.8 - 0.01 × (-5.093), where line 125's -5.093 was wrong
-            v.diagnosis = "wrong_value_used"
-            v.params.update(used)
+    if v.diagnosis is None and used is not None:
+        # 0.8 - 0.01 × (-5.093), where line 125's -5.093 was wrong
+        v.diagnosis = "wrong_value_used"
+        v.params.update(used)
     floats = [sp.Float(str(mpmath.nstr(example.values(q)[0], 8)), 8) for q in got_items]
     v.expected = sp.Matrix(value.shape[0], value.shape[1], floats) if isinstance(
         value, sp.MatrixBase) else floats[0]
     return v
+
+
+def wrong_result(checker, number, actual):
+    """Keep ``number`` as a result this line printed wrong (``actual`` is the value), for
+    a later line that uses it (``_wrong_number_used``)."""
+    checker.__dict__.setdefault("wrong_printed", {})[number] = (
+        checker.__dict__.get("current_line"), actual)
 
 
 def _lone_literal(side):
@@ -217,9 +223,10 @@ def _wrong_number_used(checker, side):
     """{number, line, actual} when ``side`` writes a number an earlier line printed as
     its result and was wrong there (the value it should have been)."""
     wrong = checker.__dict__.get("wrong_printed", {})
+    here = checker.__dict__.get("current_line")  # a line's own result is not carried into it
     for s_, (value, _unit) in sorted(side.literals.items(), key=lambda kv: str(kv[0])):
         for signed in (value, -value):
-            if signed in wrong and signed != 0:
+            if signed in wrong and signed != 0 and wrong[signed][0] != here:
                 line, actual = wrong[signed]
                 return {"number": signed, "at_line": line, "actual": actual}
     return None

@@ -12,6 +12,7 @@ import sympy as sp
 
 from derive.check.judge.examples import numeric_claim
 from derive.check.judge.substituted import name_wrong_number
+from derive.check.judge.examples import wrong_result
 from derive.check.judge.shapes import matrix_form
 from derive.check.judge.verdict import Verdict, _instance, _structural
 from derive.check.limits import Unsupported
@@ -88,6 +89,8 @@ class Rulings:
                 # arithmetic is right, the value is not; a ✓ would certify it
                 v.status, v.code = "wrong", "carried"
                 v.params["previous_line"] = prev[1]
+                if getattr(rhs, "is_Rational", False) and prev[2].params.get("value") is not None:
+                    wrong_result(self, rhs, prev[2].params["value"])  # = -0.252, carried
             elif kind == "link" and _open_number(prev):
                 v.status, v.code = "unknown", "follows_open"
                 v.params["previous_line"] = prev[1]

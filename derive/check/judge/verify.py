@@ -291,16 +291,17 @@ class Checker(EngineAnswers, Readings, Rulings):
                 self._notes.append(("batch_rate", (("rate", batch),)))
             if rate is None and lhs in self.updated:  # the numbers of a rule written before
                 rate = self.updated[lhs]
-                if rate.free_symbols - {ETA}:  # η/m, where the example is one input: m = 1
-                    rate = rate.subs({s: 1 for s in rate.free_symbols - {ETA}})
+                sizes = {s for s in rate.free_symbols if s.name in BATCH_SIZES}
+                if sizes:  # η/m, where the example is one input: m = 1
+                    rate = rate.subs({s: 1 for s in sizes})
                     self._notes.append(("one_example", ()))
             elif rhs.has(Partial(COST, lhs)) and self._given(lhs):
                 # the example's W_1 was given before its rule: a W_1 = [numbers] after it
                 # is the new value (a rule written before the example's numbers is general)
                 self.updated[lhs] = rate if rate is not None else ETA
             if rate is None:  # no rate written: the one the example gives (α = 0.01), else η
-                rate = next((r for r in sorted(self.givens, key=str) if isinstance(r, sp.Symbol)
-                             and r.name in ("eta", "alpha") and r.is_positive), ETA)
+                given = {r.name: r for r in self.givens if isinstance(r, sp.Symbol) and r.is_positive}
+                rate = given.get("eta", given.get("alpha", ETA))
             return lhs - rate * Partial(COST, lhs), "update", rate
         return lhs, "lhs", None
 
@@ -450,6 +451,9 @@ def _contains(expr, q):
     return expr.has(q)
 
 
+BATCH_SIZES = ("m", "n", "N", "M")  # the letters of a batch's size under a rate (η/m)
+
+
 def _batch_rate(lhs, rhs):
     """``η/m`` in ``W := W - (η/m) ∂J/∂W``: the rate over a batch of m examples, as the
     rule writes it (else None, and the rate is η)."""
@@ -463,7 +467,7 @@ def _batch_rate(lhs, rhs):
     if rate is None:
         return None
     size = sp.cancel(rate / coef)  # m: the rate is divided by the batch's size, and only so
-    if not isinstance(size, sp.Symbol) or size.name not in ("m", "n", "N", "M"):
+    if not isinstance(size, sp.Symbol) or size.name not in BATCH_SIZES:
         return None
     return coef
 

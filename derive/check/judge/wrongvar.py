@@ -10,6 +10,7 @@ checker's points, against the independent semantics.
 """
 import sympy as sp
 
+from derive.model.graph import upstream
 from derive.model.symbols import Partial
 from derive.check.judge.semantics import compare
 
@@ -64,7 +65,21 @@ def wrong_argument(checker, a, b):
         for r in others:
             if r == s or r in b.atoms(sp.Symbol, sp.Indexed):
                 continue
+            if g.by_symbol[r].role != g.by_symbol[s].role:
+                continue  # ∂i_1/∂a_o2 for ∂E_2/∂a_o2 is right only as a zero: an input is no E_2
             fixed = b.xreplace({s: r})
+            if _vanishes(g, fixed):
+                continue  # ∂E_2/∂o_1 = 0: the term is gone, not mended
             if _same(checker.points.values(fixed), truth):
                 return "wrong_argument", {"written": s, "should": r, "fixed": fixed}
     return None
+
+
+def _vanishes(g, expr):
+    """Whether a derivative in ``expr`` is of a quantity that does not depend on the one
+    it is taken with respect to (so it is 0 whatever the numbers)."""
+    for d in expr.atoms(Partial):
+        num, den = g.by_symbol.get(d.args[0]), g.by_symbol.get(d.args[1])
+        if num is not None and den is not None and all(n is not den for n in upstream(num)):
+            return True
+    return False

@@ -160,11 +160,15 @@ class GraphContext(Context):
         if len(subs) != 1:
             raise Unsupported("graph_delta")
         name = "".join(t for t in subs[0] if t not in ("{", "}"))
-        for c in (name, name.replace("_", "")):
+        # δ_3 beside z_3 = w_13 a_1 + …: the error term of the weighted input numbered 3
+        numbered = [p + name for p in ("z", "net")] if name.isdigit() else []
+        for c in [name, name.replace("_", "")] + numbered:
             node = self.model.graph.by_symbol.get(self.model.names.get(c))
             if node is not None and node.delta is not None:
                 self._decidable(COST, node.symbol)
                 self.seen.add("graph")
+                if c in numbered:
+                    self.note("delta_numbered", number=name, quantity=node.symbol)
                 return self._powers(node.delta, sups)
         raise Unsupported("graph_delta", name=name)
 
@@ -250,11 +254,12 @@ def _written(name):
     word = re.escape(name)
     # a name may follow an opening brace (e^{net_{h1}}, \frac{out_{h1}}{…}) but not be
     # the subscript of another name (w_{net}) or the inside of a font (handled above)
-    free = r"(?<![\\A-Za-z0-9_{])|(?<=[^_]\{)|(?<=^\{)"
+    # … and a d of its own (dET/da_o1: the differentials of ET and a_o1)
+    free = r"(?<![\\A-Za-z0-9_{])|(?<=[^_]\{)|(?<=^\{)|(?<=(?<![\\A-Za-z0-9_{])d)"
     forms = [_FONT % word, r"(?:%s)" % free + word + r"(?![A-Za-z0-9_])"]
-    m = re.fullmatch(r"([A-Za-z]{2,})_([A-Za-z0-9]+)", name)
+    m = re.fullmatch(r"([A-Za-z]{2,})_([A-Za-z0-9]+)|([A-Za-z])_([A-Za-z0-9]{2,})", name)
     if m:  # a word with a subscript, the subscript braced, the word maybe in a font
-        stem, sub = re.escape(m.group(1)), m.group(2)
+        stem, sub = re.escape(m.group(1) or m.group(3)), m.group(2) or m.group(4)
         inner = [re.escape(sub)]
         for k in range(1, len(sub)):  # out_{o_1} and out_{o_{1}} for out_o1
             a, b = re.escape(sub[:k]), re.escape(sub[k:])
@@ -295,3 +300,4 @@ def along_edges(graph, expr):
 def reaches(a, b):
     """Whether node ``a`` is ``b`` or an ancestor of it (in any graph, layered too)."""
     return any(n is a for n in upstream(b))
+

@@ -74,6 +74,8 @@ _WORDS = re.compile(r"(?<![\\A-Za-z])(ReLU|Relu|relu|softmax|sigmoid)(?![A-Za-z]
 _INDICATOR = re.compile(r"(?:\\(?:mathbf|mathbb|mathds|mathbbm|boldsymbol|bm)\s*\{\s*1\s*\}|(?<![0-9.])1)\s*"
                         r"_\s*\{\s*\[?\s*([A-Za-z0-9])\s*=\s*([A-Za-z0-9])\s*\]?\s*\}"
                         r"|(?<![_^])\[\s*([ijkmn])\s*=\s*([ijkmn])\s*\]")
+# exp(-h1) typed in math without the backslash: the function, never e·x·p(-h1)
+_BARE_FUNCTIONS = re.compile(r"(?<![\\A-Za-z])(exp|log|ln|tanh)(?=\s*\()")
 _FRAC_DIGITS = re.compile(r"\\([dtc]?frac)\s*([0-9])\s*([0-9])")
 _SPACES = re.compile(r"\\\\|\\[,;:! ]|\\(?:quad|qquad|displaystyle|textstyle|scriptstyle|limits|nolimits|"
                      r"tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge)"
@@ -112,6 +114,8 @@ def normalise_latex(t):
     t = t.replace_spans(spans)
     t = t.replace_spans([(m.start(), m.end(), "\\" + (m.group(1) or m.group(2)).lower() + " ")
                          for m in _WORDS.finditer(t.s)])
+    t = t.replace_spans([(m.start(), m.end(), "\\" + m.group(1) + " ")
+                         for m in _BARE_FUNCTIONS.finditer(t.s)])
     t = t.replace_spans([(m.start(), m.end(), "\\%s{%s}{%s}" % m.groups())
                          for m in _FRAC_DIGITS.finditer(t.s)])
     return _pair_bars(t)

@@ -16,7 +16,11 @@ MAX_LINE = 300
 # the lectures write one example's dz[2] = a[2] - y in lower case, m examples' dZ[2] in capitals
 # "#    dZ2 = …" in a README whose code is written as comments; "# …" after it is one
 _LINE = re.compile(r"^\s*(?:#+\s+)?(d[ZWAbzwa]\s*\[\s*[0-9lL]\s*\])\s*=\s*([^=#]+?)\s*(?:#.*)?$")
-_LAYER = re.compile(r"(?<![A-Za-z\\])(g\s*[’′']|d?[ZWAbXYzwa])\s*\[\s*([0-9lL](?:\s*[-+]\s*1)?)\s*\](T(?![A-Za-z]))?")
+# W[2]T and, as Octave writes a transpose, a[1]' (a prime before "(" is g[1]'(z[1]), g')
+_LAYER = re.compile(r"(?<![A-Za-z\\])(g\s*[’′']|g(?=\s*\[[^\]]*\]\s*[’′']\s*\()|d?[ZWAbXYzwa])"
+                    r"\s*\[\s*([0-9lL](?:\s*[-+]\s*1)?)\s*\](T(?![A-Za-z])|[’′'](?!\s*\())?([’′'](?=\s*\())?")
+_PRIMED_INPUT = re.compile(r"(?<![A-Za-z\\])([xX])[’′'](?!\s*\()")  # x', X': the input transposed
+_OCTAVE_TIMES = re.compile(r"\.\*")  # .* element by element, and then * is the matrix product
 _DOT = re.compile(r"(?<=[\]T)\s])\s*\.\s*(?=[A-Za-z(])")
 _ALLOWED = re.compile(r"^[A-Za-z0-9\[\]()’′'\s.*+\-/]+$")
 
@@ -45,5 +49,10 @@ def _latex(t):
             return "g^{[%s]'}" % m.group(2)
         return "%s^{[%s]%s}" % (head, m.group(2), "T" if m.group(3) else "")
 
-    t = t.replace_spans([(m.start(), m.end(), layer(m)) for m in _LAYER.finditer(t.s)])
+    octave = _OCTAVE_TIMES.search(t.s) is not None
+    t = t.replace_spans([(m.start(), m.end(), layer(m)) for m in _LAYER.finditer(t.s)]
+                        + [(m.start(), m.end(), m.group(1) + "^{T}") for m in _PRIMED_INPUT.finditer(t.s)])
+    if octave:  # W[2]' * dz[2] .* g[1]'(z[1]): * multiplies matrices, .* entries
+        t = t.replace_spans([(m.start(), m.end(), r" \odot ") for m in _OCTAVE_TIMES.finditer(t.s)]
+                            + [(m.start(), m.end(), " ") for m in re.finditer(r"(?<!\.)\*", t.s)])
     return t.replace_spans([(m.start(), m.end(), " ") for m in _DOT.finditer(t.s)])
