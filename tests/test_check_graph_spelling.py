@@ -63,3 +63,26 @@ def test_a_delta_numbered_like_its_weighted_input():
     assert got[r"\delta_1 = w_{13}\delta_3 \cdot \sigma'(z_1)"][0] == "correct"
     status, message = got[r"\delta_2 = w_{13}\delta_3 \cdot \sigma'(z_2)"]
     assert status == "wrong" and "$w_{13}$ is written where $w_{23}$ was meant" in message
+
+
+def test_a_primed_prediction_a_product_with_the_input_and_a_sum_over_one_output():
+    """{y}' = σ(s_2) names the prediction y' (a forward pass has no derivatives),
+    xw_{1} is x times w_1, and ½Σ(y − y')² with no index sums over the one output."""
+    report, steps = _report("graph_primed_output.md")
+    header = report.render_text().splitlines()[0]
+    assert "cost L, parameters c, w1, w2" in header and "lines 3, 5" in header
+    got = {v.source: (v.status, m) for v, m in steps}
+    assert got[r"\frac{\partial L }{\partial {y}'} = ({y}'-y)"][0] == "correct"
+    assert got[r"\frac{\partial L}{\partial w_{2}} = h\times {y}'(1-{y}')\times ({y}'-y)"][0] == "correct"
+    assert got[r"\frac{\partial {y}' }{\partial s_2} = {y}'(1+{y}')"][0] == "wrong"
+    status, message = got[r"\frac{\partial L}{\partial w_{1}} = x\times h(1-h)\times {y}'(1-{y}')\times ({y}'-y)"]
+    assert status == "wrong" and "a factor $w_{2}$ is missing" in message
+    # the same derivatives by sympy on the composed loss
+    x, c, w1, w2, y = sp.symbols("x c w1 w2 y")
+    h = 1 / (1 + sp.exp(-(x * w1 + c)))
+    yp = 1 / (1 + sp.exp(-(h * w2 + c)))
+    loss = (y - yp) ** 2 / 2
+    at = {x: 0.7, c: 0.1, w1: -0.4, w2: 0.9, y: 0.3}
+    claimed = (x * h * (1 - h) * yp * (1 - yp) * (yp - y)).subs(at)
+    assert abs(sp.diff(loss, w1).subs(at) - claimed * w2.subs(at)) < 1e-12
+    assert abs(sp.diff(loss, w1).subs(at) - claimed) > 1e-3

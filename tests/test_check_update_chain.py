@@ -57,3 +57,21 @@ def test_a_rate_over_a_batch_is_a_rate_and_twice_the_rate_is_not(tmp_path):
     report = check_document(str(path), layers="1-1-1")
     assert [v.status for v in report.verdicts] == ["correct", "wrong"]
     assert "over a batch of examples" in report.render_text()
+
+
+def test_a_rate_stated_in_words_decides_the_numbers_of_an_update(tmp_path):
+    """"With a learning rate of `0.1`": the rate is given, so the update that uses the
+    wrong gradient 0.069 is wrong, not open; the right one is still ✓."""
+    from derive.check.read.prose import stated_rate
+
+    assert stated_rate("With a learning rate of `0.1`, the optimizer updates:") == ("eta", sp.Rational(1, 10))
+    assert stated_rate("a learning rate of 0.1, then a learning rate of 0.01") is None
+    path = tmp_path / "update.md"
+    path.write_text(FORWARD + "With a learning rate of `0.1`, the optimizer updates:\n\n"
+                    "$$w_2 = w_2 - \\eta \\cdot \\frac{dL}{dw_2} = 0.5 - 0.1 \\cdot 0.069 = 0.4931$$\n\n"
+                    "$$w_2 = w_2 - \\eta \\cdot \\frac{dL}{dw_2} = 0.5 - 0.1 \\cdot 0.2811 = 0.4719$$\n")
+    report = check_document(str(path))
+    wrong = [v for v in report.verdicts if v.line == 15]
+    right = [v for v in report.verdicts if v.line == 17]
+    assert [v.status for v in wrong] == ["correct", "wrong", "wrong"]
+    assert [v.status for v in right] == ["correct"] * 3

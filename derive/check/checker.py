@@ -19,13 +19,14 @@ from derive.check.read.matrixpass import names_the_input
 from derive.check.read.batch import mean_steps, missing_mean
 from derive.check.read.cases import cases, output_cases
 from derive.check.read.plain import plain_dlai
-from derive.check.read.prose import forward_definition
+from derive.check.read.prose import forward_definition, stated_rate
 from derive.check.read.graphnames import GraphModel
 from derive.check.read.adjoint import adjoint_names
 from derive.check.limits import LIMITS, CheckInputError, Deadline, StepTimeout, time_limit
 from derive.check.read.parse import is_math_word, parser
 from derive.check.report import Report
 from derive.check.read.text import Source
+from derive.check.judge.examples import RATES
 from derive.check.judge.verify import Checker
 from derive.check.judge.widen import ROWS, WIDENED, wide_checker, widened
 from derive.check.judge.unsaid import cost_open, gives_a_given, other_cost_checker, words_as_letters
@@ -84,6 +85,9 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             # a given fixed by a rounded printed value: known to a width (read.pinned)
             checker.given_units.update({checker.graph.by_symbol[s].symbol: u
                                         for s, u in _symbols(doc.units, checker.graph)})
+    rate = stated_rate(text)  # "with a learning rate of 0.1": the example's rate, in words
+    if rate is not None:
+        checker.givens.setdefault(next(r for r in RATES if r.name == rate[0]), rate[1])
     wide = wide_checker(network, notation, seed, step_seconds, rows=bool(ROWS.search(text)))
     matrices = getattr(network, "matrix_pass", None)
     numbered = _numbered_weights(text, network)

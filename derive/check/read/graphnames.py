@@ -278,6 +278,9 @@ def _written(name):
             forms.insert(0, hat + r"\{\s*" + stem + r"\s*\}" + tail)
         else:
             forms.insert(0, hat + r"\{\s*" + stem + r"\s*" + digits + r"\s*\}")
+    m = re.fullmatch(r"([A-Za-z])prime", name)
+    if m:  # yprime as the document writes it: {y}' or y', the prediction (never y'(x))
+        forms.insert(0, r"\{\s*%s\s*\}\s*'|(?<![\\A-Za-z])%s\s*'(?!\s*\()" % (m.group(1), m.group(1)))
     return "|".join(forms)
 
 

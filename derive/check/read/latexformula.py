@@ -37,10 +37,16 @@ class NotAFormula(Exception):
 _HAT = re.compile(r"\\(?:hat|widehat)\s*\{\s*([A-Za-z]+)\s*([0-9]*)\s*\}|\\hat\s+([A-Za-z])")
 
 
+# {y}' or y' in a forward pass: a name (the prediction), since a pass has no derivatives;
+# f'(z), a derivative, has its argument after the prime
+_PRIMED = re.compile(r"\{\s*([A-Za-z])\s*\}\s*'|(?<![\\A-Za-z])([A-Za-z])'(?!\s*\()")
+
+
 def unfont(s):
     """``\\text{net}_{h1}`` → ``net_{h1}``; ``\\mathrm{E_{total}}`` → ``E_{total}``;
     ``\\hat{y1}`` → ``yhat1`` (a name of its own, as ``graphnames`` finds it)."""
     s = _HAT.sub(lambda m: (m.group(1) or m.group(3)) + "hat" + (m.group(2) or ""), s)
+    s = _PRIMED.sub(lambda m: (m.group(1) or m.group(2)) + "prime", s)
     s = re.sub(r"\\mathcal\s*\{\s*([A-Z])\s*\}", r"\1", s)
     for _ in range(4):
         s2 = re.sub(FONTS + r"\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}", r"\1", s)
@@ -197,9 +203,9 @@ def _tokens(s):
                 out.append("e")
             elif word in _WORD_FUNCTIONS and not m.group("braced") and not m.group("bare"):
                 out.append(_WORD_FUNCTIONS[word])
-            elif re.fullmatch(r"[IX]w", word) and not m.group("digits") and (
+            elif re.fullmatch(r"[IXxh]w", word) and not m.group("digits") and (
                     m.group("braced") or m.group("bare")):
-                m2 = _NAME.match(s, i + 1)  # Iw_1: the input I times the weight w_1
+                m2 = _NAME.match(s, i + 1)  # Iw_1, xw_{1}: the input times the weight w_1
                 out += [word[0], "*", canonical(m2)]
             else:
                 out.append(canonical(m))
@@ -257,6 +263,9 @@ def _with_products(tokens):
 
 def graph_formula(rhs):
     s = _SPACING.sub(" ", unfont(rhs)).strip().rstrip(",.;")
+    if not re.search(r"_\s*\{?\s*[ijk]\b", s):
+        # ½Σ(y - y')² with no index anywhere: a sum over the one output there is
+        s = re.sub(r"\\sum\s*(?=\()", "", s)
     if not s or _REJECT.search(s) or "=" in s:
         raise NotAFormula(rhs)
     tokens = _with_products(_bars(_tokens(s)))

@@ -9,6 +9,8 @@ for a claim.  A definition may still be shown ✓ when the network agrees with i
 """
 import re
 
+import sympy as sp
+
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n[ \t]*\n|^\s*[#>|-]|\n\s*[-*+]\s", re.MULTILINE)
 _WORD = re.compile(r"[A-Za-z]+")
 # a word (or two) anywhere in the clause before the formula that makes it a definition
@@ -109,4 +111,23 @@ def _defining(words):
     return None
 
 
-__all__ = ["clause_before", "described_in_words", "forward_definition", "is_condition", "role"]
+# "with a learning rate of `0.1`", "learning rate η = 0.5", "a learning rate of $\alpha = 0.01$"
+_RATE_SENTENCE = re.compile(
+    r"learning[ -]rate\s*(?:\(?\s*\$?\s*(?P<symbol>\\eta|\\alpha|η|α)\s*\$?\s*\)?)?\s*"
+    r"(?:of|is|=|:|equal to|set to)?\s*[`$]?\s*(?:(?P<named>\\eta|\\alpha|η|α)\s*=\s*)?"
+    r"(?P<value>\d*\.\d+|\d+)(?![\d.]*[A-Za-z])", re.IGNORECASE)
+
+
+def stated_rate(text):
+    """(``'eta'`` or ``'alpha'``, the printed number) of the one learning rate the prose
+    states in words ("with a learning rate of 0.1"), or None when it states none or two."""
+    found = {("alpha" if (m.group("symbol") or m.group("named") or "") in ("\\alpha", "α") else "eta",
+              m.group("value")) for m in _RATE_SENTENCE.finditer(text)}
+    if len(found) != 1:
+        return None
+    name, value = found.pop()
+    return name, sp.Rational(value)
+
+
+__all__ = ["clause_before", "described_in_words", "forward_definition", "is_condition", "role",
+           "stated_rate"]
