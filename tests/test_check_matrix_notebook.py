@@ -110,3 +110,21 @@ def test_a_new_value_written_after_its_rule_is_not_a_given(tmp_path):
     path.write_text(text.replace("0.6653", "0.7001"))
     last = [v for v in check_document(str(path)).verdicts if v.cell == 5]
     assert [v.status for v in last] == ["correct", "correct", "wrong"]
+
+
+def test_a_general_layer_written_as_subscripts(tmp_path):
+    """z_l = a_{l-1}W_l + b_l^T for every l: a_l, W_{l+1}, δ_{l+1} are whole layers and
+    vectors are rows.  On one unit per layer W and W^T agree, so the matrix lines are judged
+    on two units per layer, where the missing transpose and the wrong layer are wrong."""
+    from derive.check.read.matrixpass import read_subscript_layers
+
+    path = FIXTURES / "matrix_general_layer.md"
+    text, name, kind = read_document(str(path))
+    got = read_subscript_layers(text, kind, name)
+    assert got.rows and got.bias_column and got.definitions == (5,)
+    report = check_document(str(path))
+    verdicts = {v.source: v.status for v in report.verdicts}
+    assert verdicts[r"\frac{\partial J}{\partial a_l} = \delta_{l+1} W_{l+1}^T"] == "correct"
+    assert verdicts[r"\frac{\partial J}{\partial W_l} = a_{l-1}^T \delta_l"] == "correct"
+    assert verdicts[r"\frac{\partial J}{\partial a_l} = \delta_{l+1} W_{l+1}"] == "wrong"
+    assert verdicts[r"\frac{\partial J}{\partial W_l} = a_{l}^T \delta_l"] == "wrong"

@@ -140,3 +140,14 @@ def test_no_eval_or_sympify_on_user_text():
     for path in (Path(__file__).parent.parent / "derive" / "check").glob("*.py"):
         for n, line in enumerate(path.read_text().splitlines(), 1):
             assert not forbidden.search(line), f"{path.name}:{n}: {line.strip()}"
+
+
+def test_colour_is_emphasis_not_math(tmp_path):
+    """{\\color{red}{…}} and \\textcolor{blue}{…} mark a term; the term is what is claimed."""
+    from derive.check import check_document
+
+    path = tmp_path / "colour.md"
+    path.write_text("$$\\frac{\\partial C}{\\partial a^{(2)}} = {\\color{red}{a^{(2)} - y}}$$\n\n"
+                    "$$\\frac{\\partial C}{\\partial a^{(2)}} = \\textcolor{blue}{y - a^{(2)}}$$\n")
+    report = check_document(str(path), layers="1-1")
+    assert [v.status for v in report.verdicts] == ["correct", "wrong"]

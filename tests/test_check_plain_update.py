@@ -51,3 +51,22 @@ def test_an_update_that_uses_a_wrong_gradient_is_wrong_and_says_where_it_came_fr
 def test_the_rate_in_a_sentence_is_a_given_not_a_claim():
     report = check_document(str(NOTE))
     assert any(str(k) == "alpha" and v == sp.Rational(1, 10) for k, v in report.givens.items())
+
+
+def test_numbers_given_in_a_sentence_are_the_examples(tmp_path):
+    """"Using our example where ŷ = 0.6225, y = 1.0:" gives y and claims ŷ; a line of the
+    gradient's numbers after it is decided at them (before, it had no y to be decided at)."""
+    grads, _ = _truth()
+    text = NOTE.read_text().split("Example:")[0] + (
+        "Using our example where x = 2.0, w = 0.5, b = -0.5, ŷ = 0.6225, y = 1.0:\n\n"
+        "∂L/∂w = 2(0.6225 - 1.0) × 0.6225 × 0.3775 × 2.0 ≈ -0.3549\n"
+        "∂L/∂b = 2(0.6225 - 1.0) × 0.6225 × 0.3775 ≈ -0.1874\n")
+    path = tmp_path / "sentence.txt"
+    path.write_text(text)
+    assert abs(grads[sp.Symbol("w")] + 0.3549) < 5e-5
+    report = check_document(str(path))
+    by_line = {}
+    for v in report.verdicts:
+        by_line.setdefault(v.line, []).append(v.status)
+    assert by_line[7] == ["correct"]  # ŷ = 0.6225, claimed in the sentence
+    assert by_line[9] == ["correct", "correct"] and by_line[10] == ["correct", "wrong"]

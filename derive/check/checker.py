@@ -6,6 +6,7 @@ equations) raises ``CheckInputError`` (exit status 2); otherwise a ``Report``
 comes back, whatever the steps say.
 """
 import re
+from dataclasses import replace
 
 from derive.check.read.siblings import note_steps
 
@@ -15,7 +16,7 @@ from derive.model.notation import Notation, get_notation
 from derive.check.read.equations import extract
 from derive.check.read.inputs import (cell_line, name_fonts, read_document,  # noqa: F401
                                       read_input, readable)
-from derive.check.read.matrixpass import names_the_input
+from derive.check.read.matrixpass import names_the_input, read_subscript_layers
 from derive.check.read.batch import mean_steps, missing_mean
 from derive.check.read.cases import cases, output_cases
 from derive.check.read.plain import plain_dlai
@@ -88,7 +89,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     rate = stated_rate(text)  # "with a learning rate of 0.1": the example's rate, in words
     if rate is not None:
         checker.givens.setdefault(next(r for r in RATES if r.name == rate[0]), rate[1])
-    wide = wide_checker(network, notation, seed, step_seconds, rows=bool(ROWS.search(text)))
+    wide = wide_checker(network, notation, seed, step_seconds,
+                        rows=bool(ROWS.search(text)) or getattr(network, "rows", False))
     matrices = getattr(network, "matrix_pass", None)
     numbered = _numbered_weights(text, network)
     means = mean_steps(chains)  # dW = (1/m) dZ A^T: judged on one example (read.batch)
@@ -474,6 +476,10 @@ def document_network(path, activation, cost, bias, notation="nielsen", notation_
     network.assumed = True  # so a softmax or dZ document gets its own kind (_assumed_for)
     if opts.lines:
         network.read_from = opts  # the report's header says what was read, and where
+    layered = None if notation_given else read_subscript_layers(text, kind, name)
+    if layered is not None:  # z_l = a_{l-1} W_l + b_l^T: a_l is layer l, vectors as written
+        network.rows, network.bias_column = layered.rows, layered.bias_column
+        notation = replace(notation, subscript_layers=True)
     return network, notation
 
 

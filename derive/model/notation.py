@@ -26,6 +26,9 @@ class Notation:
     # a graph file's expressions as written, by their sympy form (graphgrammar.Expressions):
     # printed in the author's order, w1 x + b1 rather than sympy's b1 + w1 x
     written: dict = None
+    # a_l, W_{l+1}, δ_{l+1}: a document that writes its layers as subscripts, with no
+    # unit index (a notebook's matrix form); read so by the checker (read.matrixpass)
+    subscript_layers: bool = False
 
     def display_layer(self, kind, layer):
         return layer + self.offsets.get(kind, 0)

@@ -79,6 +79,7 @@ def diagnose(checker, ref, rhs, assign, witness, deadline, structural=None, kind
         tests.append(lambda: _other_model(checker, witness[5], witness[6]))
         tests.append(lambda: wrong_argument(checker, witness[5], witness[6]))
         tests.append(lambda: otherside.symbolic(checker, witness[6]))
+        tests.append(lambda: _own_term(checker, witness[5], witness[6]))
     for test in tests:
         try:
             deadline.check()
@@ -246,8 +247,15 @@ def _term(checker, a, b):
             return "missing_term", {"term": t}
         if _same([None if s is None or v is None else s - v for s, v in zip(said, tv)], truth):
             return "extra_term", {"term": t}
+    return None
+
+
+def _own_term(checker, a, b):
+    """One of the line's own terms too many: dE1/da_o1 + dE2/da_o2 for dET/da_o1 (tried
+    after the other hypotheses, which name a cause where there is one)."""
+    truth = checker.points.values(a)
+    said = checker.points.values(b)
     for t in (b.args if isinstance(b, sp.Add) else ())[:MAX_CANDIDATES]:
-        # one of the line's own terms too many: dE1/da_o1 + dE2/da_o2 for dET/da_o1
         tv = _vals(checker, t)
         if not any(v is None for v in tv) and _same(
                 [None if s is None else s - v for s, v in zip(said, tv)], truth):

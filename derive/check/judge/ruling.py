@@ -72,7 +72,8 @@ class Rulings:
                 if _unit_indexed(outcome):
                     v.status, v.code = "unknown", "one_unit_default"
                     return v
-                if matrix_form((ref, rhs), any(n[0] == "bracket_layers" for n in notes)):
+                if matrix_form((ref, rhs), any(n[0] == "bracket_layers" for n in notes)
+                               or self.notation.subscript_layers):  # A^{[l]}, W_{l+1}
                     v.status, v.code = "unknown", "one_unit_matrix"
                     return v
             letters = self._all_one_indices(ref, rhs)

@@ -435,7 +435,7 @@ class Instantiator:
 
 
 _MATRIX_OPS = (Transposed, MatrixProduct, Hadamard, Star)
-_LAYER_KINDS = ("a", "z", "w", "y", "x", "b")
+_LAYER_KINDS = ("a", "z", "w", "y", "x", "b", "delta")
 
 
 def matrix_form(exprs, whole_layers=False):
@@ -457,7 +457,7 @@ def matrix_form(exprs, whole_layers=False):
 
 def _layered(e):
     for q in sp.preorder_traversal(e):
-        if isinstance(q, sp.Indexed) and (label(q) or ("",))[0] in _LAYER_KINDS:
+        if isinstance(q, (sp.Indexed, sp.IndexedBase)) and (label(q) or ("",))[0] in _LAYER_KINDS:
             return True
     return False
 

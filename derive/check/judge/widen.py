@@ -37,6 +37,8 @@ def wide_checker(network, notation, seed, step_seconds, rows=False):
     out = Checker(wide, notation, seed=seed, step_seconds=step_seconds)
     out.other = Checker(wide, notation, seed=seed, step_seconds=step_seconds)
     out.inst.rows, out.other.inst.rows = rows, not rows
+    # z = a W + b^T: b is a column even where vectors are rows (read.matrixpass)
+    out.inst.bias_column = rows and getattr(network, "bias_column", False)
     return out
 
 

@@ -14,8 +14,9 @@ from derive.check.read.extract import chains_from_rows
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _NAMED = re.compile(r"\s*[A-Z][a-z]+(?: [a-z]+)?:\s+(?=\S)")  # "Linear: z = w x + b"
 _REMARK = re.compile(r"\s*\(((?:[A-Za-z]{2,}\s*){1,6})\)\s*$")
-# one letter given a number in parentheses inside a sentence: the example's rate or input
-_GIVEN_IN_PROSE = re.compile(r"\(\s*((?<![A-Za-z])[A-Za-zα-ωΑ-Ω])\s*=\s*(-?\d+(?:\.\d+)?)\s*\)")
+# a letter (ŷ, h₂, W3) given a number inside a sentence: "gradient descent (α = 0.01)",
+# "using our example where ŷ = 0.7967, y = 4.0, h₂ = 0.4139": the example's numbers
+_GIVEN_IN_PROSE = re.compile(r"(?<![\w.])([A-Za-zα-ωΑ-Ωŷ][₀-₉0-9]{0,2})\s*=\s*(-?\d+(?:\.\d+)?)(?![\w.]*\w)")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(?=\S)")
 _LABEL = re.compile(r"^\s*(?:(?:answer|ans|result|so|hence|thus|then|therefore)\b\s*:?\s*)+", re.IGNORECASE)
 

@@ -114,6 +114,50 @@ def _size(rhs):
     return None
 
 
+@dataclass(frozen=True)
+class SubscriptLayers:
+    """A matrix forward pass written for a general layer (``z_l = a_{l-1} W_l + b_l^T``):
+    the layers are subscripts and the vectors lie as it writes them, but no sizes."""
+
+    rows: bool
+    bias_column: bool
+    definitions: tuple
+
+
+def _general(scripts):
+    """(letter, shift) of a general layer subscript (``_l``, ``_{l+1}``, ``_{L-1}``), else None."""
+    m = re.fullmatch(r"\s*_\s*(?:\{\s*([lL])\s*(?:([+-])\s*([0-9]))?\s*\}|([lL]))"
+                     r"(?:\s*\^\s*(?:\{\s*(?:T|\\top)\s*\}|T))?\s*", scripts or "")
+    if m is None:
+        return None
+    letter = m.group(1) or m.group(4)
+    return letter, (int(m.group(3)) * (1 if m.group(2) == "+" else -1)) if m.group(2) else 0
+
+
+def read_subscript_layers(text, kind="md", name="<input>"):
+    """``SubscriptLayers`` of a document whose forward pass is ``z_l = a_{l-1} W_l + b_l^T``
+    for a general layer l (or L), or None."""
+    source, chains = document_chains(text, kind, name)
+    found = []
+    for chain in chains or ():
+        if chain.lhs is None or not chain.links:
+            continue
+        z = _Z_LHS.match(chain.lhs.s)
+        m = z and (_ROWS.match(chain.links[0].rhs.s) or _COLUMNS.match(chain.links[0].rhs.s))
+        if not m:
+            continue
+        zl, al, wl, bl = (_general(x) for x in (z.group("z"), m.group("a"), m.group("w"), m.group("b")))
+        if None in (zl, al, wl, bl) or len({zl[0], al[0], wl[0], bl[0]}) != 1:
+            continue
+        if zl[1] == wl[1] == bl[1] == al[1] + 1:
+            found.append((m.re is _ROWS, bool(_TRANSPOSED.search(m.group("b"))),
+                          source.line_col(chain.links[0].rhs.first_origin())[0]))
+    if not found or len({f[:2] for f in found}) != 1:
+        return None
+    rows, column = found[0][:2]
+    return SubscriptLayers(rows, rows and column, tuple(f[2] for f in found))
+
+
 def read_matrix_pass(text, kind="md", name="<input>"):
     """The ``MatrixPass`` of a document that writes its forward pass with matrices
     (``z_l = a_{l-1} W_l + b_l``) and gives every weight matrix, or None."""

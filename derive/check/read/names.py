@@ -269,6 +269,9 @@ class Context(FunctionNames, DocumentNames):
         elif subs and len(subs) == 2 and subs[0][0].isdigit():
             layer = int(subs[0][0]) - self.off(name)
             idx = self._indices(name, subs[1:])
+        elif self.notation.subscript_layers and len(subs) == 1 and _layer_of(subs[0]) is not None:
+            layer = self.layer_label(name, _layer_of(subs[0]))  # W_{l+1}: a whole layer
+            idx = ()
         else:
             if name == "z" and not subs:
                 return Z
@@ -460,6 +463,18 @@ class Context(FunctionNames, DocumentNames):
         kind = m.group(1).lower()
         return Partial(COST, self._make(kind, self.layer_label(kind, layer + int(m.group(3) or 0)),
                                         ()))
+
+
+def _layer_of(toks):
+    """l, L, l+1, L-1 written as a subscript: the layer as a sympy expression, else None."""
+    toks = [t for t in toks if t not in ("{", "}")]
+    if not toks or toks[0] not in ("l", "L"):
+        return None
+    if len(toks) == 1:
+        return sp.Symbol(toks[0])
+    if len(toks) == 3 and toks[1] in ("+", "-") and toks[2].isdigit():
+        return sp.Symbol(toks[0]) + (1 if toks[1] == "+" else -1) * int(toks[2])
+    return None
 
 
 def power(base_, exponent):

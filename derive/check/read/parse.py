@@ -58,6 +58,8 @@ UNICODE_LATEX = _UNICODE = {"σ": r"\sigma ", "δ": r"\delta ", "θ": r"\theta "
             "∂": r"\partial ", "∇": r"\nabla ", "⊙": r"\odot ", "∘": r"\circ ", "·": r"\cdot ",
             "×": r"\times ", "−": "-", "’": "'", "′": "'", "Σ": r"\sum ", "∑": r"\sum ",
             "Δ": r"\Delta ", "⊤": r"\top ", "λ": r"\lambda ", "ŷ": r"\hat{y}", "–": "-"}
+# {\color{red}{-p_i}}, \textcolor{blue}{…}: the colour is emphasis, its group the math
+_COLOR = re.compile(r"\\(?:text)?color\s*\{\s*[A-Za-z][A-Za-z0-9!]*\s*\}")
 _SIZERS = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)"
                      r"(?![A-Za-z])")
 _FONTS = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathrm|mathsf|operatorname\*?|text|textrm|"
@@ -89,6 +91,7 @@ def normalise_latex(t):
     t = t.replace_spans([(m.start(), m.end(), " ") for m in _SPACES.finditer(t.s)
                          if m.group(0) != "\\\\"])  # a row of cases or a matrix stays
     t = t.replace_spans([(m.start(), m.end(), " ") for m in _SIZERS.finditer(t.s)])
+    t = t.replace_spans([(m.start(), m.end(), " ") for m in _COLOR.finditer(t.s)])
     t = t.replace_spans([(m.start(), m.end(), " %s " % (m.group(1) or ""))
                          for m in _OLD_FONTS.finditer(t.s)])
     t = t.replace_spans([(m.start(), m.end(), "\\decorated{%s%s}" % (m.group(2) or m.group(3),
