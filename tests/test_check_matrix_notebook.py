@@ -128,3 +128,7 @@ def test_a_general_layer_written_as_subscripts(tmp_path):
     assert verdicts[r"\frac{\partial J}{\partial W_l} = a_{l-1}^T \delta_l"] == "correct"
     assert verdicts[r"\frac{\partial J}{\partial a_l} = \delta_{l+1} W_{l+1}"] == "wrong"
     assert verdicts[r"\frac{\partial J}{\partial W_l} = a_{l}^T \delta_l"] == "wrong"
+    # ∂J/∂a_l ⊙ ∂a_l/∂z_l: a Jacobian in rows as a whole layer, meant entry by entry
+    entry = next(m for v, m in zip(report.verdicts, report.messages())
+                 if v.source == r"= \frac{\partial J}{\partial a_l} \odot \frac{\partial a_l}{\partial z_l}")
+    assert entry.startswith("correct") and "entry by entry" in entry

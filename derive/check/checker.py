@@ -28,8 +28,8 @@ from derive.check.read.parse import is_math_word, parser
 from derive.check.report import Report
 from derive.check.read.text import Source
 from derive.check.judge.examples import RATES
-from derive.check.judge.verify import Checker
-from derive.check.judge.widen import ROWS, WIDENED, wide_checker, widened
+from derive.check.judge.verify import Checker, index_range
+from derive.check.judge.widen import ROWS, WIDENED, by_unit, unit_checker, wide_checker, widened
 from derive.check.judge.unsaid import cost_open, gives_a_given, other_cost_checker, words_as_letters
 from derive.render.progress import silent_progress
 
@@ -96,6 +96,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     means = mean_steps(chains)  # dW = (1/m) dZ A^T: judged on one example (read.batch)
     unmeaned = missing_mean(chains, means)
     other = other_cost_checker(network, notation, seed, step_seconds)
+    units = unit_checker(network, notation, seed, step_seconds)  # a_l read as units again
     verdicts, taken = [], []
     # "… = v a (1 - a) where v = a - y": what the prose defines holds from the start
     early = {id(c) for c in chains[:LIMITS.max_steps]
@@ -129,6 +130,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                 wide.case = checker.case
                 found = widened(found, wide, checker, chain, source, deadline)
                 wide.case = None
+            if units is not None and any(v.code == "tensor_derivative" for v in found):
+                found = by_unit(found, units, checker, chain, source, deadline)
             if other is not None and any(v.status == "wrong" for v in found):
                 found = cost_open(found, other, checker, chain, source, deadline)
             if getattr(network, "by_default", False):
@@ -143,7 +146,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                     v.status, v.code, v.diagnosis = "unknown", "numbered_weights", None
                     v.params = {"names": numbered}
             if not found and chain.lhs is not None and chain.links and (
-                    chain.role or chain.lhs.s.strip() in _INDEX_LETTERS):
+                    chain.role or index_range(chain)):
                 # "for $i = j$", "m = 5": skipped, and said so
                 link = chain.links[0]
                 rel = {"neq": "≠", "<-": "←", "equiv": "≡", "approx": "≈"}.get(link.relation,
@@ -290,7 +293,6 @@ def _abbreviation(checker, chain, deadline):
         return False
 
 
-_INDEX_LETTERS = ("l", "L", "j", "k", "i", "m", "n")  # verify.check_chain skips their chains
 
 
 def _of_network(checker, chain, deadline):

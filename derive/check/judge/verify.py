@@ -13,6 +13,7 @@ Known left-hand sides (∂C/∂w, δ, ∂C/∂a, ∂C/∂z, σ'(z), C, a, z, upd
 also get the engine's answer as the expected expression; the engine's answer
 is itself compared with the independent semantics before it is shown.
 """
+import re
 from dataclasses import replace
 
 import mpmath
@@ -77,7 +78,7 @@ class Checker(EngineAnswers, Readings, Rulings):
 
     def check_chain(self, chain, source, deadline_file=None):
         """Verdicts for the steps of one chain (givens produce none)."""
-        if chain.lhs is not None and chain.lhs.s.strip() in ("l", "L", "j", "k", "i", "m", "n"):
+        if index_range(chain):
             return []  # l = {1, 2}: the range of an index, not a claim
         # reading is bounded too: 81 bytes of nested powers once hung sympy while parsing
         links = max(len(chain.links), 1)
@@ -449,6 +450,18 @@ def _updated(chain):
 
 def _contains(expr, q):
     return expr.has(q)
+
+
+INDEX_LETTERS = ("l", "L", "j", "k", "i", "m", "n")
+# l = 1, 2, …, L or m = 5: numbers, the letters of layers and the dots between them
+_RANGE = re.compile(r"^(?:[\s\d,.;{}()+\-lLjkimnN]|\\[lcv]?dots|\\ldots)*$")
+
+
+def index_range(chain):
+    """Whether ``chain`` gives an index letter its range or a size (``l = 1, …, L``), not
+    a formula: L = -(y log ŷ + …) is a loss, and judged as one."""
+    return (chain.lhs is not None and chain.lhs.s.strip() in INDEX_LETTERS and bool(chain.links)
+            and all(_RANGE.match(link.rhs.s) for link in chain.links))
 
 
 BATCH_SIZES = ("m", "n", "N", "M")  # the letters of a batch's size under a rate (η/m)

@@ -68,6 +68,9 @@ def widened(got, wide, checker, chain, source, deadline):
             # its units follow a convention of its own, which the assumed network cannot judge
             wide.disagrees = True
             return got
+        if v.code == "one_unit_default" and w.status == "wrong" and _with_and_without_unit(w):
+            out.append(v)  # ŷ_i beside a bare ŷ: one unit, or the whole layer? not ours to say
+            continue
         if v.code == "one_unit_default" and w.status in ("correct", "wrong"):
             net = wide.network
             w.notes = list(w.notes) + [("assumed_wide", (
@@ -112,3 +115,63 @@ def _defines(lhs):
 
     lab = label(lhs) if lhs is not None else None
     return lab is not None and lab[0] in ("z", "a")
+
+
+
+def _with_and_without_unit(v):
+    """Whether the step writes one quantity both with a unit index and without (ŷ_i and ŷ):
+    on one unit per layer they are one number; on two, the bare one is a whole layer, which
+    a writer who dropped an index did not mean."""
+    import sympy as sp
+
+    exprs = [e for e in (v.lhs, v.rhs) if isinstance(e, sp.Basic)]
+    indexed = {i.base for e in exprs for i in e.atoms(sp.Indexed)}
+    return bool(indexed & {b for e in exprs for b in _whole_layers(e)})
+
+
+def _whole_layers(e):
+    """The IndexedBase of ``e`` that stand alone, not as the base of an Indexed."""
+    import sympy as sp
+
+    if isinstance(e, sp.Indexed):
+        return set()
+    if isinstance(e, sp.IndexedBase):
+        return {e}
+    out = set()
+    for a in getattr(e, "args", ()):
+        if isinstance(a, sp.Basic):
+            out |= _whole_layers(a)
+    return out
+
+
+# -- a general layer's derivatives, unit by unit ---------------------------------------------
+
+def unit_checker(network, notation, seed, step_seconds):
+    """For a document that writes its layers as subscripts (a_l, W_{l+1}): a checker that
+    reads those subscripts the older way, as units, for the steps whose whole-layer reading
+    is a derivative of a vector by a vector in rows (``∂J/∂a_l ⊙ ∂a_l/∂z_l``), which the
+    writer means entry by entry."""
+    if not getattr(notation, "subscript_layers", False):
+        return None
+    units = replace(notation, subscript_layers=False)
+    # on the assumed 1-1-1 network a unit index is tried at 1 only: two units, as widened
+    return (wide_checker(network, units, seed, step_seconds)
+            or Checker(network, units, seed=seed, step_seconds=step_seconds))
+
+
+def by_unit(got, units, checker, chain, source, deadline):
+    """``got`` with each step that only a whole layer's Jacobian kept open, decided as the
+    document means it: one unit at a time (a ✓ there holds for every entry, so for the
+    vector; anything else stays open)."""
+    units.functions = dict(checker.functions)
+    units.macros_with_arguments = checker.macros_with_arguments
+    again = units.check_chain(chain, source, deadline)
+    if len(again) != len(got):
+        return got
+    out = []
+    for v, w in zip(got, again):
+        if v.status == "unknown" and v.code == "tensor_derivative" and w.status == "correct":
+            w.notes = list(w.notes) + [("entry_by_entry", ())]
+            v = w
+        out.append(v)
+    return out

@@ -17,6 +17,16 @@ _REMARK = re.compile(r"\s*\(((?:[A-Za-z]{2,}\s*){1,6})\)\s*$")
 # a letter (ŷ, h₂, W3) given a number inside a sentence: "gradient descent (α = 0.01)",
 # "using our example where ŷ = 0.7967, y = 4.0, h₂ = 0.4139": the example's numbers
 _GIVEN_IN_PROSE = re.compile(r"(?<![\w.])([A-Za-zα-ωΑ-Ωŷ][₀-₉0-9]{0,2})\s*=\s*(-?\d+(?:\.\d+)?)(?![\w.]*\w)")
+def _givens_in_prose(s):
+    """The numbers a sentence gives the example: one in parentheses ("(α = 0.01)"), or
+    those of a sentence that introduces the computation ("…where ŷ = 0.7967, y = 4.0:").
+    A number mentioned in passing ("mentions t=1 and x=3") is not one."""
+    found = list(_GIVEN_IN_PROSE.finditer(s))
+    if s.rstrip().endswith(":"):
+        return found
+    return [m for m in found if re.match(r"\s*\)", s[m.end():]) and "(" in s[:m.start()]]
+
+
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(?=\S)")
 _LABEL = re.compile(r"^\s*(?:(?:answer|ans|result|so|hence|thus|then|therefore)\b\s*:?\s*)+", re.IGNORECASE)
 
@@ -42,7 +52,7 @@ def extract_ascii(source, is_math_word):
                 chains.extend(chains_from_rows(rows, "ascii"))
                 steps += len(rows)
                 rows = []
-            for m in _GIVEN_IN_PROSE.finditer(s):  # "Numerical example (α = 0.01):"
+            for m in _givens_in_prose(s):  # "Numerical example (α = 0.01):"
                 chains.extend(chains_from_rows([t[m.start(1):m.end(2)]], "ascii"))
                 steps += 1
             continue

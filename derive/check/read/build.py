@@ -426,6 +426,10 @@ class Builder(Transformer_NonRecursive):
     def call(self, c):
         at = next(i for i, x in enumerate(c) if isinstance(x, Args))
         atom, scripts, args, post = c[0], list(c[1:at]), c[at], list(c[at + 1:])
+        if isinstance(atom, POp) and not scripts and not post and len(args) == 1:
+            # d/dŷ (1 - y)(log(1 - ŷ)): the operator acts on the whole product after it,
+            # as on d/dŷ y log ŷ, not on the first group alone
+            return Juxt([atom, args[0]])
         return self.ctx.apply_call(atom, scripts, args, self, post)
 
     def start(self, c):

@@ -175,6 +175,7 @@ _HALF = re.compile(r"\\frac\s*\{\s*1\s*\}\s*\{\s*2\s*\}|\\frac\s*12|\\tfrac\s*\{
 _SQUARED = re.compile(r"\^\s*(?:2|\{\s*2\s*\})")
 _GENERIC_A = re.compile(r"(?<![A-Za-z\\])a\s*\^\s*(?:\{\s*[\[(]?\s*l\s*[\])]?\s*\}|l)"
                         r"(?![A-Za-z0-9])(?!\s*[+-]\s*[0-9])")
+_BINARY_CE = re.compile(r"\(\s*1\s*-\s*[yt]\w*\s*\)[^=]*\\(?:log|ln)\s*\\?(?:left)?\s*\(\s*1\s*-")
 _TARGET = re.compile(r"(?<![A-Za-z\\])[yt](?![A-Za-z])")
 
 
@@ -202,7 +203,13 @@ def read_options(text, kind="md", name="<input>"):
             continue
         lhs, rhs = chain.lhs.s, chain.links[0].rhs.s
         line = source.line_col(chain.links[0].rhs.first_origin())[0]
-        if cost is None and _COST_LHS.match(lhs) and _SQUARED.search(rhs) \
+        if cost is None and _COST_LHS.match(lhs) and _BINARY_CE.search(rhs) \
+                and not re.search(r"\\partial|\\frac\s*\{\s*d|\^\s*\{?\s*m\b|\{\s*m\s*\}", rhs):
+            # (a mean over m examples, Σ_{i=1}^m y_i …, indexes examples, not output units)
+            # -[y log ŷ + (1 - y) log(1 - ŷ)]: the binary cross-entropy of each output
+            cost = "cross-entropy"
+            lines.append(line)
+        elif cost is None and _COST_LHS.match(lhs) and _SQUARED.search(rhs) \
                 and _TARGET.search(rhs) and re.search(r"(?<![A-Za-z\\])a", rhs) \
                 and not re.search(r"\\log|\\ln|\\partial|\\sum|\\frac\s*\{\s*[^1]", rhs):
             cost = "quadratic" if _HALF.search(rhs) else "squared-error"

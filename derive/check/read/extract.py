@@ -422,6 +422,12 @@ def extract_latex(source, markdown=False):
             seg = unescape_math(seg, escaped)
         seg = expand_macros(seg, macros, budget)
         found = chains_from_rows(_rows_of(seg), "latex")
+        if found and found[0].lhs is None and chains and found[0].links and not kind \
+                and chains[-1].role is None:
+            # "Sum rule: $$= …$$": a display that starts with "=" goes on with the chain of
+            # the display before it, across the words that name the step
+            chains[-1].links.extend(found[0].links)
+            found = found[1:]
         for c in found:
             if c.role is None:
                 c.role = kind if kind != "condition" or is_condition(c) else None
