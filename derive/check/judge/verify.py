@@ -192,6 +192,10 @@ class Checker(EngineAnswers, Readings, Rulings):
         else:
             ref, kind, rate = self.reference(chain, lhs.expr, rhs.expr, link.relation)
         lhs_expr = lhs.expr if lhs is not None else None
+        if ref is not None and kind == "lhs" and self._free_name(ref):
+            # o_b = e^{z_b}/Σ e^z with o_b a name nothing here defines: a random number for
+            # it would make the line 'wrong'; what it equals is the line before's to say
+            ref, reason = None, Unsupported("free_name", name=str(ref))
         if ref is not None:
             summed, implied = implied_sums(lhs_expr, rhs.expr)
             if implied:  # Einstein's convention: rhs = ∂C/∂a_i ∂a_i/∂z_j sums over i
@@ -201,7 +205,7 @@ class Checker(EngineAnswers, Readings, Rulings):
                 return self._factorwise(v, prev, rhs.expr, deadline)
             except Unsupported as e:
                 reason = e
-        else:
+        elif lhs is None or lhs.error is not None:
             reason = Unsupported("no_lhs")
         if prev is not None and prev[0].error is None and prev[2].status != "unparsed":
             try:
@@ -305,6 +309,14 @@ class Checker(EngineAnswers, Readings, Rulings):
                 rate = given.get("eta", given.get("alpha", ETA))
             return lhs - rate * Partial(COST, lhs), "update", rate
         return lhs, "lhs", None
+
+    def _free_name(self, e):
+        """Whether ``e`` is a name with a subscript that neither the network nor the
+        document defines (o_b, E_total where E is no cost): no quantity to compare with."""
+        if not (isinstance(e, sp.Symbol) and "_" in e.name and e not in self.graph.by_symbol
+                and not e.is_positive and not e.is_integer and e != COST and e not in self.givens):
+            return False
+        return all(getattr(n, "delta", None) != e for n in self.graph.nodes)  # δ_{z1} is known
 
     def _given(self, param):
         """Whether the example gives ``param`` (a number, or a whole layer's entries)."""

@@ -428,6 +428,10 @@ class Context(FunctionNames, DocumentNames):
 
     def index_sum(self, body, scripts):
         subs = [s[1] for s in scripts if s[0] == "sub"]
+        spread = _over_units(body, subs, scripts)
+        if spread is not None:  # \sum e^{z}: the sum of e^{z_k} over the units of z
+            self.note("sum_over_units")
+            return spread
         if (not subs or not subs[0]) and self.aliases and not any(s[0] == "sup" for s in scripts):
             # \sum e^{x_d} in a document that declares its softmax in index form: the
             # sum over the index of its body that the left side does not have
@@ -463,6 +467,25 @@ class Context(FunctionNames, DocumentNames):
         kind = m.group(1).lower()
         return Partial(COST, self._make(kind, self.layer_label(kind, layer + int(m.group(3) or 0)),
                                         ()))
+
+
+def _over_units(body, subs, scripts):
+    """``\\sum e^{z}`` (or ``\\sum_j e^{z}``, whose body has no j): the sum over the units
+    of the one whole-layer quantity in the body, as its entries; None for any other sum."""
+    if any(s[0] == "sup" for s in scripts) or not isinstance(body, sp.Expr):
+        return None
+    toks = [t for t in (subs[0] if subs and subs[0] else ()) if t not in ("{", "}")]
+    if toks and (len(toks) != 1 or not re.fullmatch(r"[a-zA-Z]", toks[0])):
+        return None
+    # the body has no index of its own, so a bound k shadows nothing
+    index = index_symbol(toks[0] if toks else "k")
+    layers = body.atoms(sp.IndexedBase)
+    if len(layers) != 1 or index in body.free_symbols or body.atoms(sp.Indexed):
+        return None
+    layer = next(iter(layers))
+    if str(layer.label).partition(":")[0] not in ("z", "a"):
+        return None
+    return IndexSum(body.xreplace({layer: layer[index]}), index, AUTO)
 
 
 def _layer_of(toks):
