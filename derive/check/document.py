@@ -8,7 +8,8 @@ or, for a derivation in index form, the notation its own definition of z says.  
 ``--graph`` do.  Options left as None were not given: the document's own definitions
 may say them (its cost, whether it has biases, its index convention).
 """
-from derive.check.checker import check_file, document_network, notation_for, read_input
+from derive.check.checker import check_file, read_input
+from derive.check.own_network import document_network, notation_for
 from derive.check.limits import CheckInputError
 from derive.check.sections import check_sections, document_sections
 from derive.errors import SpecError

@@ -13,20 +13,21 @@ Known left-hand sides (∂C/∂w, δ, ∂C/∂a, ∂C/∂z, σ'(z), C, a, z, upd
 also get the engine's answer as the expected expression; the engine's answer
 is itself compared with the independent semantics before it is shown.
 """
-import re
 from dataclasses import replace
 
 import mpmath
 import sympy as sp
 
 from derive.engine.chain import Engine
-from derive.model.symbols import COST, ETA, MatrixProduct, Partial, label
+from derive.model.symbols import COST, ETA, Partial, label
 from derive.check.judge.einstein import bind_step, implied_sums
 from derive.check.judge.examples import given_of_another_shape
+from derive.check.judge.rates import BATCH_SIZES, batch_rate, rate_in
 from derive.check.judge import enumerated, opaque
 from derive.check.judge.anycost import reread
 from derive.check.judge.generic import reread as generic_reread
 from derive.check.read.dlai import is_updated
+from derive.check.read.extract import index_range
 from derive.check.read.forms import Increment, is_index_symbol
 from derive.check.read.graphnames import decidable
 from derive.check.read.latexformula import printed_number
@@ -279,18 +280,18 @@ class Checker(EngineAnswers, Readings, Rulings):
         """(reference expression, kind, rate): what the right side must equal."""
         if isinstance(lhs, sp.Function) and lhs.func is Increment:
             p = lhs.args[0]
-            rate = _rate(rhs)
+            rate = rate_in(rhs)
             return -rate * Partial(COST, p), "increment", rate
         is_param = self._is_param(lhs)
         if is_param and (chain.prefix or relation in ("<-", ":=") or _updated(chain)
-                         or (_contains(rhs, lhs) and _rate(rhs, None) is not None)
+                         or (_contains(rhs, lhs) and rate_in(rhs, None) is not None)
                          or chain.update_of == lhs or lhs in self.updated):
             # w_2 = w_2 - η dL/dw_2 = 0.5 - 0.1·0.069: every link of the chain is the new
             # value, not only the one that writes the rule (the later ones were compared
             # with the old w_2, and 0.5 - 0.1·0.069 passed as 0.5)
             chain.update_of = lhs
-            batch = _batch_rate(lhs, rhs)
-            rate = batch if batch is not None else _rate(rhs, None)
+            batch = batch_rate(lhs, rhs)
+            rate = batch if batch is not None else rate_in(rhs, None)
             self._notes.append(("update", ()))
             if batch is not None:
                 self._notes.append(("batch_rate", (("rate", batch),)))
@@ -462,43 +463,3 @@ def _updated(chain):
 
 def _contains(expr, q):
     return expr.has(q)
-
-
-INDEX_LETTERS = ("l", "L", "j", "k", "i", "m", "n")
-# l = 1, 2, …, L or m = 5: numbers, the letters of layers and the dots between them
-_RANGE = re.compile(r"^(?:[\s\d,.;{}()+\-lLjkimnN]|\\[lcv]?dots|\\ldots)*$")
-
-
-def index_range(chain):
-    """Whether ``chain`` gives an index letter its range or a size (``l = 1, …, L``), not
-    a formula: L = -(y log ŷ + …) is a loss, and judged as one."""
-    return (chain.lhs is not None and chain.lhs.s.strip() in INDEX_LETTERS and bool(chain.links)
-            and all(_RANGE.match(link.rhs.s) for link in chain.links))
-
-
-BATCH_SIZES = ("m", "n", "N", "M")  # the letters of a batch's size under a rate (η/m)
-
-
-def _batch_rate(lhs, rhs):
-    """``η/m`` in ``W := W - (η/m) ∂J/∂W``: the rate over a batch of m examples, as the
-    rule writes it (else None, and the rate is η)."""
-    step = Partial(COST, lhs)
-    if not isinstance(rhs, sp.Expr) or not rhs.has(step):
-        return None
-    # (η/m) ∂J/∂W is kept in order as a matrix product; its scalar factors commute
-    rhs = rhs.replace(lambda e: isinstance(e, MatrixProduct), lambda e: sp.Mul(*e.args))
-    coef = sp.cancel((lhs - rhs) / step)
-    rate = _rate(coef, None) if isinstance(coef, sp.Expr) and not coef.has(Partial) else None
-    if rate is None:
-        return None
-    size = sp.cancel(rate / coef)  # m: the rate is divided by the batch's size, and only so
-    if not isinstance(size, sp.Symbol) or size.name not in BATCH_SIZES:
-        return None
-    return coef
-
-
-def _rate(expr, default=ETA):
-    for s in sorted(expr.free_symbols, key=str):
-        if s.name in ("eta", "alpha", "lambda") and s.is_positive:
-            return s
-    return default

@@ -442,6 +442,18 @@ def extract_latex(source, markdown=False):
 
 # -- plain ASCII -----------------------------------------------------------------
 
+INDEX_LETTERS = ("l", "L", "j", "k", "i", "m", "n")
+# l = 1, 2, …, L or m = 5: numbers, the letters of layers and the dots between them
+_RANGE = re.compile(r"^(?:[\s\d,.;{}()+\-lLjkimnN]|\\[lcv]?dots|\\ldots)*$")
+
+
+def index_range(chain):
+    """Whether ``chain`` gives an index letter its range or a size (``l = 1, …, L``), not
+    a formula: L = -(y log ŷ + …) is a loss, and judged as one."""
+    return (chain.lhs is not None and chain.lhs.s.strip() in INDEX_LETTERS and bool(chain.links)
+            and all(_RANGE.match(link.rhs.s) for link in chain.links))
+
+
 def is_equation(chain):
     """Whether ``chain`` is ``name = …`` (a left side, and ``=`` first)."""
     return chain.lhs is not None and bool(chain.links) and chain.links[0].relation == "="
@@ -455,5 +467,6 @@ __all__ = [
     "expand_macros",
     "extract_latex",
     "find_macros",
+    "index_range",
     "is_equation",
 ]

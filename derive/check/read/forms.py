@@ -2,11 +2,14 @@
 
 ``Increment(p)`` is Δp on the left of an update rule; ``AUTO`` stands for the
 range of a sum over units (``\\sum_k``) until the network fixes it; ``product``
-keeps the order of factors wherever one of them may be a vector or matrix.
+keeps the order of factors wherever one of them may be a vector or matrix;
+``sum_over_units`` reads ``\\sum e^{z}`` and ``layer_of_subscript`` ``W_{l+1}``.
 """
+import re
+
 import sympy as sp
 
-from derive.model.symbols import Hadamard, MatrixProduct, Partial, Shaped, Transposed
+from derive.model.symbols import Hadamard, IndexSum, MatrixProduct, Partial, Shaped, Transposed
 
 AUTO = sp.Symbol("n_auto", integer=True, positive=True)
 Increment = sp.Function("Delta")
@@ -106,6 +109,37 @@ def product(factors):
     return sp.Mul(*factors)
 
 
+def sum_over_units(body, subs, scripts):
+    """``\\sum e^{z}`` (or ``\\sum_j e^{z}``, whose body has no j): the sum over the units
+    of the one whole-layer quantity in the body, as its entries; None for any other sum."""
+    if any(s[0] == "sup" for s in scripts) or not isinstance(body, sp.Expr):
+        return None
+    toks = [t for t in (subs[0] if subs and subs[0] else ()) if t not in ("{", "}")]
+    if toks and (len(toks) != 1 or not re.fullmatch(r"[a-zA-Z]", toks[0])):
+        return None
+    # the body has no index of its own, so a bound k shadows nothing
+    index = index_symbol(toks[0] if toks else "k")
+    layers = body.atoms(sp.IndexedBase)
+    if len(layers) != 1 or index in body.free_symbols or body.atoms(sp.Indexed):
+        return None
+    layer = next(iter(layers))
+    if str(layer.label).partition(":")[0] not in ("z", "a"):
+        return None
+    return IndexSum(body.xreplace({layer: layer[index]}), index, AUTO)
+
+
+def layer_of_subscript(toks):
+    """l, L, l+1, L-1 written as a subscript: the layer as a sympy expression, else None."""
+    toks = [t for t in toks if t not in ("{", "}")]
+    if not toks or toks[0] not in ("l", "L"):
+        return None
+    if len(toks) == 1:
+        return sp.Symbol(toks[0])
+    if len(toks) == 3 and toks[1] in ("+", "-") and toks[2].isdigit():
+        return sp.Symbol(toks[0]) + (1 if toks[1] == "+" else -1) * int(toks[2])
+    return None
+
+
 __all__ = [
     "AUTO",
     "Bracketed",
@@ -115,8 +149,10 @@ __all__ = [
     "Partial",
     "bare_bases",
     "index_symbol",
+    "layer_of_subscript",
     "is_index_symbol",
     "is_vectorish",
     "Star",
     "product",
+    "sum_over_units",
 ]

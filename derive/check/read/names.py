@@ -14,7 +14,8 @@ import re
 import sympy as sp
 
 from derive.model.symbols import COST, ETA, IndexSum, Iverson, Partial, Shaped, Transposed, base, quantity
-from derive.check.read.forms import AUTO, UNWRITTEN, Bracketed, Increment, index_symbol, product
+from derive.check.read.forms import (AUTO, UNWRITTEN, Bracketed, Increment, index_symbol,
+                                     layer_of_subscript, product, sum_over_units)
 from derive.check.read.funcnames import FunctionNames, _network_valued
 from derive.check.read.aliases import L_SYM, DocumentNames
 from derive.check.limits import LIMITS, ParseLimit, Unsupported
@@ -269,8 +270,8 @@ class Context(FunctionNames, DocumentNames):
         elif subs and len(subs) == 2 and subs[0][0].isdigit():
             layer = int(subs[0][0]) - self.off(name)
             idx = self._indices(name, subs[1:])
-        elif self.notation.subscript_layers and len(subs) == 1 and _layer_of(subs[0]) is not None:
-            layer = self.layer_label(name, _layer_of(subs[0]))  # W_{l+1}: a whole layer
+        elif self.notation.subscript_layers and len(subs) == 1 and layer_of_subscript(subs[0]) is not None:
+            layer = self.layer_label(name, layer_of_subscript(subs[0]))  # W_{l+1}: a whole layer
             idx = ()
         else:
             if name == "z" and not subs:
@@ -428,7 +429,7 @@ class Context(FunctionNames, DocumentNames):
 
     def index_sum(self, body, scripts):
         subs = [s[1] for s in scripts if s[0] == "sub"]
-        spread = _over_units(body, subs, scripts)
+        spread = sum_over_units(body, subs, scripts)
         if spread is not None:  # \sum e^{z}: the sum of e^{z_k} over the units of z
             self.note("sum_over_units")
             return spread
@@ -467,37 +468,6 @@ class Context(FunctionNames, DocumentNames):
         kind = m.group(1).lower()
         return Partial(COST, self._make(kind, self.layer_label(kind, layer + int(m.group(3) or 0)),
                                         ()))
-
-
-def _over_units(body, subs, scripts):
-    """``\\sum e^{z}`` (or ``\\sum_j e^{z}``, whose body has no j): the sum over the units
-    of the one whole-layer quantity in the body, as its entries; None for any other sum."""
-    if any(s[0] == "sup" for s in scripts) or not isinstance(body, sp.Expr):
-        return None
-    toks = [t for t in (subs[0] if subs and subs[0] else ()) if t not in ("{", "}")]
-    if toks and (len(toks) != 1 or not re.fullmatch(r"[a-zA-Z]", toks[0])):
-        return None
-    # the body has no index of its own, so a bound k shadows nothing
-    index = index_symbol(toks[0] if toks else "k")
-    layers = body.atoms(sp.IndexedBase)
-    if len(layers) != 1 or index in body.free_symbols or body.atoms(sp.Indexed):
-        return None
-    layer = next(iter(layers))
-    if str(layer.label).partition(":")[0] not in ("z", "a"):
-        return None
-    return IndexSum(body.xreplace({layer: layer[index]}), index, AUTO)
-
-
-def _layer_of(toks):
-    """l, L, l+1, L-1 written as a subscript: the layer as a sympy expression, else None."""
-    toks = [t for t in toks if t not in ("{", "}")]
-    if not toks or toks[0] not in ("l", "L"):
-        return None
-    if len(toks) == 1:
-        return sp.Symbol(toks[0])
-    if len(toks) == 3 and toks[1] in ("+", "-") and toks[2].isdigit():
-        return sp.Symbol(toks[0]) + (1 if toks[1] == "+" else -1) * int(toks[2])
-    return None
 
 
 def power(base_, exponent):
