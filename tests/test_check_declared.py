@@ -245,3 +245,16 @@ def test_a_bare_target_or_input_is_a_name_of_the_documents_network(tmp_path):
     got = {s["line"]: s["status"] for s in data["steps"]}
     # by hand: out' = out(1 - out); dE/dw = (out - target) out (1 - out) input
     assert got == {1: "correct", 2: "correct", 3: "correct", 4: "wrong", 5: "correct"}, got
+
+
+def test_a_fraction_written_without_braces_is_read_as_tex_reads_it(tmp_path):
+    r"""``\frac12`` is ``\frac{1}{2}`` in TeX, so ``C = \frac12 (a-t)^2`` defines the loss;
+    read as anything else, the derivative lines after it would be left undecided."""
+    doc = tmp_path / "nobraces.md"
+    doc.write_text("$$z = w x + b$$\n\n$$a = \\sigma(z)$$\n\n$$C = \\frac12 (a-t)^2$$\n\n"
+                   "$$\\frac{\\partial C}{\\partial b} = (a-t)\\sigma(z)(1-\\sigma(z))$$\n\n"
+                   "$$\\frac{\\partial C}{\\partial w} = \\frac12 (a-t)\\sigma(z)(1-\\sigma(z)) x$$\n")
+    report = _report(doc)
+    assert "cost C" in report.render_text().splitlines()[0]
+    lines = statuses_by_line(report)
+    assert lines[7] == ["correct"] and lines[9] == ["wrong"], lines

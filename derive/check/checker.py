@@ -15,10 +15,12 @@ from derive.model.notation import Notation, get_notation
 from derive.check.read.equations import extract
 from derive.check.read.inputs import (cell_line, name_fonts, read_document,  # noqa: F401
                                       read_input, readable)
+from derive.check.read.funcnames import chosen_functions
 from derive.check.read.matrixpass import names_the_input
 from derive.check.own_network import declared_network, document_network, notation_for  # noqa: F401
 from derive.check.read.batch import mean_steps, missing_mean
 from derive.check.read.cases import cases, output_cases
+from derive.check.read.correctclass import correct_class, incorrect_cases
 from derive.check.read.plain import plain_dlai
 from derive.check.read.prose import forward_definition, stated_rate
 from derive.check.read.graphnames import GraphModel
@@ -70,9 +72,12 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
         network = _assumed_for(network, text)
     checker = Checker(network, notation, seed=seed, step_seconds=step_seconds)
     checker.macros_with_arguments = macro_args
+    checker.chosen_functions = chosen_functions(text)  # g = tanh, g = σ, …: which is not said
     checker.aliases, alias_lines = _softmax_aliases(network, text, kind, name)
     if not checker.aliases:
         checker.aliases, alias_lines = _layer_aliases(network, text, kind, name)
+    if not checker.aliases and not isinstance(network, GraphModel):
+        checker.aliases, alias_lines = _cost_word(text, kind, name)
     given = None
     if declared is None and isinstance(network, GraphModel):
         # a --graph file: the document's own forward pass still gives the example's
@@ -103,8 +108,12 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     early = {id(c) for c in chains[:LIMITS.max_steps]
              if c.role == "definition" and _abbreviation(checker, c, deadline)}
     in_case = cases(chains, source)  # "If $i = j$": what follows holds in that case only
+    premise = correct_class(text) if _softmax_output(network) else None
+    if premise is not None:  # "the correct class is k": the target is one-hot at k
+        in_case = {**incorrect_cases(chains, source, premise[0]), **in_case}
     at_output = output_cases(chains, source)  # "if $j$ is an output neuron": at l = L
     steps = 0
+    read_lines = set(getattr(getattr(network, "read_from", None), "lines", ()) or ())
     with (progress or silent_progress)(len(chains), f"checking {name}") as bar:
         for chain in chains:
             if steps >= LIMITS.max_steps:
@@ -124,6 +133,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             defines = id(chain) in early or chain.role != "condition" and _abbreviation(
                 checker, chain, deadline) or _gives_implied_loss(declared, chain, source)
             checker.case = in_case.get(id(chain))
+            checker.correct_class = premise[0] if premise and _line(chain, source) >= premise[1] \
+                else None
             found = checker.check_chain(chain, source, deadline)
             if id(chain) in at_output:
                 _at_output_layer(found)
@@ -177,6 +188,11 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                         or (n == 0 or chain.role == "condition") and v.status != "correct"]
                 taken.extend((found[n].line, found[n].source, chain.role) for n in drop)
                 found = [v for n, v in enumerate(found) if n not in drop]
+            if found and found[0].line in read_lines and found[0].status in ("unparsed", "unknown"):
+                # the line the network's cost or bias was read from (with an unbalanced
+                # parenthesis, say): it defines the network, it claims nothing of it
+                taken.append((found[0].line, found[0].source, "definition"))
+                found = found[1:]
             verdicts.extend(found)
             bar.update(1)
     if declared is not None:
@@ -369,6 +385,19 @@ def _softmax_network(network):
     return wide
 
 
+def _softmax_output(network):
+    acts = getattr(network, "activations", None)
+    return not isinstance(network, GraphModel) and bool(acts) and acts[-1] == "softmax"
+
+
+def _line(chain, source):
+    try:
+        return source.line_col(chain.links[0].rhs.first_origin() if chain.links
+                               else chain.lhs.first_origin())[0]
+    except (AttributeError, IndexError, TypeError):
+        return 0
+
+
 def _softmax_aliases(network, text, kind, name):
     """The document's own letters for the softmax network's output, input, target and
     cost (``p_j = e^{a_j} / Σ_k e^{a_k}``, ``L = -Σ_j y_j log p_j``), where the network
@@ -393,6 +422,15 @@ def _layer_aliases(network, text, kind, name):
         return {}, set()
     found = read_layer_names(text, kind if kind in ("md", "tex", "nb") else "md", name)
     return ({}, set()) if found is None else (found.aliases(), found.lines())
+
+
+def _cost_word(text, kind, name):
+    """A loss the document names with a word (``Co = (a_L - y)^2``, ``\\frac{Co}{dw_L}``),
+    read as the cost C (``read.convention.read_cost_word``); else none."""
+    from derive.check.read.convention import read_cost_word
+
+    found = read_cost_word(text, kind if kind in ("md", "tex", "nb") else "md", name)
+    return ({}, set()) if found is None else ({found[0]: ("cost", found[1], None)}, set())
 
 
 def _defines_alias(chain, source, lines):

@@ -82,7 +82,7 @@ def document_network(path, activation, cost, bias, notation="nielsen", notation_
     layered = None if notation_given else read_subscript_layers(text, kind, name)
     if layered is not None:  # z_l = a_{l-1} W_l + b_l^T: a_l is layer l, vectors as written
         network.rows, network.bias_column = layered.rows, layered.bias_column
-        notation = replace(notation, subscript_layers=True)
+        notation = replace(notation, subscript_layers=True, scalar_layers=layered.scalar)
     return network, notation
 
 

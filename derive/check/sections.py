@@ -86,6 +86,8 @@ def read_sections(text, kind="md", name="<input>"):
     parts = []
     for first, last, title in bounds:
         declared = read_declared(_masked(lines, first, last), kind, name)
+        if parts and (declared is None or _continues(declared, parts)):
+            declared = _redefining(lines, parts[-1], first, last, kind, name) or declared
         if declared is not None and not _continues(declared, parts):
             parts.append(Part(title, first, last, declared))
         elif parts:
@@ -95,6 +97,41 @@ def read_sections(text, kind="md", name="<input>"):
         return None
     parts[0].first = 1
     return parts
+
+
+def _redefining(lines, before, first, last, kind, name):
+    """The network of a section that changes one definition of the section before it
+    ("Using ReLU instead": h = max(0, w_1 x) for h = σ(w_1 x)): that network with the
+    new definition in place of the old; None when the section redefines nothing."""
+    from derive.check.read.equations import extract
+    from derive.check.read.latexformula import NotAFormula, graph_formula, has_name, name_of
+    from derive.check.read.parse import is_math_word
+    from derive.check.read.text import Source
+
+    try:
+        chains, _ = extract(Source(_masked(lines, first, last), name), kind, is_math_word)
+    except Exception:  # noqa: BLE001 - an unreadable section is the checker's to report
+        return None
+    changed = set()
+    for chain in chains:
+        if chain.lhs is None or not chain.links or chain.links[0].relation != "=":
+            continue
+        try:
+            target, formula = name_of(chain.lhs.s), graph_formula(chain.links[0].rhs.s)
+        except NotAFormula:
+            continue
+        if target in before.declared.defined and has_name(formula) \
+                and before.declared.defined[target] != formula:
+            changed.add(target)  # a formula, not the example's number for it
+    if not changed:
+        return None
+    text = "\n".join(line if before.first <= n <= before.last or first <= n <= last else ""
+                      for n, line in enumerate(lines, start=1))
+    declared = read_declared(text, kind, name, redefined_from=first)
+    if declared is None or any(declared.defined.get(n) == before.declared.defined[n]
+                               for n in changed):
+        return None
+    return declared
 
 
 def _continues(declared, parts):

@@ -29,6 +29,9 @@ class Notation:
     # a_l, W_{l+1}, δ_{l+1}: a document that writes its layers as subscripts, with no
     # unit index (a notebook's matrix form); read so by the checker (read.matrixpass)
     subscript_layers: bool = False
+    # z_L = w_L a_{L-1} with a lowercase weight and no transpose: a chain of one neuron per
+    # layer (3Blue1Brown's), its subscripts layers of numbers, not of vectors
+    scalar_layers: bool = False
 
     def display_layer(self, kind, layer):
         return layer + self.offsets.get(kind, 0)

@@ -176,7 +176,12 @@ def _candidates(checker, a, b, assign):
     form = checker.expected(a, {}, b, "lhs", None) if not isinstance(a, sp.MatrixBase) else None
     for src in (form, b):
         if src is not None:
-            out += [f for f in _factors_of(src) if not f.is_number]
+            factors = _factors_of(src)
+            out += [f for f in factors if not f.is_number]
+            # 2(a - y) of the cost's derivative, with the number that belongs to it
+            c = sp.Mul(*[f for f in factors if f.is_number])
+            if c not in (1, -1):
+                out += [sp.Mul(c, f, evaluate=False) for f in factors if not f.is_number]
     g = checker.graph
     for n in g.nodes:
         if n.role == "a" and n.activation is not None and len(n.parents) == 1:

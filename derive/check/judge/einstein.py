@@ -33,9 +33,11 @@ def free_indices(e):
     return out
 
 
-def implied_sums(lhs, rhs):
-    """``rhs`` with every term's repeated, unbound index summed (and whether any was)."""
+def implied_sums(lhs, rhs, fixed=None):
+    """``rhs`` with every term's repeated, unbound index summed (and whether any was);
+    ``fixed``: an index letter the document fixes (the correct class k), never summed."""
     own = free_indices(lhs) if lhs is not None else set()
+    own = own | {s for s in free_indices(rhs) if fixed is not None and str(s) == fixed}
     terms = list(rhs.args) if isinstance(rhs, sp.Add) else [rhs]
     changed = False
     out = []

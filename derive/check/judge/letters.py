@@ -24,6 +24,9 @@ def no_free_letters(num, den, graph):
         letters = sorted(num.free_symbols - inside, key=str)
     else:
         return
+    if (_free_indexed(den) and isinstance(num, sp.Basic) and num.has(COST)):
+        # ∂L/∂o_k with o a letter nothing defines (an indexed one): unknown, not 0
+        raise Unsupported("derivative_of_free_letter", name=str(den))
     if (isinstance(den, sp.Symbol) and den not in graph.by_symbol and den not in (X, Z)
             and not den.is_positive and not den.is_integer and isinstance(num, sp.Basic)
             and (num.has(COST) or num.atoms(sp.Indexed, sp.IndexedBase))):
@@ -33,3 +36,9 @@ def no_free_letters(num, den, graph):
         if (s != den and s != COST and s not in graph.by_symbol
                 and not s.is_positive and not s.is_integer):
             raise Unsupported("derivative_of_free_letter", name=str(s))
+
+
+def _free_indexed(e):
+    """o_k read as a letter with an index, not a quantity of a layer (a:3[k], y:out[k])."""
+    base = e.base if isinstance(e, sp.Indexed) else e if isinstance(e, sp.IndexedBase) else None
+    return base is not None and ":" not in str(base.label)

@@ -29,6 +29,13 @@ class Side:
     literals: dict = None  # rounded numbers read as symbols (examples.py)
 
 
+# a side that is the identity matrix alone: I, \mathbb{I}, \mathbf{1}, \mathbb{1}
+_IDENTITY = re.compile(r"\s*(?:I|\\(?:mathbb|mathbf|boldsymbol|mathrm)\s*\{\s*(?:I|1)\s*\})\s*")
+
+
+_LOSS_NAMES = {"L", "E", "J", "Loss", "loss", "Cost", "cost", "Err", "err", "Error", "error"}
+
+
 class Readings:
     """Parsing and reading chains for ``verify.Checker`` (needs ``network``, ``notation``,
     ``context_class``, ``functions``, ``graph_mode``, ``givens``)."""
@@ -48,7 +55,11 @@ class Readings:
             tuple(sorted((str(k), str(v)) for k, v in abbreviations.items())))
         if key in cache:
             return cache[key]
+        if _IDENTITY.fullmatch(text.s) and not self.graph_mode:
+            # ∂ỹ/∂a_2 = I: the identity, which a layer of one unit writes as 1
+            return Side(sp.Integer(1), notes=[("identity", ())])
         ctx = self.context_class(self.network, self.notation, free=free, functions=self.functions)
+        ctx.chosen = self.__dict__.get("chosen_functions", {})  # g = tanh, g = σ, … (funcnames)
         if not {"x", "functions"} & set(free):  # an identity in a free x keeps x free
             ctx.aliases = self.__dict__.get("aliases", {})
         try:
@@ -148,7 +159,9 @@ class Readings:
                 or not isinstance(e, sp.Symbol) or "_" in e.name or e in (COST, ETA)
                 or e.name == "alpha"  # the learning rate, a given (examples.RATES)
                 or re.search(r"[_^(]", chain.lhs.s) or not hasattr(rhs.expr, "free_symbols")
-                or e in rhs.expr.free_symbols or isinstance(rhs.expr, sp.MatrixBase)):
+                or e in rhs.expr.free_symbols or isinstance(rhs.expr, sp.MatrixBase)
+                # L = -log(0.245): the example's value of the loss, never a constant it is
+                or not rhs.expr.free_symbols and e.name in _LOSS_NAMES):
             return False
         self.__dict__.setdefault("abbreviations", {})[e] = rhs.expr
         return True

@@ -73,7 +73,8 @@ class Rulings:
                     v.status, v.code = "unknown", "one_unit_default"
                     return v
                 if matrix_form((ref, rhs), any(n[0] == "bracket_layers" for n in notes)
-                               or self.notation.subscript_layers):  # A^{[l]}, W_{l+1}
+                               or self.notation.subscript_layers
+                               and not self.notation.scalar_layers):  # A^{[l]}, W_{l+1}
                     v.status, v.code = "unknown", "one_unit_matrix"
                     return v
             letters = self._all_one_indices(ref, rhs)

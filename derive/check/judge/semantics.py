@@ -285,7 +285,7 @@ class Points:
     def derivative(self, num, den, i, moved, free_moved):
         """∂num/∂den by a central difference, everything downstream recomputed."""
         den = self._own.get(id(den), den)
-        if den in self.graph.by_symbol or isinstance(den, sp.Symbol) and den != COST:
+        if den in self.graph.by_symbol or isinstance(den, (sp.Symbol, sp.Indexed)) and den != COST:
             no_free_letters(num, den, self.graph)
         if den in self.graph.by_symbol:
             k = self._position[den]

@@ -60,11 +60,15 @@ class Checker(EngineAnswers, Readings, Rulings):
         self.inst = Instantiator(network, notation)
         self.seed = seed
         self.case = None  # (a, b, equal): the chain is judged only where index a = b (≠ b)
+        self.correct_class = None  # k of "the correct class is k": the target one-hot at k
         self.step_seconds = step_seconds or LIMITS.step_seconds
         self.givens = {}
         # parameter -> rate of the update rule a chain wrote: a later W_1 = [numbers] is
         # the new value, not a given (a notebook's rule, then its numbers, chain by chain)
         self.updated = {}
+        # parameter -> (printed new value, line) of an update the example's numbers were
+        # carried through: a later forward pass may be the one after the update
+        self.new_values = {}
         self.rates_read = set()  # learning rates only an update's numbers gave (judge.examples)
         self.given_units = {}  # a given known only to a width: symbol -> half-width
         self.printed = {}  # value -> rounding unit of every result a line printed (examples.py)
@@ -198,7 +202,7 @@ class Checker(EngineAnswers, Readings, Rulings):
             # it would make the line 'wrong'; what it equals is the line before's to say
             ref, reason = None, Unsupported("free_name", name=str(ref))
         if ref is not None:
-            summed, implied = implied_sums(lhs_expr, rhs.expr)
+            summed, implied = implied_sums(lhs_expr, rhs.expr, self.correct_class)
             if implied:  # Einstein's convention: rhs = ∂C/∂a_i ∂a_i/∂z_j sums over i
                 rhs, notes = replace(rhs, expr=summed), notes + [("einstein", ())]
             try:
@@ -383,7 +387,7 @@ class Checker(EngineAnswers, Readings, Rulings):
                     out.structural = (e, a)
                 out.by_layer[key] = "different"
                 continue
-            state = self._compare_values(lv, rv, a, out, deadline)
+            state = self._compare_values(lv, rv, a, out, deadline, self._points_at(a))
             old = out.by_layer.get(key, "equal")
             out.by_layer[key] = max(old, state, key=["equal", "undecided", "different"].index)
             if state == "different" and not lnames:
@@ -408,7 +412,35 @@ class Checker(EngineAnswers, Readings, Rulings):
                 self.inst.total = len(distinct)
         return distinct
 
-    def _compare_values(self, lv, rv, assign, out, deadline):
+    def _points_at(self, assign):
+        """The points to judge at under ``assign``: the usual ones, or, where the document
+        fixed the example's class k (``read.correctclass``), the same with the target
+        one-hot at the unit k is given."""
+        if self.correct_class is None:
+            return self.points
+        values = {str(k): v for k, v in assign.items() if not isinstance(k, str)}
+        targets = [n.symbol for n in self.graph.nodes if n.role == "target"
+                   and isinstance(n.symbol, sp.Indexed)]
+        unit = values.get(self.correct_class)
+        if unit is None and self.case is not None and self.case[1] == self.correct_class \
+                and not self.case[2] and self.case[0] in values:
+            # "for an incorrect class j": the class is some other unit than j's
+            unit = next((t.indices[-1] for t in targets if t.indices[-1] != values[self.case[0]]),
+                        None)
+        if unit is None:
+            return self.points
+        cache = self.__dict__.setdefault("_one_hot", {})
+        if unit not in cache:
+            envs = [{**env, **{t: mpmath.mpf(int(t.indices[-1] == unit)) for t in targets}}
+                    for env in self.points.envs]
+            cache[unit] = Points(self.network, self.graph, seed=self.seed, envs=envs,
+                                 free_symbols=True)
+        note = ("one_hot_at", (("letter", self.correct_class),))
+        if note not in self._notes:
+            self._notes.append(note)
+        return cache[unit]
+
+    def _compare_values(self, lv, rv, assign, out, deadline, base=None):
         lv_items = list(lv) if isinstance(lv, sp.MatrixBase) else [lv]
         rv_items = list(rv) if isinstance(rv, sp.MatrixBase) else [rv]
         worst = "equal"
@@ -416,18 +448,19 @@ class Checker(EngineAnswers, Readings, Rulings):
             if a == b:
                 continue
             out.exact = False
-            points = self.points
+            base = base or self.points
+            points = base
             ma, mb = points.subvalues(a, deadline), points.subvalues(b, deadline)
             xs, ys = [m.get(None) for m in ma], [m.get(None) for m in mb]
             state, i = compare(ys, xs)
             if state != "different":
                 # agreement at random points proves nothing about a piece they miss
                 # or a term below the tolerance (soundness.py)
-                points, why = cover(self.points, a, b, xs, ys, deadline, (ma, mb))
+                points, why = cover(base, a, b, xs, ys, deadline, (ma, mb))
                 if points is None:
                     state = "undecided"
                 else:
-                    if points is not self.points:
+                    if points is not base:
                         ma, mb = points.subvalues(a, deadline), points.subvalues(b, deadline)
                         xs, ys = [m.get(None) for m in ma], [m.get(None) for m in mb]
                         state, i = compare(ys, xs)

@@ -207,9 +207,18 @@ class Builder(Transformer_NonRecursive):
             if isinstance(num, Marker) and num.kind == "dmark" or _is_letter(num, "d"):
                 return POp(var)
             operand = self._differential(num)
+            if operand is None and _is_quantity(num):
+                # \frac{Co}{dw_L}: the numerator's d left out, a slip in writing, not a
+                # quotient by a differential (said in the reading)
+                self.ctx.note("numerator_without_d")
+                operand = self.ex(num)
             if operand is None:
                 raise Unsupported("odd_derivative")
             return self.ctx.partial(operand, var)
+        if isinstance(num, Marker) and num.kind == "dmark" and _is_quantity(den):
+            # \dfrac{\partial}{o_k}(…): the operator ∂/∂o_k with the ∂ below left out
+            self.ctx.note("denominator_without_d")
+            return POp(self.ex(den))
         return _divide(self.ex(num), self.ex(den))
 
     def _differential(self, x):
@@ -509,6 +518,12 @@ def _flat(items):
 
 def _gname(token):
     return token[len("\\gname{"):-1]
+
+
+def _is_quantity(x):
+    """A name standing alone (``Co``, ``z_L``, ``a_{L-1}``), as the numerator of a
+    fraction over a differential whose own d was left out."""
+    return isinstance(x, (sp.Symbol, sp.Indexed)) or isinstance(x, Head) and x.kind in ("q", "alias")
 
 
 def _is_letter(x, ch):

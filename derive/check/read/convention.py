@@ -176,6 +176,8 @@ _SQUARED = re.compile(r"\^\s*(?:2|\{\s*2\s*\})")
 _GENERIC_A = re.compile(r"(?<![A-Za-z\\])a\s*\^\s*(?:\{\s*[\[(]?\s*l\s*[\])]?\s*\}|l)"
                         r"(?![A-Za-z0-9])(?!\s*[+-]\s*[0-9])")
 _BINARY_CE = re.compile(r"\(\s*1\s*-\s*[yt]\w*\s*\)[^=]*\\(?:log|ln)\s*\\?(?:left)?\s*\(\s*1\s*-")
+_ONE_EXAMPLE = re.compile(r"\b(?:for|on|with|of)\s+(?:one|a\s+single|a)\s+(?:training\s+)?"
+                          r"(?:example|sample|observation)\b", re.I)
 _TARGET = re.compile(r"(?<![A-Za-z\\])[yt](?![A-Za-z])")
 
 
@@ -187,6 +189,48 @@ class Options:
     bias: bool = None  # False when its weighted input has no bias
     single_layer: bool = False  # the cost is written in a^l: l is the output layer
     lines: tuple = ()
+
+
+# Co, Cost, Err: a loss the document names with a word, where it also differentiates it
+_COST_WORD = re.compile(r"^\s*(?P<word>[A-Z][a-z]{1,4})\s*$")
+
+
+def _cost_lhs(lhs, text):
+    """Whether ``lhs`` names the document's loss: C, E, J, L (with a script or its
+    arguments), or a word the document differentiates (``\\frac{\\partial Co}{…}``)."""
+    if _COST_LHS.match(lhs):
+        return True
+    m = _COST_WORD.match(lhs)
+    return m is not None and cost_word_differentiated(m.group("word"), text)
+
+
+def cost_word_differentiated(word, text):
+    """Whether ``text`` takes a derivative of the loss named ``word`` (∂Co/∂w, dCo/dw, or
+    a fraction with ``Co`` alone over a differential, as in ``\\frac{Co}{dw_L}``)."""
+    w = re.escape(word)
+    return re.search(r"\\frac\s*\{\s*(?:\\partial\s*|d\s*)?\{?\s*" + w + r"\s*\}?\s*\}\s*\{\s*"
+                     r"(?:\\partial|d)|(?:\\partial|\bd)\s*" + w + r"\s*/", text) is not None
+
+
+def read_cost_word(text, kind="md", name="<input>"):
+    """(word, line) of a loss named with a word and defined as a squared error or a
+    cross-entropy (``{Co} = (a_L - y)^2``), which the checker reads as the cost C; or None."""
+    source, chains = document_chains(text, kind, name)
+    for chain in chains or ():
+        if chain.lhs is None or not chain.links or chain.links[0].relation not in ("=", ":="):
+            continue
+        m = _COST_WORD.match(_unbraced(chain.lhs.s))
+        rhs = chain.links[0].rhs.s
+        if m and m.group("word") not in ("Sigma",) and cost_word_differentiated(m.group("word"), text) \
+                and (_SQUARED.search(rhs) and _TARGET.search(rhs) or _BINARY_CE.search(rhs)):
+            return m.group("word"), source.line_col(chain.links[0].rhs.first_origin())[0]
+    return None
+
+
+def _unbraced(lhs):
+    """``{C}`` as ``C``: braces around a whole left-hand side only group it."""
+    m = re.fullmatch(r"\s*\{([^{}]*)\}\s*", lhs)
+    return m.group(1) if m else lhs
 
 
 def read_options(text, kind="md", name="<input>"):
@@ -201,23 +245,25 @@ def read_options(text, kind="md", name="<input>"):
     for chain in chains:
         if chain.lhs is None or not chain.links or chain.links[0].relation not in ("=", ":="):
             continue
-        lhs, rhs = chain.lhs.s, chain.links[0].rhs.s
+        lhs, rhs = _unbraced(chain.lhs.s), chain.links[0].rhs.s
         line = source.line_col(chain.links[0].rhs.first_origin())[0]
-        if cost is None and _COST_LHS.match(lhs) and _BINARY_CE.search(rhs) \
-                and not re.search(r"\\partial|\\frac\s*\{\s*d|\^\s*\{?\s*m\b|\{\s*m\s*\}", rhs):
-            # (a mean over m examples, Σ_{i=1}^m y_i …, indexes examples, not output units)
+        if cost is None and _cost_lhs(lhs, text) and _BINARY_CE.search(rhs) \
+                and not re.search(r"\\partial|\\frac\s*\{\s*d", rhs) and (
+                    not re.search(r"\^\s*\{?\s*m\b|\{\s*m\s*\}", rhs) or _ONE_EXAMPLE.search(text)):
+            # (a mean over m examples, Σ_{i=1}^m y_i …, indexes examples, not output units,
+            # unless the document says it differentiates it for one example: m = 1)
             # -[y log ŷ + (1 - y) log(1 - ŷ)]: the binary cross-entropy of each output
             cost = "cross-entropy"
             lines.append(line)
-        elif cost is None and _COST_LHS.match(lhs) and _SQUARED.search(rhs) \
+        elif cost is None and _cost_lhs(lhs, text) and _SQUARED.search(rhs) \
                 and _TARGET.search(rhs) and re.search(r"(?<![A-Za-z\\])a", rhs) \
                 and not re.search(r"\\log|\\ln|\\partial|\\sum|\\frac\s*\{\s*[^1]", rhs):
             cost = "quadratic" if _HALF.search(rhs) else "squared-error"
             single = _GENERIC_A.search(rhs) is not None
             if cost != "quadratic" or single:
                 lines.append(line)
-        elif bias is None and re.match(r"^\s*z\s*(?:\^\s*(?:\{[^{}]*\}|\w))?\s*(?:\([^()]*\))?\s*$",
-                                       lhs) and re.search(r"(?<![A-Za-z\\])[wW]", rhs) \
+        elif bias is None and re.match(r"^\s*z\s*(?:\^\s*(?:\{[^{}]*\}|\w)|_\s*(?:\{\s*[lL]"
+                                       r"\s*\}|[lL]))?\s*(?:\([^()]*\))?\s*$", lhs) and re.search(r"(?<![A-Za-z\\])[wW]", rhs) \
                 and not re.search(r"\\partial|\\sum", rhs):
             bias = bool(re.search(r"(?<![A-Za-z\\])b", rhs))
             if not bias:

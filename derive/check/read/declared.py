@@ -80,12 +80,14 @@ class DeclaredNetwork:
         return (f"its own forward pass (lines {', '.join(map(str, self.lines))})")
 
 
-def read_declared(text, kind="md", name="<input>"):
+def read_declared(text, kind="md", name="<input>", redefined_from=None):
     """The ``DeclaredNetwork`` of derivation ``text``, or None when it defines no
     forward pass derive can read (then the caller falls back to its defaults).
-    Reading the forward pass is a best effort and never fails the check."""
+    Reading the forward pass is a best effort and never fails the check.  From line
+    ``redefined_from`` on, a definition replaces an earlier one of the same name (a
+    section that swaps one layer of the network before it: ``sections``)."""
     try:
-        return _read(text, kind, name)
+        return _read(text, kind, name, redefined_from)
     except (NotAFormula, GraphSpecError, ValueError, KeyError, IndexError, AttributeError,
             TypeError, RecursionError):
         return None
@@ -95,7 +97,7 @@ _INDEX_NAMED = re.compile(r"(?:^|_)[ijkmn]$")  # net_j, o_k: a unit index, not a
 _WEIGHED = re.compile(r"(?<![\w.])[A-Za-z]\w*\s*\*\s*[A-Za-z(]")
 
 
-def _read(text, kind, name):
+def _read(text, kind, name, redefined_from=None):
     if kind == "txt" and not looks_like_latex(text):
         # ŷ = σ(z) in a docstring: the same definitions, spelled in LaTeX, line for line
         text, kind = as_latex(text, is_math_word), "md"
@@ -142,6 +144,10 @@ def _read(text, kind, name):
         if target in defined and at == 0 and not has_name(formula):
             # z1 = 0.15 * 0.05 + … on a line of its own after z1 = w1 * x1 + …
             substitutions(chain.links, defined[target], givens)
+        here = source.line_col(chain.links[at].rhs.first_origin())[0]
+        if redefined_from and target in defined and has_name(formula) and \
+                here >= redefined_from > lines[target]:
+            del defined[target]  # the later section's own definition of it
         if target is None or target in defined or not has_name(formula):
             continue
         if last is not None and at < len(chain.links) - 1:

@@ -266,10 +266,15 @@ def clean_row(t):
             continue
         said = role(word + " ") if top[m.start()] else None  # "\text{where } u = e^{z}"
         spans.append((m.start(), end, r" \qquad " + (_ROLE_MARK[said] if said else "")))
+    gaps = [(m.start(), m.end()) for m in re.finditer(r"(?:\\[ ;]\s*){3,}", s) if top[m.start()]]
+    # "a = b \ \ \ \ c = d": formulas set side by side with runs of spaces, as \qquad does
+    spans += [(a, b, r" \qquad ") for a, b in gaps]
     for m in re.finditer(r"\\(nonumber|notag|displaystyle|textstyle|limits|nolimits|middle)\b"
                          r"|\\\\|\\[,;:! ]|&|\\(?:left|right)\.|~", s):
         if m.group(0) == "\\\\" or m.group(0) == "&" and not top[m.start()]:
             continue  # a row or a column of cases or a matrix
+        if any(a <= m.start() < b for a, b in gaps):
+            continue
         spans.append((m.start(), m.end(), " "))
     return t.replace_spans(spans)
 

@@ -22,6 +22,25 @@ def _network_valued(expr):
     return expr.has(COST) or bool(expr.atoms(sp.Indexed, sp.IndexedBase))
 
 
+# g(x) = …, g_i(x) = …: a function letter defined by a formula in x
+_FUNCTION_DEFINED = re.compile(r"^\s*\$*\s*(?P<name>[fgh]|\\varphi|\\phi)\s*(?:_\s*(?:\{[^{}]*\}|\w))?\s*"
+                               r"\(\s*(?P<var>[a-z])\s*\)\s*=\s*(?P<body>[^=$]+?)\s*(?:=|\$|<br>|$)",
+                               re.M)
+
+
+def chosen_functions(text):
+    """{letter: lines} for a function letter the document defines more than once with
+    different formulas (``g_i(x) = \\tanh(x)``, ``g_i(x) = \\sigma(x)``, …): a list of
+    choices, so a line about g alone does not say which it means."""
+    seen = {}
+    for m in _FUNCTION_DEFINED.finditer(text[:200_000]):
+        name = {"\\varphi": "phi", "\\phi": "phi"}.get(m.group("name"), m.group("name"))
+        body = " ".join(m.group("body").split())
+        line = text.count("\n", 0, m.start("name")) + 1
+        seen.setdefault(name, {}).setdefault(body, line)
+    return {n: sorted(bodies.values()) for n, bodies in seen.items() if len(bodies) > 1}
+
+
 class FunctionNames:
     """Function application for ``names.Context`` (needs ``network``, ``functions``,
     ``note`` and ``_powers``)."""
@@ -49,6 +68,9 @@ class FunctionNames:
         return table[name][primes](arg)
 
     def _generic_function(self, name, primes, arg):
+        chosen = getattr(self, "chosen", {}).get(name)
+        if chosen:  # g_i(x) = tanh(x), g_i(x) = σ(x), …: the writer's choices, not one g
+            raise Unsupported("function_of_choice", name=name, lines=", ".join(map(str, chosen)))
         if name in self.functions and name not in ("f", "g", "h"):
             var, body = self.functions[name]  # s(x) = 1/(1 + e^{-x}): the document's own
             return (sp.diff(body, var) if primes else body).xreplace({var: arg})

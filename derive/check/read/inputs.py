@@ -372,9 +372,17 @@ def read_document(path):
 _TEXT_NAME = re.compile(r"\\text(?:rm|it)?\s*\{\s*([A-Za-z]+)\s*\}(?=\s*[_^])")
 
 
+# w_{\text{new}}, b^{new}, w_1^{(new)}: a parameter's value after an update, as w^{+} writes it
+_NEW_MARK = re.compile(r"(?<![A-Za-z\\])(?P<base>(?:[wWb]|\\theta)(?:_\{[^{}]*\}|_[0-9])?)\s*[_^]\s*"
+                       r"(?:\{\s*(?:\\(?:text|mathrm|textrm|rm|mathit)\s*\{?\s*)?\(?\s*(?:new|updated)"
+                       r"\s*\)?\s*\}?\s*\}|\\(?:text|mathrm)\s*\{\s*(?:new|updated)\s*\})")
+
+
 def name_fonts(text):
     """``\\text{net}_{h1}`` is a name with a subscript, not prose: written as
-    ``\\mathrm{net}_{h1}``, which the reader takes as one name (line numbers stay)."""
+    ``\\mathrm{net}_{h1}``, which the reader takes as one name; ``w_{\\text{new}}`` is the
+    new value of w, written ``w^{+}`` (line numbers stay)."""
+    text = _NEW_MARK.sub(lambda m: m.group("base") + "^{+}", text)
     return _TEXT_NAME.sub(lambda m: "\\mathrm{" + m.group(1) + "}", text)
 
 

@@ -118,6 +118,16 @@ def _group(s, i):
     raise NotAFormula(s)
 
 
+def _argument(s, i):
+    """(content, end) of a macro's argument at s[i]: a brace group, or, as TeX reads
+    ``\\frac12``, one character."""
+    while i < len(s) and s[i].isspace():
+        i += 1
+    if i < len(s) and s[i] not in "{}\\":
+        return s[i], i + 1
+    return _group(s, i)
+
+
 def _tokens(s):
     """Tokens of a LaTeX formula in the graph language: names, numbers, operators,
     parentheses and function names; NotAFormula for anything else."""
@@ -131,12 +141,8 @@ def _tokens(s):
             continue
         if s.startswith(r"\frac", i) or s.startswith(r"\dfrac", i) or s.startswith(r"\tfrac", i):
             i = s.index("c", i) + 1
-            while i < n and s[i].isspace():
-                i += 1
-            num, i = _group(s, i)
-            while i < n and s[i].isspace():
-                i += 1
-            den, i = _group(s, i)
+            num, i = _argument(s, i)
+            den, i = _argument(s, i)
             out += ["(", "("] + _tokens(num) + [")", "/", "("] + _tokens(den) + [")", ")"]
             continue
         if c == "\\":
@@ -261,8 +267,41 @@ def _with_products(tokens):
     return out
 
 
+_MAX = re.compile(r"\\?max\s*(?:\\left\s*)?\(")
+
+
+def _relu_of_max(s):
+    """``\\max(0, w_1 x)`` (either order) as ``relu(w_1 x)``: the graph language's ReLU."""
+    for _ in range(20):  # each pass rewrites one; a bound, as the input is anyone's
+        m = next((m for m in _MAX.finditer(s) if not s[max(0, m.start() - 1):m.start()].isalpha()),
+                 None)
+        if m is None:
+            return s
+        depth, comma, end = 0, None, None
+        for i in range(m.end() - 1, len(s)):
+            if s[i] == "(":
+                depth += 1
+            elif s[i] == ")":
+                depth -= 1
+                if depth == 0:
+                    end = i
+                    break
+            elif s[i] == "," and depth == 1 and comma is None:
+                comma = i
+        if end is None or comma is None:
+            return s
+        a, b = s[m.end():comma].strip(), re.sub(r"\\right\s*$", "", s[comma + 1:end]).strip()
+        arg = b if a == "0" else a if b == "0" else None
+        if arg is None:
+            return s
+        s = s[:m.start()] + "relu(" + arg + ")" + s[end + 1:]
+    return s
+
+
 def graph_formula(rhs):
     s = _SPACING.sub(" ", unfont(rhs)).strip().rstrip(",.;")
+    if "max" in s:
+        s = _relu_of_max(s)
     if not re.search(r"_\s*\{?\s*[ijk]\b", s):
         # ½Σ(y - y')² with no index anywhere: a sum over the one output there is
         s = re.sub(r"\\sum\s*(?=\()", "", s)

@@ -16,18 +16,25 @@ Only regular expressions over the extracted math are used here; nothing is evalu
 import re
 from dataclasses import dataclass, replace
 
+from derive.check.read.convention import has_unit_indices
 from derive.check.read.equations import document_chains
 
 _SCRIPTS = r"(?P<{0}>(?:\s*[_^]\s*(?:\{{[^{{}}]*\}}|[A-Za-z0-9]))*)"
 _BOLD = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{{\s*{0}\s*\}}|{0})"
 _ACT = _BOLD.format("[axhAXH]")
-_WEIGHT = _BOLD.format(r"(?:W|w|\\Theta|\\theta)")
+_WEIGHT = "(?P<weight>" + _BOLD.format(r"(?:W|w|\\Theta|\\theta)") + ")"
+_SCALAR_WEIGHT = re.compile(r"w|\\theta")
 _BIAS = _BOLD.format("[bB]")
-_Z_LHS = re.compile(r"^\s*" + _BOLD.format("[zZ]") + _SCRIPTS.format("z") + r"\s*$")
-_ROWS = re.compile(r"^\s*" + _ACT + _SCRIPTS.format("a") + r"\s*(?:\\cdot\s*)?" + _WEIGHT
-                   + _SCRIPTS.format("w") + r"\s*\+\s*" + _BIAS + _SCRIPTS.format("b") + r"\s*$")
-_COLUMNS = re.compile(r"^\s*" + _WEIGHT + _SCRIPTS.format("w") + r"\s*(?:\\cdot\s*)?" + _ACT
-                      + _SCRIPTS.format("a") + r"\s*\+\s*" + _BIAS + _SCRIPTS.format("b") + r"\s*$")
+# {z_L} = w_L*a_{L-1}: the braces around a left-hand side are TeX's grouping, and a
+# chain of one neuron per layer may have no bias
+_Z_LHS = re.compile(r"^\s*(?P<brace>\{)?\s*" + _BOLD.format("[zZ]") + _SCRIPTS.format("z")
+                    + r"\s*(?(brace)\})\s*$")
+_TIMES = r"\s*(?:\\cdot\s*|\*\s*|\\times\s*)?"
+_PLUS_BIAS = r"(?:\s*\+\s*" + _BIAS + _SCRIPTS.format("b") + r")?"
+_ROWS = re.compile(r"^\s*" + _ACT + _SCRIPTS.format("a") + _TIMES + _WEIGHT
+                   + _SCRIPTS.format("w") + _PLUS_BIAS + r"\s*$")
+_COLUMNS = re.compile(r"^\s*" + _WEIGHT + _SCRIPTS.format("w") + _TIMES + _ACT
+                      + _SCRIPTS.format("a") + _PLUS_BIAS + r"\s*$")
 _W_LHS = re.compile(r"^\s*" + _WEIGHT + _SCRIPTS.format("w") + r"\s*$")
 _X_LHS = re.compile(r"^\s*(?:" + _BOLD.format("[xX]") + r"|" + _ACT + r"\s*_\s*\{?\s*0\s*\}?)\s*$")
 _MATRIX = re.compile(r"^\s*\\begin\s*\{[pbBvV]?matrix\}(?P<body>.*)\\end\s*\{[pbBvV]?matrix\}\s*$",
@@ -122,6 +129,7 @@ class SubscriptLayers:
     rows: bool
     bias_column: bool
     definitions: tuple
+    scalar: bool = False  # z_L = w_L a_{L-1}: one neuron per layer (Notation.scalar_layers)
 
 
 def _general(scripts):
@@ -146,16 +154,20 @@ def read_subscript_layers(text, kind="md", name="<input>"):
         m = z and (_ROWS.match(chain.links[0].rhs.s) or _COLUMNS.match(chain.links[0].rhs.s))
         if not m:
             continue
-        zl, al, wl, bl = (_general(x) for x in (z.group("z"), m.group("a"), m.group("w"), m.group("b")))
+        zl, al, wl = (_general(x) for x in (z.group("z"), m.group("a"), m.group("w")))
+        bl = zl if m.group("b") is None else _general(m.group("b"))
         if None in (zl, al, wl, bl) or len({zl[0], al[0], wl[0], bl[0]}) != 1:
             continue
         if zl[1] == wl[1] == bl[1] == al[1] + 1:
-            found.append((m.re is _ROWS, bool(_TRANSPOSED.search(m.group("b"))),
-                          source.line_col(chain.links[0].rhs.first_origin())[0]))
+            found.append((m.re is _ROWS, bool(_TRANSPOSED.search(m.group("b") or "")),
+                          source.line_col(chain.links[0].rhs.first_origin())[0],
+                          _SCALAR_WEIGHT.fullmatch(m.group("weight")) is not None))
     if not found or len({f[:2] for f in found}) != 1:
         return None
     rows, column = found[0][:2]
-    return SubscriptLayers(rows, rows and column, tuple(f[2] for f in found))
+    scalar = all(f[3] for f in found) and not _TRANSPOSED.search(text) \
+        and not has_unit_indices(text)
+    return SubscriptLayers(rows, rows and column, tuple(f[2] for f in found), scalar)
 
 
 def read_matrix_pass(text, kind="md", name="<input>"):
@@ -176,7 +188,7 @@ def read_matrix_pass(text, kind="md", name="<input>"):
                 layers = (_layer(z.group("z")), _layer(m.group("a")), _layer(m.group("w")))
                 if None not in layers and layers[0] == layers[2] == layers[1] + 1:
                     defs.setdefault(layers[0], (m.re is _ROWS, bool(_TRANSPOSED.search(
-                        m.group("b"))), line))
+                        m.group("b") or "")), line))
             size = _size(rhs)
             if size is None:
                 continue

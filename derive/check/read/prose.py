@@ -21,6 +21,9 @@ DEFINING_PAIRS = {("defined", "as"), ("defined", "by"), ("is", "called"), ("stan
 # the word right before the formula
 JUST_BEFORE = {"where": "definition", "with": "definition", "write": "definition",
                "writing": "definition", "set": "definition", "setting": "definition",
+               # "Take $x = 1, w_1 = 0.5$": the example's numbers, chosen, not claimed
+               "take": "definition", "suppose": "definition", "assume": "definition",
+               "assuming": "definition", "given": "definition", "choose": "definition",
                "for": "condition", "if": "condition", "when": "condition",
                "whenever": "condition", "unless": "condition", "iff": "condition",
                "and": None, "or": None}

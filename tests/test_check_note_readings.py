@@ -1,0 +1,61 @@
+"""Readings that notes and Q&A posts need (our own fixture in their styles,
+tests/fixtures/check/notes_readings.md): a function letter defined several ways as a
+list of choices, formulas set side by side with runs of ``\\ ``, the identity ``I``,
+and a loss whose value at the example is printed (never a constant to differentiate).
+Which lines hold is worked out by sympy here, not taken from derive."""
+from pathlib import Path
+
+import sympy as sp
+
+from derive.check import check_document
+from derive.check.read.funcnames import chosen_functions
+from check_support import statuses_by_line
+
+FIXTURE = Path(__file__).parent / "fixtures" / "check" / "notes_readings.md"
+
+
+def test_the_fixtures_identities_by_sympy():
+    x = sp.Symbol("x")
+    s = 1 / (1 + sp.exp(-x))
+    assert sp.simplify(sp.diff(sp.tanh(x), x) - (1 - sp.tanh(x) ** 2)) == 0
+    assert sp.simplify(sp.diff(sp.tanh(x), x) - (1 + sp.tanh(x) ** 2)) != 0
+    assert sp.simplify(sp.diff(s, x) - s * (1 - s)) == 0
+    assert sp.diff(sp.log(x), x) == 1 / x and sp.diff(sp.exp(x), x) != sp.exp(-x)
+
+
+def test_a_letter_defined_several_ways_is_a_choice():
+    assert chosen_functions(FIXTURE.read_text()) == {"g": [3, 5, 7]}
+    assert chosen_functions("$g(x) = \\tanh(x)$\n") == {}
+
+
+def test_the_readings():
+    report = check_document(str(FIXTURE))
+    lines = statuses_by_line(report)
+    assert lines[9] == ["unknown", "correct"] and lines[11] == ["unknown", "wrong"], lines
+    assert lines[13] == ["correct", "correct", "wrong"], lines[13]  # three formulas, not one
+    assert lines[15] == ["correct"], lines[15]
+    assert "wrong" not in lines[19] and "correct" not in lines[19], lines[19]
+    msgs = {}
+    for v, m in zip(report.verdicts, report.messages()):
+        msgs[v.line] = msgs.get(v.line, "") + m
+    assert "defines g in several ways (lines 3, 5, 7)" in msgs[9]
+
+
+def test_a_batch_cross_entropy_differentiated_for_one_example(tmp_path):
+    """J = -(1/m) Σ_i [y_i log ŷ_i + (1 - y_i) log(1 - ŷ_i)], "for one training example":
+    the binary cross-entropy with m = 1.  Its definition, left with an unbalanced
+    parenthesis, is the line the cost was read from, not a claim."""
+    doc = tmp_path / "bce.md"
+    doc.write_text(
+        "Loss: $$J(\\hat y) = \\frac{-1}{m}\\sum_{i=1}^m y_i\\log(\\hat y_i)+(1-y_i)(\\log(1-\\hat y_i)$$\n\n"
+        "For one training example:\n\n"
+        "$$\\frac{dJ}{d\\hat y_i} = -1(\\frac{y_i}{\\hat y_i} - \\frac{1-y_i}{1 - \\hat y_i})$$\n\n"
+        "$$\\frac{dJ}{d\\hat y_i} = -1(\\frac{y_i}{\\hat y_i} + \\frac{1-y_i}{1 - \\hat y_i})$$\n")
+    y, yh = sp.symbols("y yh")
+    bce = -(y * sp.log(yh) + (1 - y) * sp.log(1 - yh))
+    assert sp.simplify(sp.diff(bce, yh) + (y / yh - (1 - y) / (1 - yh))) == 0
+    report = check_document(str(doc))
+    lines = statuses_by_line(report)
+    assert lines[5] == ["correct"] and lines[7] == ["wrong"], lines
+    assert 1 in {t["line"] for t in report.not_claims}
+    assert "cross-entropy" in report.render_text().splitlines()[0]
