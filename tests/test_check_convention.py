@@ -173,9 +173,13 @@ def test_a_cost_without_its_half_is_checked_as_the_document_defines_it():
                                          defaulted={"cost", "no_bias", "notation"})
     assert network.widths == (1, 1) and network.cost_name == "squared-error"
     assert not network.bias
-    status = _status(_check_on(OWN_COST, network, notation))
-    for line in (3, 5, 7, 11, 13):
+    report = _check_on(OWN_COST, network, notation)
+    status = _status(report)
+    for line in (5, 11, 13):
         assert status[line] == {"correct"}, (line, status[line])
+    # the lines the cost and the weighted input were read from define the network: they
+    # are listed as definitions, not ticked against themselves
+    assert {3, 7} <= {t["line"] for t in report.not_claims} and 3 not in status
     assert status[17] == status[19] == {"wrong"}
     # a cost given on the command line wins
     given, _ = document_network(OWN_COST, "sigmoid", "quadratic", True, defaulted={"notation"})

@@ -59,3 +59,21 @@ def test_a_batch_cross_entropy_differentiated_for_one_example(tmp_path):
     assert lines[5] == ["correct"] and lines[7] == ["wrong"], lines
     assert 1 in {t["line"] for t in report.not_claims}
     assert "cross-entropy" in report.render_text().splitlines()[0]
+
+
+DLAI = Path(__file__).parent / "fixtures" / "check" / "dlai_loss_letter.md"
+
+
+def test_a_loss_letter_that_is_also_the_last_layer():
+    """L = -(y ln a^{[L]} + (1 - y) ln(1 - a^{[L]}) (its parenthesis left open, ln without a
+    backslash) is the cross-entropy loss L, while [L] stays the last layer; the chain rule
+    in its scalar order on layers derive assumed is left open, not called wrong."""
+    a, y = sp.symbols("a y")
+    loss = -(y * sp.log(a) + (1 - y) * sp.log(1 - a))
+    assert sp.simplify(sp.diff(loss, a) - (-y / a + (1 - y) / (1 - a))) == 0
+    report = check_document(str(DLAI))
+    assert "cross-entropy" in report.render_text().splitlines()[0]
+    lines = statuses_by_line(report)
+    assert lines[13] == ["correct"] and lines[15] == ["wrong"], lines
+    assert lines[17] == ["unknown"] and lines[19] == ["unknown"], lines
+    assert 7 in {t["line"] for t in report.not_claims}

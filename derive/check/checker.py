@@ -77,7 +77,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
     if not checker.aliases:
         checker.aliases, alias_lines = _layer_aliases(network, text, kind, name)
     if not checker.aliases and not isinstance(network, GraphModel):
-        checker.aliases, alias_lines = _cost_word(text, kind, name)
+        checker.aliases, alias_lines = _cost_word(checker, text, kind, name)
     given = None
     if declared is None and isinstance(network, GraphModel):
         # a --graph file: the document's own forward pass still gives the example's
@@ -188,7 +188,8 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                         or (n == 0 or chain.role == "condition") and v.status != "correct"]
                 taken.extend((found[n].line, found[n].source, chain.role) for n in drop)
                 found = [v for n, v in enumerate(found) if n not in drop]
-            if found and found[0].line in read_lines and found[0].status in ("unparsed", "unknown"):
+            if found and found[0].line in read_lines and found[0].status != "wrong" \
+                    and chain.lhs is not None and not chain.lhs.s.lstrip().startswith("\\frac"):
                 # the line the network's cost or bias was read from (with an unbalanced
                 # parenthesis, say): it defines the network, it claims nothing of it
                 taken.append((found[0].line, found[0].source, "definition"))
@@ -424,12 +425,17 @@ def _layer_aliases(network, text, kind, name):
     return ({}, set()) if found is None else (found.aliases(), found.lines())
 
 
-def _cost_word(text, kind, name):
+def _cost_word(checker, text, kind, name):
     """A loss the document names with a word (``Co = (a_L - y)^2``, ``\\frac{Co}{dw_L}``),
-    read as the cost C (``read.convention.read_cost_word``); else none."""
+    read as the cost C (``read.convention.read_cost_word``); else none.  A loss of one
+    letter (``L = -(y \\ln a + …)``, where ``a^{[L]}`` is also a layer) is read as the cost
+    where it stands as a quantity, not in a layer index (``checker.defined_cost_letter``)."""
     from derive.check.read.convention import read_cost_word
 
     found = read_cost_word(text, kind if kind in ("md", "tex", "nb") else "md", name)
+    if found is not None and len(found[0]) == 1:
+        checker.defined_cost_letter = found
+        return {}, set()
     return ({}, set()) if found is None else ({found[0]: ("cost", found[1], None)}, set())
 
 

@@ -46,6 +46,9 @@ class Readings:
         # a file that repeats a line thousands of times is read once (only successful
         # readings are kept: an error names the place where it was found)
         letter = self.__dict__.get("cost_letter")
+        defined = self.__dict__.get("defined_cost_letter")  # L = -(y ln a + …): its own loss
+        if not letter and defined:
+            letter = defined[0]
         if letter:  # anycost.py: the undefined loss letter read as the network's cost
             free = tuple(free) + ("cost:" + letter,)
         cache = self.__dict__.setdefault("_parsed", {})
@@ -67,8 +70,11 @@ class Readings:
             if abbreviations and expr is not None and hasattr(expr, "xreplace"):
                 expr = expr.xreplace(abbreviations)  # "let u = e^{z}": u stands for e^{z}
             if letter and hasattr(expr, "xreplace"):
-                expr = expr.xreplace({f: COST for f in expr.free_symbols
-                                      if isinstance(f, sp.Symbol) and f.name == letter})
+                named = {f: COST for f in expr.free_symbols
+                         if isinstance(f, sp.Symbol) and f.name == letter}
+                expr = expr.xreplace(named)
+                if named and defined and letter == defined[0]:
+                    ctx.note("document_name", written=letter, meaning="cost", line=defined[1])
                 # ∂L/∂z read as ∂C/∂z: the z beside the cost is a layer's, as names.partial
                 # reads it beside any network quantity (L was no quantity while parsing)
                 expr = expr.replace(lambda e: type(e) is Partial and e.args == (COST, Z),

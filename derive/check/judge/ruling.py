@@ -16,6 +16,7 @@ from derive.check.judge.examples import wrong_result
 from derive.check.judge.shapes import matrix_form
 from derive.check.judge.verdict import Verdict, _instance, _structural
 from derive.check.limits import Unsupported
+from derive.model.symbols import Partial
 
 # derive's guess of the network failing, not the writer (``Rulings._guess_failed``)
 GUESS_FAILED = ("layer_in_graph", "layer_not_assumed", "unit_not_assumed", "shape_not_assumed")
@@ -34,6 +35,11 @@ class Rulings:
         reason = v.params.get("reason")
         if self.graph_mode and v.code == "missing" and reason == "layer":
             raise Unsupported("layer_in_graph", quantity=v.params["quantity"])
+        if v.code == "shape" and getattr(self.network, "assumed", False) \
+                and _chain_in_scalar_order(v.rhs):
+            # dL/dz = dL/da · da/dz, dL/da = dL/dz · w: the chain rule in its scalar order,
+            # on layers derive assumed; the shapes say how derive lays out the vectors
+            raise Unsupported("chain_order")
         if not getattr(self.network, "by_default", False):
             return
         if v.code == "missing" and (reason == "layer" or unit and reason == "unit"):
@@ -250,3 +256,12 @@ def _carried_number(rhs, prev, status="wrong"):
         return abs(sp.N(before - rhs, 30)) <= sp.Rational(6, 10) * sp.Rational(10) ** -digits
     except (TypeError, ValueError):
         return False
+
+
+def _chain_in_scalar_order(e):
+    """Whether ``e`` is a product of two or more factors, a derivative among them and
+    the rest derivatives or plain quantities (the chain rule written factor by factor)."""
+    factors = sp.Mul.make_args(e) if isinstance(e, sp.Mul) else getattr(e, "args", ()) \
+        if type(e).__name__ == "MatrixProduct" else ()
+    return len(factors) >= 2 and any(isinstance(f, Partial) for f in factors) and all(
+        isinstance(f, (Partial, sp.Indexed, sp.IndexedBase, sp.Symbol)) for f in factors)

@@ -39,8 +39,7 @@ def cost_open(got, other, checker, chain, source, deadline):
     """The verdicts of ``chain`` where a step wrong for the assumed quadratic cost is
     right for the cross-entropy one: the document never says its cost, so the step is
     open, with the reason and the option that decides it."""
-    other.functions = dict(checker.functions)
-    other.macros_with_arguments = checker.macros_with_arguments
+    checker.share_readings(other)
     other.case = checker.case
     try:
         again = other.check_chain(chain, source, deadline)

@@ -412,6 +412,18 @@ class Checker(EngineAnswers, Readings, Rulings):
                 self.inst.total = len(distinct)
         return distinct
 
+    # what the document says of its names, which every checker of its lines reads alike
+    SHARED = ("chosen_functions", "defined_cost_letter", "correct_class")
+
+    def share_readings(self, other):
+        """Give ``other`` (a checker of the same lines on another network) the readings of
+        the document this one holds."""
+        other.functions = dict(self.functions)
+        other.macros_with_arguments = self.macros_with_arguments
+        for name in self.SHARED:
+            if name in self.__dict__:
+                setattr(other, name, self.__dict__[name])
+
     def _points_at(self, assign):
         """The points to judge at under ``assign``: the usual ones, or, where the document
         fixed the example's class k (``read.correctclass``), the same with the target

@@ -47,8 +47,7 @@ def widened(got, wide, checker, chain, source, deadline):
     judged again on two units per layer (``wide_checker``)."""
     if getattr(wide, "disagrees", False):
         return got
-    wide.functions = dict(checker.functions)
-    wide.macros_with_arguments = checker.macros_with_arguments
+    checker.share_readings(wide)
     again = wide.check_chain(chain, source, deadline)
     if len(again) != len(got):
         return got
@@ -89,8 +88,7 @@ def _other_convention(again, got, wide, checker, chain, source, deadline):
     if wide.inst.rows:
         return again  # the document wrote xW + b: its rows decide
     other = wide.other
-    other.functions = dict(checker.functions)
-    other.macros_with_arguments = checker.macros_with_arguments
+    checker.share_readings(other)
     alt = other.check_chain(chain, source, deadline)
     if len(alt) != len(again):
         return again
@@ -163,8 +161,7 @@ def by_unit(got, units, checker, chain, source, deadline):
     """``got`` with each step that only a whole layer's Jacobian kept open, decided as the
     document means it: one unit at a time (a ✓ there holds for every entry, so for the
     vector; anything else stays open)."""
-    units.functions = dict(checker.functions)
-    units.macros_with_arguments = checker.macros_with_arguments
+    checker.share_readings(units)
     again = units.check_chain(chain, source, deadline)
     if len(again) != len(got):
         return got

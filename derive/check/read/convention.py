@@ -175,7 +175,8 @@ _HALF = re.compile(r"\\frac\s*\{\s*1\s*\}\s*\{\s*2\s*\}|\\frac\s*12|\\tfrac\s*\{
 _SQUARED = re.compile(r"\^\s*(?:2|\{\s*2\s*\})")
 _GENERIC_A = re.compile(r"(?<![A-Za-z\\])a\s*\^\s*(?:\{\s*[\[(]?\s*l\s*[\])]?\s*\}|l)"
                         r"(?![A-Za-z0-9])(?!\s*[+-]\s*[0-9])")
-_BINARY_CE = re.compile(r"\(\s*1\s*-\s*[yt]\w*\s*\)[^=]*\\(?:log|ln)\s*\\?(?:left)?\s*\(\s*1\s*-")
+_BINARY_CE = re.compile(r"\(\s*1\s*-\s*[yt]\w*\s*\)[^=]*(?:\\|(?<![A-Za-z]))(?:log|ln)\s*\\?(?:left)?\s*"
+                        r"\(\s*1\s*-")
 _ONE_EXAMPLE = re.compile(r"\b(?:for|on|with|of)\s+(?:one|a\s+single|a)\s+(?:training\s+)?"
                           r"(?:example|sample|observation)\b", re.I)
 _TARGET = re.compile(r"(?<![A-Za-z\\])[yt](?![A-Za-z])")
@@ -195,11 +196,17 @@ class Options:
 _COST_WORD = re.compile(r"^\s*(?P<word>[A-Z][a-z]{1,4})\s*$")
 
 
+# L = -(y ln a + (1 - y) ln(1 - a)), H(A_i, Y_i) = …: a loss written with one letter of its own
+_COST_LETTER = re.compile(r"^\s*(?P<word>[LEJH])\s*(?:\([^()]*\))?\s*$")
+
+
 def _cost_lhs(lhs, text):
     """Whether ``lhs`` names the document's loss: C, E, J, L (with a script or its
     arguments), or a word the document differentiates (``\\frac{\\partial Co}{…}``)."""
     if _COST_LHS.match(lhs):
         return True
+    if _COST_LETTER.match(lhs):  # H(A_i, Y_i): a letter that is a loss where it is differentiated
+        return cost_word_differentiated(_COST_LETTER.match(lhs).group("word"), text)
     m = _COST_WORD.match(lhs)
     return m is not None and cost_word_differentiated(m.group("word"), text)
 
@@ -219,7 +226,7 @@ def read_cost_word(text, kind="md", name="<input>"):
     for chain in chains or ():
         if chain.lhs is None or not chain.links or chain.links[0].relation not in ("=", ":="):
             continue
-        m = _COST_WORD.match(_unbraced(chain.lhs.s))
+        m = _COST_WORD.match(_unbraced(chain.lhs.s)) or _COST_LETTER.match(_unbraced(chain.lhs.s))
         rhs = chain.links[0].rhs.s
         if m and m.group("word") not in ("Sigma",) and cost_word_differentiated(m.group("word"), text) \
                 and (_SQUARED.search(rhs) and _TARGET.search(rhs) or _BINARY_CE.search(rhs)):
