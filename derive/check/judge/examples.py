@@ -28,6 +28,7 @@ import sympy as sp
 
 from derive.check.limits import Unsupported
 from derive.check.judge import otherside
+from derive.check.judge.afterupdate import after_update, nearer
 from derive.check.judge.semantics import DPS, EQUAL_TOL, Points, Undefined
 from derive.check.judge.shapes import Missing, ShapeMismatch
 from derive.model.symbols import ETA
@@ -164,8 +165,9 @@ def numeric_claim(checker, v, ref, rhs_text, language):
     givens = dict(checker.givens)
     if bad and checker.new_values and ("update", ()) not in v.notes:
         # ŷ = 4.6 · 2 after w_new = 4.6: the forward pass again, with the new weights
-        again = _after_update(checker, env, got_items, said_items, side, spread)
-        if again is not None and (not again[0][0] or _nearer(again[0], worst)):
+        again = after_update(checker, env, got_items, said_items, _units(checker, side), spread,
+                             _compare)
+        if again is not None and (not again[0][0] or nearer(again[0], worst)):
             worst, names, new = again
             bad, n, got, allowed, centre = worst
             v.notes = v.notes + [("after_update", (("names", names),))]
@@ -220,30 +222,6 @@ def wrong_result(checker, number, actual):
     a later line that uses it (``_wrong_number_used``)."""
     checker.__dict__.setdefault("wrong_printed", {})[number] = (
         checker.__dict__.get("current_line"), actual)
-
-
-def _after_update(checker, env, got_items, said_items, side, spread):
-    """(the comparison, the names, their new values) of the claim with every parameter an
-    update before it changed at its new printed value; None where it cannot be judged so."""
-    with mpmath.workdps(DPS):
-        new = {k: mpmath.mpf(sp.Rational(val).p) / sp.Rational(val).q
-               for k, (val, _) in checker.new_values.items() if k in env}
-    if not new:
-        return None
-    example = Points(checker.network, checker.graph, seed=checker.seed, envs=[{**env, **new}])
-    try:
-        worst = _compare(example, got_items, said_items, _units(checker, side), spread)
-    except (Missing, ShapeMismatch, Undefined, Unsupported):
-        return None
-    return (worst, ", ".join(sorted(str(k) for k in new)),
-            {k: val for k, (val, _) in checker.new_values.items() if k in new})
-
-
-def _nearer(again, worst):
-    """Whether the comparison ``again`` is off by much less than ``worst`` (a slip in the
-    forward pass after the update, told with the new weights' value)."""
-    with mpmath.workdps(DPS):
-        return abs(again[2] - again[4]) * 3 < abs(worst[2] - worst[4])
 
 
 def _lone_literal(side):

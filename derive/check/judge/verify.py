@@ -37,6 +37,7 @@ from derive.check.judge.answers import EngineAnswers
 from derive.check.judge.readings import Readings
 from derive.check.judge.ruling import Rulings
 from derive.check.judge.verdict import Outcome, Verdict, _failed, _source_text
+from derive.check.judge.onehot import one_hot_points
 from derive.check.judge.semantics import Points, compare
 from derive.check.judge.shapes import Instantiator, Missing, ShapeMismatch, shape
 from derive.check.judge.soundness import constant_offset, cover, hidden
@@ -387,7 +388,7 @@ class Checker(EngineAnswers, Readings, Rulings):
                     out.structural = (e, a)
                 out.by_layer[key] = "different"
                 continue
-            state = self._compare_values(lv, rv, a, out, deadline, self._points_at(a))
+            state = self._compare_values(lv, rv, a, out, deadline, one_hot_points(self, a))
             old = out.by_layer.get(key, "equal")
             out.by_layer[key] = max(old, state, key=["equal", "undecided", "different"].index)
             if state == "different" and not lnames:
@@ -424,33 +425,6 @@ class Checker(EngineAnswers, Readings, Rulings):
             if name in self.__dict__:
                 setattr(other, name, self.__dict__[name])
 
-    def _points_at(self, assign):
-        """The points to judge at under ``assign``: the usual ones, or, where the document
-        fixed the example's class k (``read.correctclass``), the same with the target
-        one-hot at the unit k is given."""
-        if self.correct_class is None:
-            return self.points
-        values = {str(k): v for k, v in assign.items() if not isinstance(k, str)}
-        targets = [n.symbol for n in self.graph.nodes if n.role == "target"
-                   and isinstance(n.symbol, sp.Indexed)]
-        unit = values.get(self.correct_class)
-        if unit is None and self.case is not None and self.case[1] == self.correct_class \
-                and not self.case[2] and self.case[0] in values:
-            # "for an incorrect class j": the class is some other unit than j's
-            unit = next((t.indices[-1] for t in targets if t.indices[-1] != values[self.case[0]]),
-                        None)
-        if unit is None:
-            return self.points
-        cache = self.__dict__.setdefault("_one_hot", {})
-        if unit not in cache:
-            envs = [{**env, **{t: mpmath.mpf(int(t.indices[-1] == unit)) for t in targets}}
-                    for env in self.points.envs]
-            cache[unit] = Points(self.network, self.graph, seed=self.seed, envs=envs,
-                                 free_symbols=True)
-        note = ("one_hot_at", (("letter", self.correct_class),))
-        if note not in self._notes:
-            self._notes.append(note)
-        return cache[unit]
 
     def _compare_values(self, lv, rv, assign, out, deadline, base=None):
         lv_items = list(lv) if isinstance(lv, sp.MatrixBase) else [lv]

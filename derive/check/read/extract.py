@@ -20,7 +20,7 @@ from derive.check.limits import LIMITS, CheckInputError
 from derive.check.read.inputs import escaped_for_markdown, image_math, markdown_code, unescape_math
 from derive.check.read.parse import is_math_word as _math_word
 from derive.check.read.prose import described_in_words, is_condition, role
-from derive.check.read.text import Source, Text, brace_table, matching_brace
+from derive.check.read.text import Source, Text, brace_table, matching_brace, outside_groups
 
 ENVIRONMENTS = ("align", "align*", "aligned", "equation", "equation*", "gather", "gather*",
                 "multline", "multline*", "eqnarray", "eqnarray*", "split", "alignat", "alignat*",
@@ -400,34 +400,10 @@ def _rows_of(segment):
         if end > 0:
             seg = seg.blank(end - 1, end).blank(m.start(), m.end())
     return [(clean_row(r), bool(_INDENTED.match(r.s)))
-            for r, _ in _split_at(seg, r"\\\\|\\cr(?![A-Za-z])", top=_outside_groups(seg.s),
+            for r, _ in _split_at(seg, r"\\\\|\\cr(?![A-Za-z])", top=outside_groups(seg.s),
                                   limit=LIMITS.max_steps + 1)]
 
 
-_GROUPING = re.compile(r"\\(?:begin|end)\b|\\[{}]|[{}]")
-
-
-def _outside_groups(s):
-    """For each index of ``s``: whether it is outside every brace and environment.  Rows
-    end at ``\\\\`` there even inside a parenthesis a row left open (``L = -(y\\ln a``)."""
-    depth, flags, last = 0, [True] * len(s), 0
-    for m in _GROUPING.finditer(s):
-        i, tok = m.start(), m.group(0)
-        if depth and i > last:
-            flags[last:i] = [False] * (i - last)
-        last = m.end()
-        if tok in ("\\{", "\\}"):
-            flags[i] = depth == 0
-            continue
-        if tok in ("{", "\\begin"):
-            flags[i] = depth == 0
-            depth += 1
-        else:
-            depth = max(depth - 1, 0)
-            flags[i] = depth == 0
-    if depth and last < len(s):
-        flags[last:] = [False] * (len(s) - last)
-    return flags
 
 
 def extract_latex(source, markdown=False):
