@@ -190,8 +190,9 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
                 found = [v for n, v in enumerate(found) if n not in drop]
             if found and found[0].line in read_lines and found[0].status != "wrong" \
                     and chain.lhs is not None and not chain.lhs.s.lstrip().startswith("\\frac"):
-                # the line the network's cost or bias was read from (with an unbalanced
-                # parenthesis, say): it defines the network, it claims nothing of it
+                # the line the network's cost or bias was read from: it defines the
+                # network (even where it does not parse, an open parenthesis, say), and
+                # checked against that network it would only agree with itself
                 taken.append((found[0].line, found[0].source, "definition"))
                 found = found[1:]
             verdicts.extend(found)

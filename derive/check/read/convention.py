@@ -197,7 +197,7 @@ _COST_WORD = re.compile(r"^\s*(?P<word>[A-Z][a-z]{1,4})\s*$")
 
 
 # L = -(y ln a + (1 - y) ln(1 - a)), H(A_i, Y_i) = …: a loss written with one letter of its own
-_COST_LETTER = re.compile(r"^\s*(?P<word>[LEJH])\s*(?:\([^()]*\))?\s*$")
+_COST_LETTER = re.compile(r"^\s*(?P<word>[LEJH])\s*(?:\([^()]*\)\s*)?$")
 
 
 def _cost_lhs(lhs, text):
@@ -215,7 +215,7 @@ def cost_word_differentiated(word, text):
     """Whether ``text`` takes a derivative of the loss named ``word`` (∂Co/∂w, dCo/dw, or
     a fraction with ``Co`` alone over a differential, as in ``\\frac{Co}{dw_L}``)."""
     w = re.escape(word)
-    return re.search(r"\\frac\s*\{\s*(?:\\partial\s*|d\s*)?\{?\s*" + w + r"\s*\}?\s*\}\s*\{\s*"
+    return re.search(r"\\frac\s*\{\s*(?:(?:\\partial|d)\s*)?(?:\{\s*)?" + w + r"\s*(?:\}\s*)?\}\s*\{\s*"
                      r"(?:\\partial|d)|(?:\\partial|\bd)\s*" + w + r"\s*/", text) is not None
 
 

@@ -12,10 +12,10 @@ import re
 
 from derive.check.read.cases import _GENERAL, _after_prose
 
-_LETTER = r"\$?\s*(?:\\?mathit\{)?([a-z])\}?\s*\$?"
+_LETTER = r"(?:\$\s*)?(?:\\?mathit\{)?([a-z])(?![A-Za-z])\}?(?:\s*\$)?"
 # "the index of the correct class is k", "correct class k", "k is the true class"
 _PREMISE = re.compile(r"(?:correct|true|right|target)\s+(?:class|label|category)(?:'s)?"
-                      r"(?:\s+index)?\s+(?:is\s+|be\s+|=\s*)?" + _LETTER
+                      r"(?:\s+index)?\s+(?:(?:is|be)\s+|=\s*)?" + _LETTER
                       + r"|" + _LETTER + r"\s+(?:is|be)\s+(?:the\s+)?(?:index\s+of\s+the\s+)?"
                       r"(?:correct|true|right)\s+(?:class|label)", re.I)
 _INCORRECT = re.compile(r"(?:incorrect|wrong|other|false)\s+(?:class|label|category)(?:es)?\s+"

@@ -23,9 +23,9 @@ def _network_valued(expr):
 
 
 # g(x) = …, g_i(x) = …: a function letter defined by a formula in x
-_FUNCTION_DEFINED = re.compile(r"^\s*\$*\s*(?P<name>[fgh]|\\varphi|\\phi)\s*(?:_\s*(?:\{[^{}]*\}|\w))?\s*"
-                               r"\(\s*(?P<var>[a-z])\s*\)\s*=\s*(?P<body>[^=$]+?)\s*(?:=|\$|<br>|$)",
-                               re.M)
+_FUNCTION_DEFINED = re.compile(r"^[ \t]*(?:\$+[ \t]*)?(?P<name>[fgh]|\\varphi|\\phi)[ \t]*"
+                               r"(?:_[ \t]*(?:\{[^{}\n]*\}|\w)[ \t]*)?\([ \t]*(?P<var>[a-z])[ \t]*\)"
+                               r"[ \t]*=(?P<body>[^=$\n]+)(?:=|\$|$)", re.M)
 
 
 def chosen_functions(text):
@@ -35,7 +35,7 @@ def chosen_functions(text):
     seen = {}
     for m in _FUNCTION_DEFINED.finditer(text[:200_000]):
         name = {"\\varphi": "phi", "\\phi": "phi"}.get(m.group("name"), m.group("name"))
-        body = " ".join(m.group("body").split())
+        body = " ".join(m.group("body").split("<br>")[0].split())
         line = text.count("\n", 0, m.start("name")) + 1
         seen.setdefault(name, {}).setdefault(body, line)
     return {n: sorted(bodies.values()) for n, bodies in seen.items() if len(bodies) > 1}

@@ -374,8 +374,8 @@ _TEXT_NAME = re.compile(r"\\text(?:rm|it)?\s*\{\s*([A-Za-z]+)\s*\}(?=\s*[_^])")
 
 # w_{\text{new}}, b^{new}, w_1^{(new)}: a parameter's value after an update, as w^{+} writes it
 _NEW_MARK = re.compile(r"(?<![A-Za-z\\])(?P<base>(?:[wWb]|\\theta)(?:_\{[^{}]*\}|_[0-9])?)\s*[_^]\s*"
-                       r"(?:\{\s*(?:\\(?:text|mathrm|textrm|rm|mathit)\s*\{?\s*)?\(?\s*(?:new|updated)"
-                       r"\s*\)?\s*\}?\s*\}|\\(?:text|mathrm)\s*\{\s*(?:new|updated)\s*\})")
+                       r"(?:\{\s*(?:\\(?:text|mathrm|textrm|rm|mathit)\s*(?:\{\s*)?)?(?:\(\s*)?(?:new|updated)"
+                       r"\s*(?:\)\s*)?(?:\}\s*)?\}|\\(?:text|mathrm)\s*\{\s*(?:new|updated)\s*\})")
 
 
 def name_fonts(text):

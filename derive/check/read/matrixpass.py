@@ -27,8 +27,8 @@ _SCALAR_WEIGHT = re.compile(r"w|\\theta")
 _BIAS = _BOLD.format("[bB]")
 # {z_L} = w_L*a_{L-1}: the braces around a left-hand side are TeX's grouping, and a
 # chain of one neuron per layer may have no bias
-_Z_LHS = re.compile(r"^\s*(?P<brace>\{)?\s*" + _BOLD.format("[zZ]") + _SCRIPTS.format("z")
-                    + r"\s*(?(brace)\})\s*$")
+_Z_LHS = re.compile(r"^\s*(?:(?P<brace>\{)\s*)?" + _BOLD.format("[zZ]") + _SCRIPTS.format("z")
+                    + r"\s*(?(brace)\}\s*)$")
 _TIMES = r"\s*(?:\\cdot\s*|\*\s*|\\times\s*)?"
 _PLUS_BIAS = r"(?:\s*\+\s*" + _BIAS + _SCRIPTS.format("b") + r")?"
 _ROWS = re.compile(r"^\s*" + _ACT + _SCRIPTS.format("a") + _TIMES + _WEIGHT
