@@ -77,3 +77,25 @@ def test_a_loss_letter_that_is_also_the_last_layer():
     assert lines[13] == ["correct"] and lines[15] == ["wrong"], lines
     assert lines[17] == ["unknown"] and lines[19] == ["unknown"], lines
     assert 7 in {t["line"] for t in report.not_claims}
+
+
+def test_a_wrong_sum_over_the_other_classes_is_caught_in_time(tmp_path):
+    """∂L/∂o_i written with Σ_{k≠i} p_k y_k where p_i Σ_{k≠i} y_k is meant: wrong, and the
+    search for which factor each term lost (exponential in the terms) no longer uses up
+    the step's time so that the line came out 'too complex'."""
+    doc = tmp_path / "sum.md"
+    doc.write_text("$$p_j = \\frac{e^{o_j}}{\\sum_k e^{o_k}}$$\n\n$$L = -\\sum_j y_j \\log p_j$$\n\n"
+                   "$$\\frac{\\partial L}{\\partial o_i} = - \\left (y_i (1 - p_i) + "
+                   "\\sum_{k\\neq i}-p_k y_k \\right )$$\n\n"
+                   "$$\\frac{\\partial L}{\\partial o_i} = - \\left (y_i (1 - p_i) + "
+                   "\\sum_{k\\neq i}-p_i y_k \\right )$$\n")
+    o, y = sp.symbols("o0:3"), sp.symbols("y0:3")
+    p = [sp.exp(v) / sum(sp.exp(u) for u in o) for v in o]
+    loss = -sum(yk * sp.log(pk) for yk, pk in zip(y, p))
+    i = 0
+    right = -(y[i] * (1 - p[i]) + sum(-p[i] * y[k] for k in range(3) if k != i))
+    slip = -(y[i] * (1 - p[i]) + sum(-p[k] * y[k] for k in range(3) if k != i))
+    assert sp.simplify(sp.diff(loss, o[i]) - right) == 0
+    assert sp.simplify(sp.diff(loss, o[i]) - slip) != 0
+    lines = statuses_by_line(check_document(str(doc)))
+    assert lines[5] == ["wrong"] and lines[7] == ["correct"], lines

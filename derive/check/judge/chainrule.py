@@ -154,9 +154,14 @@ def missing_term_factors(checker, a, b):
     return None
 
 
+MAX_PICKS = 2000  # assignments of a missing factor to each term of a sum, at most
+
+
 def _per_term(checker, truth, factors, s, monomials, mvals):
     from itertools import product as combinations
 
+    if len(monomials) ** len(s.args) > MAX_PICKS:
+        return None  # each term's factor chosen among the monomials: too many ways to try
     rest = _vals(checker, sp.Mul(*[f for f in factors if f is not s]))
     terms = [_vals(checker, t) for t in s.args]
     if any(v is None for vs in [rest, truth] + terms + mvals for v in vs):
