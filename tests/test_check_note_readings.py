@@ -99,3 +99,15 @@ def test_a_wrong_sum_over_the_other_classes_is_caught_in_time(tmp_path):
     assert sp.simplify(sp.diff(loss, o[i]) - slip) != 0
     lines = statuses_by_line(check_document(str(doc)))
     assert lines[5] == ["wrong"] and lines[7] == ["correct"], lines
+
+
+def test_a_partial_whose_lower_partial_is_left_out(tmp_path):
+    """``\\dfrac{\\partial C}{w_{jk}^l}`` is ∂C/∂w^l_{jk} (BP4, Nielsen's (46)); a slip in
+    the indices is still caught."""
+    doc = tmp_path / "bp4.md"
+    doc.write_text("$$\\dfrac{\\partial C}{w_{jk}^l} = a^{l-1}_k \\delta^l_j$$\n\n"
+                   "$$\\dfrac{\\partial C}{w_{jk}^l} = a^{l-1}_j \\delta^l_k$$\n")
+    report = check_document(str(doc))
+    lines = statuses_by_line(report)
+    assert lines[1] == ["correct"] and lines[3] == ["wrong"], lines
+    assert "lower $\\partial$ left out" in report.messages()[0]

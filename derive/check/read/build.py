@@ -215,10 +215,14 @@ class Builder(Transformer_NonRecursive):
             if operand is None:
                 raise Unsupported("odd_derivative")
             return self.ctx.partial(operand, var)
-        if isinstance(num, Marker) and num.kind == "dmark" and _is_quantity(den):
-            # \dfrac{\partial}{o_k}(…): the operator ∂/∂o_k with the ∂ below left out
+        if _is_quantity(den) and (isinstance(num, Marker) and num.kind == "dmark"
+                                  or _partial_marked(num)):
+            # \dfrac{\partial}{o_k}(…), \dfrac{\partial C}{w_{jk}^l}: ∂/∂o_k, ∂C/∂w with the
+            # ∂ below left out
             self.ctx.note("denominator_without_d")
-            return POp(self.ex(den))
+            if isinstance(num, Marker):
+                return POp(self.ex(den))
+            return self.ctx.partial(self._differential(num), self.ex(den))
         return _divide(self.ex(num), self.ex(den))
 
     def _differential(self, x):
@@ -518,6 +522,12 @@ def _flat(items):
 
 def _gname(token):
     return token[len("\\gname{"):-1]
+
+
+def _partial_marked(x):
+    """``\\partial C``: a numerator that starts with ∂ (not the letter d, which may be a
+    factor of a quotient)."""
+    return isinstance(x, Juxt) and len(x) > 1 and isinstance(x[0], Marker) and x[0].kind == "dmark"
 
 
 def _is_quantity(x):
