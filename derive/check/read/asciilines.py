@@ -11,9 +11,12 @@ import re
 from derive.check.limits import LIMITS
 from derive.check.read.extract import chains_from_rows
 
-_WORD = re.compile(r"[A-Za-z]{3,}")
+# a word of prose: not the tail of a name written the code's way (h2_raw, w_hidden, x1st)
+_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]{3,}(?![A-Za-z0-9_])")
 _NAMED = re.compile(r"\s*[A-Z][a-z]+(?: [a-z]+)?:\s+(?=\S)")  # "Linear: z = w x + b"
 _REMARK = re.compile(r"\s*\(((?:[A-Za-z]{2,}\s*){1,6})\)\s*$")
+# "(product rule & w_y is constant for w_h)": a longer remark, words with names among them
+_LONG_REMARK = re.compile(r"\s*\(([^()]{2,120})\)\s*$")
 # a letter (ŷ, h₂, W3) given a number inside a sentence: "gradient descent (α = 0.01)",
 # "using our example where ŷ = 0.7967, y = 4.0, h₂ = 0.4139": the example's numbers
 _GIVEN_IN_PROSE = re.compile(r"(?<![\w.])([A-Za-zα-ωΑ-Ωŷ][₀-₉0-9]{0,2})\s*=\s*(-?\d+(?:\.\d+)?)(?![\w.]*\w)")
@@ -102,6 +105,11 @@ def _plain_span(s, is_math_word):
     m = _REMARK.search(s, start)
     if m and all(not is_math_word(w) for w in _WORD.findall(m.group(1))):
         end = m.start()
+    else:
+        m = _LONG_REMARK.search(s, start)
+        words = _WORD.findall(m.group(1)) if m else []
+        if len(words) >= 3 and all(not is_math_word(w) for w in words):
+            end = m.start()
     return (start, end) if _is_math(s[start:end], is_math_word) else None
 
 

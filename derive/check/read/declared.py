@@ -230,6 +230,8 @@ def _read(text, kind, name, redefined_from=None):
         stems.setdefault(_stem(n), n)
     for leaf in leaves:
         node = graph.by_symbol.get(sp.Symbol(leaf))
+        if _given_first(leaf, alone, stems.get(_stem(leaf)), lines):
+            continue  # h0 = 0.5 above h1 = tanh(…): the example's input, as given
         if node is not None and _stem(leaf) in stems:
             sib = stems[_stem(leaf)]
             node.sibling = graph.cost if sib == graph.cost_name else graph.by_symbol.get(
@@ -245,6 +247,14 @@ def _read(text, kind, name, redefined_from=None):
     declared.suspect = _suspect(defined, lines, numbers, used)
     graph.declared = declared
     return declared
+
+
+def _given_first(leaf, alone, sibling, lines):
+    """Whether ``leaf`` is given a number above the definition of its sibling (``h0 = 0.5``
+    above ``h1 = tanh(h1_raw)``): a given of the example, not a sibling the document
+    computed the same way after it and printed only as a number (``out_{h2} = 0.5969``
+    below ``out_{h1} = …``)."""
+    return leaf in alone and sibling in lines and alone[leaf][2] < lines[sibling]
 
 
 def _implied(text, chains, defined, lines, source):

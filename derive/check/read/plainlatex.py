@@ -37,9 +37,15 @@ def as_latex(text, is_math_word):
     return "\n".join(out)
 
 
+# h1_raw, w_hidden: in code, the part after an underscore is the rest of one name, which
+# LaTeX would read as a one-character subscript and then letters multiplied
+_LONG_SUBSCRIPT = re.compile(r"(?<![A-Za-z0-9_\\])([A-Za-z][A-Za-z0-9]*)_([A-Za-z0-9]{2,})(?![A-Za-z0-9_{])")
+
+
 def _spell(s):
     s = _TRAILING.sub("", s.strip())
     s = "".join(_SPELL.get(c, c) for c in s)
+    s = _LONG_SUBSCRIPT.sub(lambda m: "%s_{%s}" % (m.group(1), m.group(2)), s.replace("**", "^"))
     return _NEGATIVE_POWER.sub(lambda m: "^{-%s}" % m.group(1), s)
 
 
