@@ -111,3 +111,18 @@ def test_a_partial_whose_lower_partial_is_left_out(tmp_path):
     lines = statuses_by_line(report)
     assert lines[1] == ["correct"] and lines[3] == ["wrong"], lines
     assert "lower $\\partial$ left out" in report.messages()[0]
+
+
+def test_a_row_of_alternatives_is_not_continued_by_the_last_one(tmp_path):
+    """``= a - 1 \\ \\text{or} … = a - 0`` then ``&= a - y``: the next row goes on from
+    the two cases together, not from the second alone (which made it 'wrong')."""
+    doc = tmp_path / "or.md"
+    doc.write_text("$$z = w x + b$$\n\n$$a = \\sigma(z)$$\n\n$$C = \\frac{1}{2}(a - y)^2$$\n\n"
+                   "$$\\begin{align*}\n\\frac{\\partial C}{\\partial a} &= a - y \\\\\n"
+                   "&= a - 1 \\ \\text{or} \\ a - 0 = a \\\\\n&= a - y\n\\end{align*}$$\n")
+    report = check_document(str(doc))
+    lines = statuses_by_line(report)
+    assert lines[8] == ["correct"], lines  # ∂C/∂a = a - y
+    # the cases a - 1 (y = 1) and a - 0 (y = 0) are not the chain's next value, nor is the
+    # second of them what the row after it goes on from
+    assert lines[9] == ["unknown", "correct"] and lines[10] == ["unknown"], lines

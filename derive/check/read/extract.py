@@ -265,6 +265,8 @@ def clean_row(t):
         if m.group(1) in ("mathrm", "operatorname") or word.lower() in FUNCTION_WORDS or len(word) <= 1:
             continue
         said = role(word + " ") if top[m.start()] else None  # "\text{where } u = e^{z}"
+        if top[m.start()] and word.lower() in ("or", "otherwise"):
+            said = "or"  # "= σ - 1 \text{or} … = σ - 0": alternatives, neither goes on
         spans.append((m.start(), end, r" \qquad " + (_ROLE_MARK[said] if said else "")))
     gaps = [(m.start(), m.end()) for m in re.finditer(r"(?:\\[ ;]\s*){3,}", s) if top[m.start()]]
     # "a = b \ \ \ \ c = d": formulas set side by side with runs of spaces, as \qquad does
@@ -319,8 +321,9 @@ _INDENTED = re.compile(r"\s*&?\s*\\q?quad(?![A-Za-z])")  # "\\ &\qquad …": the
 _CONTINUES = re.compile(r"\s*(?:[-+*/]|\\(?:cdot|times|odot|circ)(?![A-Za-z]))")
 
 
-_ROLE_MARK = {"definition": "\\ROLEdefinition ", "condition": "\\ROLEcondition "}
-_MARKED = re.compile(r"\s*\\ROLE(definition|condition) ")
+_ROLE_MARK = {"definition": "\\ROLEdefinition ", "condition": "\\ROLEcondition ",
+              "or": "\\ROLEor "}
+_MARKED = re.compile(r"\s*\\ROLE(definition|condition|or) ")
 
 
 def _unmark(st):
@@ -335,10 +338,18 @@ def chains_from_rows(rows, language="latex"):
     or indented with ``\\qquad`` continues the previous right-hand side."""
     chains = []
     current = None
+    alternatives = False  # the row before ended with "… or …": which one goes on is not said
     for row in rows:
         row, indented = row if isinstance(row, tuple) else (row, False)
-        for n, st in enumerate(statements(row) if language == "latex" else comma_statements(row)):
+        pieces = statements(row) if language == "latex" else comma_statements(row)
+        if alternatives or any(_unmark(st)[1] == "or" for st in pieces):
+            # "= a - 1 or … = a - 0": cases, none of them the chain's next value
+            current, alternatives = None, False
+        for n, st in enumerate(pieces):
             st, said = _unmark(st)
+            if said == "or":
+                alternatives, said = True, None
+                current = None
             if said:
                 current = None  # what the words introduce is a statement of its own
             if n == 0 and current is not None and current.links and language == "latex" and (
