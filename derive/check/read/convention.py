@@ -180,6 +180,9 @@ _BINARY_CE = re.compile(r"\(\s*1\s*-\s*[yt]\w*\s*\)[^=]*(?:\\|(?<![A-Za-z]))(?:l
 _ONE_EXAMPLE = re.compile(r"\b(?:for|on|with|of)\s+(?:one|a\s+single|a)\s+(?:training\s+)?"
                           r"(?:example|sample|observation)\b", re.I)
 _TARGET = re.compile(r"(?<![A-Za-z\\])[yt](?![A-Za-z])")
+# z, z^l, z^{(L)}, z_L, z(x): a weighted input written for a layer
+_Z_OF_LAYER = re.compile(r"^\s*z\s*(?:\^\s*(?:\{[^{}]*\}|\w)|_\s*(?:\{\s*[lL]\s*\}|[lL]))?\s*"
+                         r"(?:\([^()]*\))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -269,8 +272,7 @@ def read_options(text, kind="md", name="<input>"):
             single = _GENERIC_A.search(rhs) is not None
             if cost != "quadratic" or single:
                 lines.append(line)
-        elif bias is None and re.match(r"^\s*z\s*(?:\^\s*(?:\{[^{}]*\}|\w)|_\s*(?:\{\s*[lL]"
-                                       r"\s*\}|[lL]))?\s*(?:\([^()]*\))?\s*$", lhs) and re.search(r"(?<![A-Za-z\\])[wW]", rhs) \
+        elif bias is None and _Z_OF_LAYER.match(lhs) and re.search(r"(?<![A-Za-z\\])[wW]", rhs) \
                 and not re.search(r"\\partial|\\sum", rhs):
             bias = bool(re.search(r"(?<![A-Za-z\\])b", rhs))
             if not bias:
