@@ -13,8 +13,9 @@ be off by depends on where it comes from:
   exact;
 * a number carried from an earlier line's printed result, or any other
   decimal: rounded, by at most one unit of its last digit;
-* the line's claimed result itself (``= 0.75136507``): one unit of its last
-  digit (an integer result may be rounded to four significant digits).
+* the line's claimed result itself (``= 0.75136507``): less than one unit of its
+  last digit, rounded or cut (an integer result may be rounded to four significant
+  digits); ``2.3 \cdot 3 = 6.8`` is wrong, the value being one whole unit away.
 
 How far these roundings can move the line is worked out for each number by
 moving it (a derivative bound at the working precision), a little more for
