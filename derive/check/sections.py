@@ -10,7 +10,9 @@ first section's lines would be judged on a network that is not theirs.
 ``\\section``) and reads each section's own forward pass (``read.declared``) from
 that section alone.  A section that declares none continues the one before it (the
 "Backward" section after "Forward pass"), and so does one whose forward pass builds
-on names an earlier section defined, or only repeats its definitions.  Only when two
+on names an earlier section defined, or only repeats its definitions; but one that
+redefines a quantity of the section before it ("Using ReLU instead": ``h = \\max(0, w_1
+x)``) declares that network with the new definition in place.  Only when two
 or more sections declare networks of their own is the document checked section by
 section: ``check_sections`` checks every part's lines (the others blanked, so line
 numbers stay) on that part's network, and one report says which network was read
