@@ -406,8 +406,7 @@ def _softmax_aliases(network, text, kind, name):
     checked has a softmax output (``read.softmaxnames``); else none."""
     from derive.check.read.softmaxnames import read_softmax_names
 
-    acts = getattr(network, "activations", None)
-    if isinstance(network, GraphModel) or not acts or acts[-1] != "softmax":
+    if not _softmax_output(network):
         return {}, set()
     found = read_softmax_names(text, kind if kind in ("md", "tex", "nb") else "md", name)
     return ({}, set()) if found is None else (found.aliases(), found.lines())

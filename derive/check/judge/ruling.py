@@ -16,7 +16,7 @@ from derive.check.judge.examples import wrong_result
 from derive.check.judge.shapes import matrix_form
 from derive.check.judge.verdict import Verdict, _instance, _structural
 from derive.check.limits import Unsupported
-from derive.model.symbols import Partial
+from derive.model.symbols import MatrixProduct, Partial
 
 # derive's guess of the network failing, not the writer (``Rulings._guess_failed``)
 GUESS_FAILED = ("layer_in_graph", "layer_not_assumed", "unit_not_assumed", "shape_not_assumed")
@@ -261,7 +261,6 @@ def _carried_number(rhs, prev, status="wrong"):
 def _chain_in_scalar_order(e):
     """Whether ``e`` is a product of two or more factors, a derivative among them and
     the rest derivatives or plain quantities (the chain rule written factor by factor)."""
-    factors = sp.Mul.make_args(e) if isinstance(e, sp.Mul) else getattr(e, "args", ()) \
-        if type(e).__name__ == "MatrixProduct" else ()
+    factors = e.args if isinstance(e, (sp.Mul, MatrixProduct)) else ()
     return len(factors) >= 2 and any(isinstance(f, Partial) for f in factors) and all(
         isinstance(f, (Partial, sp.Indexed, sp.IndexedBase, sp.Symbol)) for f in factors)

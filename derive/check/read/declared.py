@@ -144,9 +144,8 @@ def _read(text, kind, name, redefined_from=None):
         if target in defined and at == 0 and not has_name(formula):
             # z1 = 0.15 * 0.05 + … on a line of its own after z1 = w1 * x1 + …
             substitutions(chain.links, defined[target], givens)
-        here = source.line_col(chain.links[at].rhs.first_origin())[0]
-        if redefined_from and target in defined and has_name(formula) and \
-                here >= redefined_from > lines[target]:
+        if redefined_from and target in defined and has_name(formula) and lines[target] < \
+                redefined_from <= source.line_col(chain.links[at].rhs.first_origin())[0]:
             del defined[target]  # the later section's own definition of it
         if target is None or target in defined or not has_name(formula):
             continue

@@ -2,6 +2,7 @@
 a plain-text file without LaTeX line by line through ``asciilines``.
 """
 import re
+from functools import lru_cache
 
 from derive.check.read.asciilines import extract_ascii
 from derive.check.read.extract import extract_latex
@@ -21,9 +22,11 @@ def extract(source, kind, is_math_word):
     return extract_latex(source, markdown="notebook" if kind == "nb" else kind != "tex")
 
 
-def document_chains(text, kind, name):
+@lru_cache(maxsize=4)  # one document is read by several readers: its cost, its softmax
+def document_chains(text, kind, name):  # letters, its matrices, its layers' names, …
     """(Source, chains) of a document for a reader of its definitions (``softmaxnames``,
-    ``layernames``); chains is None where the text cannot be read (the checker reports it)."""
+    ``layernames``); chains is None where the text cannot be read (the checker reports it).
+    The readers only read the chains: one extraction serves them all."""
     source = Source(text, name)
     try:
         return source, extract(source, kind, is_math_word)[0]

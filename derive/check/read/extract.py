@@ -20,7 +20,7 @@ from derive.check.limits import LIMITS, CheckInputError
 from derive.check.read.inputs import escaped_for_markdown, image_math, markdown_code, unescape_math
 from derive.check.read.parse import is_math_word as _math_word
 from derive.check.read.prose import described_in_words, is_condition, role
-from derive.check.read.text import Source, Text, brace_table, matching_brace, outside_groups
+from derive.check.read.text import Source, Text, brace_table, matching_brace
 
 ENVIRONMENTS = ("align", "align*", "aligned", "equation", "equation*", "gather", "gather*",
                 "multline", "multline*", "eqnarray", "eqnarray*", "split", "alignat", "alignat*",
@@ -190,15 +190,18 @@ def _inline_dollar_end(s, start):
 # -- rows, statements, relations -------------------------------------------------
 
 _TOKENS = re.compile(r"\\(?:begin|end)|\\[{}\[\]()|]|\\|[{}()\[\]]")
+# braces and environments only: rows end at \\ there even inside a parenthesis a row
+# left open (``L = -(y \\ln a \\\\``)
+_GROUPING = re.compile(r"\\(?:begin|end)\b|\\[{}]|[{}]")
 
 
 @lru_cache(maxsize=4)  # the same row is split at rows, relations, statements and commas
-def _top_level(s):
-    """For each index of ``s``: whether it is outside every brace and bracket.
-    Only the characters that change the depth are visited (a regex finds them);
-    a Python loop over every character of a 1 MB segment took seconds."""
+def _top_level(s, tokens=_TOKENS):
+    """For each index of ``s``: whether it is outside every brace and bracket (of those
+    ``tokens`` finds).  Only the characters that change the depth are visited (a regex
+    finds them); a Python loop over every character of a 1 MB segment took seconds."""
     depth, flags, last = 0, [True] * len(s), 0
-    for m in _TOKENS.finditer(s):
+    for m in tokens.finditer(s):
         i, tok = m.start(), m.group(0)
         if depth and i > last:
             flags[last:i] = [False] * (i - last)
@@ -411,7 +414,7 @@ def _rows_of(segment):
         if end > 0:
             seg = seg.blank(end - 1, end).blank(m.start(), m.end())
     return [(clean_row(r), bool(_INDENTED.match(r.s)))
-            for r, _ in _split_at(seg, r"\\\\|\\cr(?![A-Za-z])", top=outside_groups(seg.s),
+            for r, _ in _split_at(seg, r"\\\\|\\cr(?![A-Za-z])", top=_top_level(seg.s, _GROUPING),
                                   limit=LIMITS.max_steps + 1)]
 
 

@@ -6,7 +6,6 @@ original file.  ``Text`` carries, for every character, its offset in the
 source; ``Source`` turns offsets into 1-based line and column numbers.
 """
 import bisect
-import re
 
 
 class Source:
@@ -149,29 +148,3 @@ def brace_table(s, open_="{", close="}"):
     for j in stack:
         table[j] = -1
     return table
-
-
-_GROUPING = re.compile(r"\\(?:begin|end)\b|\\[{}]|[{}]")
-
-
-def outside_groups(s):
-    """For each index of ``s``: whether it is outside every brace and environment.  Rows
-    end at ``\\\\`` there even inside a parenthesis a row left open (``L = -(y\\ln a``)."""
-    depth, flags, last = 0, [True] * len(s), 0
-    for m in _GROUPING.finditer(s):
-        i, tok = m.start(), m.group(0)
-        if depth and i > last:
-            flags[last:i] = [False] * (i - last)
-        last = m.end()
-        if tok in ("\\{", "\\}"):
-            flags[i] = depth == 0
-            continue
-        if tok in ("{", "\\begin"):
-            flags[i] = depth == 0
-            depth += 1
-        else:
-            depth = max(depth - 1, 0)
-            flags[i] = depth == 0
-    if depth and last < len(s):
-        flags[last:] = [False] * (len(s) - last)
-    return flags
