@@ -9,9 +9,10 @@ or, for a derivation in index form, the notation its own definition of z says.  
 may say them (its cost, whether it has biases, its index convention).
 """
 from derive.check.checker import check_file, read_input
-from derive.check.own_network import document_network, notation_for
+from derive.check.own_network import document_network, notation_for, text_network
 from derive.check.limits import CheckInputError
 from derive.check.sections import check_sections, document_sections
+from derive.check.toys import check_toys, document_toys
 from derive.errors import SpecError
 
 DEFAULTS = {"activation": "sigmoid", "cost": "quadratic", "bias": True, "notation": "nielsen"}
@@ -45,13 +46,19 @@ def check_document(path, *, layers=None, graph=None, activation=None, cost=None,
         # one network per section, each declared by its own forward pass
         return check_sections(path, parts, notation, strict=strict, seconds=seconds,
                               progress=progress)
+    elif layers is None and (toys := document_toys(path)):
+        # a toy example (C = x^2 + xy, x = 2z, y = z^2) checked on its own function
+        def network_of(text, name, kind):
+            net, note = text_network(text, name, kind, activation, cost, bias, notation,
+                                     notation_given, defaulted)
+            return net, note, _assumed(net)
+
+        return check_toys(path, toys, network_of, strict=strict, seconds=seconds,
+                          progress=progress)
     elif layers is None:
         network, notation = document_network(path, activation, cost, bias, notation,
                                              notation_given, defaulted)
-        # the document chose nothing: a ✓ on the 1-1-1 stand-in proves little
-        assumed = (getattr(network, "by_default", False)
-                   and not getattr(network, "read_from", None)
-                   and all(w == 1 for w in getattr(network, "widths", (0,))))
+        assumed = _assumed(network)
     else:
         network = Network(layers, activation, cost, bias, notation=notation)
         if not notation_given:
@@ -62,6 +69,12 @@ def check_document(path, *, layers=None, graph=None, activation=None, cost=None,
                 pass  # check_file reports it
     return check_file(path, network, notation, strict=strict, seconds=seconds,
                       progress=progress, assumed=assumed)
+
+
+def _assumed(network):
+    """Whether nobody chose ``network``: a ✓ on the 1-1-1 stand-in proves little."""
+    return (getattr(network, "by_default", False) and not getattr(network, "read_from", None)
+            and all(w == 1 for w in getattr(network, "widths", (0,))))
 
 
 __all__ = ["check_document"]

@@ -42,16 +42,27 @@ def document_network(path, activation, cost, bias, notation="nielsen", notation_
     of its cost and weighted input say them (``read.convention.read_options``)."""
     from derive.model.network import Network
 
-    from derive.check.read.convention import has_unit_indices, read_options
-    from derive.check.read.matrixpass import read_matrix_pass
-
     try:
         text, name, kind = read_document(path)
     except CheckInputError:
         return Network("1-1-1", activation, cost, bias), notation  # check_file reports it
+    return text_network(text, name, kind, activation, cost, bias, notation, notation_given,
+                        defaulted)
+
+
+def text_network(text, name, kind, activation, cost, bias, notation="nielsen",
+                 notation_given=False, defaulted=()):
+    """``document_network`` of a document's ``text`` (as ``read_document`` gives it)."""
+    from derive.model.network import Network
+
+    from derive.check.read.convention import has_unit_indices, read_options
+    from derive.check.read.declared import read_declared
+    from derive.check.read.matrixpass import read_matrix_pass
+
     # W_1 = [[0.1, 0.2], …] before z_1 = a_0 W_1 + b_1: matrices, not a scalar forward pass
     matrices = read_matrix_pass(text, kind, name)
-    graph = None if matrices is not None else declared_network(path)
+    declared = None if matrices is not None else read_declared(text, kind, name)
+    graph = None if declared is None else declared.graph
     if graph is not None:
         return graph, notation
     opts = read_options(text, kind or "md")
@@ -101,4 +112,5 @@ def notation_for(text, kind, notation, notation_given=False):
     return conv.notation(notation)
 
 
-__all__ = ["INDEX_LAYERS", "declared_network", "document_network", "notation_for"]
+__all__ = ["INDEX_LAYERS", "declared_network", "document_network", "notation_for",
+           "text_network"]

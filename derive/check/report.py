@@ -255,9 +255,11 @@ class SectionsReport(Report):
     (``check.sections``): the parts' verdicts in order, each message worded with its
     own part's network."""
 
-    def __init__(self, done, name="<input>", strict=False):
+    def __init__(self, done, name="<input>", strict=False, in_line_order=False):
         first = done[0][1]
         verdicts = [v for _, r in done for v in r.verdicts]
+        if in_line_order:  # parts that interleave (a toy example inside the document)
+            verdicts.sort(key=lambda v: (v.cell or 0, v.line, v.column))
         givens = {k: v for _, r in done for k, v in r.givens.items()}
         super().__init__(verdicts, first.network, first.notation, name=name, givens=givens,
                          strict=strict)
@@ -266,7 +268,10 @@ class SectionsReport(Report):
         self.not_claims = [n for _, r in done for n in r.not_claims]
 
     def messages(self, mode="text"):
-        return [m for _, r in self.parts for m in r.messages(mode)]
+        said = {}
+        for _, r in self.parts:
+            said.update((id(v), m) for v, m in zip(r.verdicts, r.messages(mode)))
+        return [said[id(v)] for v in self.verdicts]
 
     def expected_tex(self, v):
         for _, r in self.parts:

@@ -45,6 +45,7 @@ from derive.check.read.siblings import infer as infer_siblings
 from derive.check.read.text import Source
 from derive.check.read.latexformula import (FONTS, NotAFormula, ends, graph_formula, has_name,
                                             name_of, names_used, printed_number, substitutions,
+                                            lone_letters, split_letter_runs,
                                             tokens_names)
 
 MAX_DEFINITIONS = 200
@@ -80,24 +81,26 @@ class DeclaredNetwork:
         return (f"its own forward pass (lines {', '.join(map(str, self.lines))})")
 
 
-def read_declared(text, kind="md", name="<input>", redefined_from=None):
+def read_declared(text, kind="md", name="<input>", redefined_from=None, toy=False):
     """The ``DeclaredNetwork`` of derivation ``text``, or None when it defines no
     forward pass derive can read (then the caller falls back to its defaults).
     Reading the forward pass is a best effort and never fails the check.  From line
     ``redefined_from`` on, a definition replaces an earlier one of the same name (a
-    section that swaps one layer of the network before it: ``sections``)."""
+    section that swaps one layer of the network before it: ``sections``).  With ``toy``,
+    a small function of the chain rule written on one line (C = x^2 + xy, x = 2z,
+    y = z^2) is a network too: ``toys`` reads one so, for the lines about it."""
     try:
-        return _read(text, kind, name, redefined_from)
+        return _read(text, kind, name, redefined_from, toy)
     except (NotAFormula, GraphSpecError, ValueError, KeyError, IndexError, AttributeError,
             TypeError, RecursionError):
         return None
 
 
 _INDEX_NAMED = re.compile(r"(?:^|_)[ijkmn]$")  # net_j, o_k: a unit index, not a unit's name
-_WEIGHED = re.compile(r"(?<![\w.])[A-Za-z]\w*\s*\*\s*[A-Za-z(]")
+_WEIGHED = re.compile(r"(?<![\w.])([A-Za-z]\w*)\s*\*\s*(?=([A-Za-z]\w*|\())")
 
 
-def _read(text, kind, name, redefined_from=None):
+def _read(text, kind, name, redefined_from=None, toy=False):
     if kind == "txt" and not looks_like_latex(text):
         # ŷ = σ(z) in a docstring: the same definitions, spelled in LaTeX, line for line
         text, kind = as_latex(text, is_math_word), "md"
@@ -158,6 +161,9 @@ def _read(text, kind, name, redefined_from=None):
         substitutions(chain.links[at + 1:], formula, givens)
         if len(defined) >= MAX_DEFINITIONS:
             break
+    letters = lone_letters([t for c in chains for t in [c.lhs.s if c.lhs else ""]
+                            + [link.rhs.s for link in c.links]])
+    defined = split_letter_runs(defined, letters)
     implied = [] if index_named else _implied(text, chains, defined, lines, source)
     if not defined or index_named and has_unit_indices(text):
         # o_j = σ(net_j) beside w_{kj}: unit j of any layer, the index form that
@@ -206,12 +212,14 @@ def _read(text, kind, name, redefined_from=None):
     live = {str(n.symbol) for n in graph.nodes} | {graph.cost_name}
     by_number = {i.name for i in inferred}
     used_lines = sorted({lines[n] for n in defined if n in live and n not in by_number})
-    # a forward pass on one line weighs one quantity by another (w*x); a toy function of
-    # the chain rule (C = x^2 + 2y, x = 3z, y = z^2) weighs nothing, and is no network
+    # a forward pass on one line weighs a given quantity by another (w*x); a toy function
+    # of the chain rule (C = x^2 + xy, x = 3z, y = z^2) weighs nothing given, and is no
+    # network (``toys`` reads it for the lines about it)
     one_line = len([n for n in defined if n in live and n not in by_number]) >= 3 and any(
-        _WEIGHED.search(str(f)) for f in defined.values())
-    if len(used_lines) < 2 and not one_line and (_is_loss(graph.cost_name) or not differentiated(
-            text, graph.cost_name)):
+        m.group(1) in leaves or m.group(2) in leaves
+        for f in defined.values() for m in _WEIGHED.finditer(str(f)))
+    if len(used_lines) < 2 and not (one_line or toy) and (
+            _is_loss(graph.cost_name) or not differentiated(text, graph.cost_name)):
         # one definition alone is a claim to check, not a network; but an output
         # O = s(s(I w_1 + 1) …) that the document differentiates is its whole network,
         # and so is a forward pass written on one line (\(z=wx+b\) \(y=σ(z)\) \(L=…\))

@@ -313,6 +313,38 @@ def graph_formula(rhs):
     return " ".join(tokens)
 
 
+_RUN = re.compile(r"[a-z]{2,4}")
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+_LONE_LETTER = re.compile(r"(?<![A-Za-z0-9])[a-zA-Z](?![A-Za-z])")
+
+
+def lone_letters(texts):
+    """The single letters that stand alone as names in ``texts`` (the ``z`` of
+    ``\\partial z``, the ``q`` of ``q = x + y``); never ``e`` or ``d``."""
+    found = set()
+    for text in texts:
+        found.update(_LONE_LETTER.findall(_COMMAND.sub(" ", unfont(text))))
+    return found - {"e", "d"}
+
+
+def split_letter_runs(defined, letters):
+    """``f = qz`` where q and z are names of their own: the product q·z, not one name
+    ``qz`` (cs231n's toy circuits write their products so).  A run is split only when it
+    names nothing itself and every letter of it is a lone name in the document."""
+    letters = set(letters) - {"e", "d"}  # Euler's e and a differential are no names
+    stems = {re.match(r"[A-Za-z]+", n).group(0) for f in defined.values()
+             for n in tokens_names(f) if not _RUN.fullmatch(n)} | set(defined)
+
+    def split(token):
+        if not _RUN.fullmatch(token) or token in stems or token in _WORD_FUNCTIONS \
+                or not set(token) <= letters:
+            return token
+        return "( " + " * ".join(token) + " )"
+
+    return {name: " ".join(split(t) for t in formula.split())
+            for name, formula in defined.items()}
+
+
 # -- numbers from substitution lines -----------------------------------------------------
 
 def substitutions(links, formula, givens, text=False):
