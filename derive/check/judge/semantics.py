@@ -460,6 +460,8 @@ def _eval(e, leaf, memo, partial=None):
             raise Undefined("no piece applies")
     elif isinstance(e, (Factors, Terms)):
         v = _eval(plain(e), leaf, memo, partial)
+    elif e is sp.nan:  # cases with no "otherwise" (read.build), "= 1 if x > 0" in prose
+        raise Unsupported("value_only_under_condition")
     else:
         raise Unsupported("cannot_evaluate", what=type(e).__name__)
     if not mpmath.isfinite(v):

@@ -152,6 +152,8 @@ def hidden(points, expr, deadline, memos=None):
     ``memos`` are ``points.subvalues(expr)`` if the caller has them already."""
     e = plain(expr)
     for n in e.atoms(sp.Number):
+        if n is sp.nan or not n.is_finite:
+            continue  # a case with no value (no piece applies), not a constant to see
         r = abs(n)
         if r != 0 and (r < EXTREME or r > 1 / EXTREME or 0 < abs(r - 1) < EXTREME):
             return "extreme_constant", {"term": n}

@@ -66,10 +66,28 @@ _DEF = re.compile(r"\\(?:re|provide)?newcommand\*?\s*(?:\{\s*\\([A-Za-z]+)\s*\}|
                   r"|\\let\s*\\([A-Za-z]+)\s*=?\s*(\\[A-Za-z]+)")
 
 
+@dataclass(frozen=True)
+class Macro:
+    """A macro with ``n`` arguments: ``\\newcommand{\\pd}[2]{\\frac{\\partial #1}{\\partial #2}}``."""
+
+    n: int
+    body: str
+
+    def expand(self, args):
+        out = self.body
+        for k in range(self.n, 0, -1):  # #1 after #12 would be wrong; at most 9 anyway
+            out = out.replace(f"#{k}", args[k - 1])
+        return out
+
+
+MAX_ARGUMENTS = 9  # TeX's own limit
+
+
 def find_macros(text):
-    """(macros, spans): argument-free macros name → body, and the spans of every
-    definition (to blank out).  Macros with arguments are recorded with body
-    None so their uses can be reported."""
+    """(macros, spans): each macro's name → its body (a str) or, with arguments, a
+    ``Macro``; and the spans of every definition (to blank out).  A macro whose
+    arguments cannot be read so (an optional argument's default) has body None, so its
+    uses can be reported."""
     macros, spans = {}, []
     braces = None
     for m in _DEF.finditer(text):
@@ -83,8 +101,10 @@ def find_macros(text):
         end = braces.get(m.end(), -1)
         if end < 0:
             continue
-        has_args = bool(m.group(3) or m.group(5))
-        macros[name] = None if has_args else text[m.end() + 1:end - 1]
+        body = text[m.end() + 1:end - 1]
+        count = re.sub(r"\D", "", m.group(3) or m.group(5) or "") or "0"
+        n = int(count)
+        macros[name] = body if n == 0 else Macro(n, body) if n <= MAX_ARGUMENTS else None
         spans.append((m.start(), end))
     return macros, spans
 
@@ -92,24 +112,55 @@ def find_macros(text):
 _CMD = re.compile(r"\\([A-Za-z]+)")
 
 
+def _arguments(s, at, n, braces):
+    """(the ``n`` arguments of a macro used at ``s[at:]``, the end), or None: each a
+    brace group or one character (or one control word), as TeX reads them."""
+    args = []
+    for _ in range(n):
+        while at < len(s) and s[at] in " \t":
+            at += 1
+        if at >= len(s) or s[at] == "}":
+            return None
+        if s[at] == "{":
+            end = braces.get(at, -1)
+            if end < 0:
+                return None
+            args.append(s[at + 1:end - 1])
+            at = end
+        else:
+            word = _CMD.match(s, at)
+            stop = word.end() if word else at + 1
+            args.append(s[at:stop])
+            at = stop
+    return args, at
+
+
 def expand_macros(t, macros, budget=None):
-    """``t`` with argument-free macros replaced by their bodies (repeatedly, bounded).
-    The size is worked out before each round is built, and ``budget`` (a one-item
-    list) counts the characters all expansions of a file may add: a macro used
+    """``t`` with its macros replaced by their bodies, arguments in place (repeatedly,
+    bounded).  The size is worked out before each round is built, and ``budget`` (a
+    one-item list) counts the characters all expansions of a file may add: a macro used
     200 000 times once made 5.7 GB."""
     if not macros:
         return t
     budget = budget if budget is not None else [LIMITS.max_expansion]
     for _ in range(MAX_MACRO_ROUNDS):
         spans, grows = [], 0
+        braces = None
         for m in _CMD.finditer(t.s):
-            body = macros.get(m.group(1))
+            body, end = macros.get(m.group(1)), m.end()
+            if isinstance(body, Macro):
+                if braces is None:
+                    braces = brace_table(t.s)
+                found = _arguments(t.s, m.end(), body.n, braces)
+                if found is None:
+                    continue
+                body, end = body.expand(found[0]), found[1]
             if body is None:
                 continue
-            nxt = t.s[m.end():m.end() + 1]
+            nxt = t.s[end:end + 1]
             pad = " " if body[-1:].isalpha() and nxt.isalpha() else ""
-            spans.append((m.start(), m.end(), body + pad))
-            grows += len(body) + len(pad) - (m.end() - m.start())
+            spans.append((m.start(), end, body + pad))
+            grows += len(body) + len(pad) - (end - m.start())
             if grows > budget[0]:
                 raise CheckInputError(f"the macros expand to more than {LIMITS.max_expansion:,} "
                                       "characters; write the derivation out without them")
@@ -256,6 +307,11 @@ def clean_row(t):
             break
     spans = []
     braces = brace_table(s) if "{" in s else {}
+    for m in _ANNOTATED.finditer(s):  # \overset{(3)}{=}: an equals sign with its reason
+        said = ":=" if re.search(r"def", m.group("why")) else m.group("rel")
+        spans.append((m.start(), m.end(), f" {said} "))
+    dropped = _worded_cases(s, braces)
+    spans += [(a, b, " ") for a, b in dropped]
     for m in re.finditer(r"\\(tag\*?|label|eqref|ref|hspace|vspace|phantom|intertext)\s*(?=\{)", s):
         end = braces.get(m.end(), -1)
         if end > 0:
@@ -265,6 +321,8 @@ def clean_row(t):
         if end < 0:
             continue
         word = s[m.end() + 1:end - 1].strip()
+        if any(a <= m.start() < b for a, b in dropped):
+            continue
         if m.group(1) in ("mathrm", "operatorname") or word.lower() in FUNCTION_WORDS or len(word) <= 1:
             continue
         said = role(word + " ") if top[m.start()] else None  # "\text{where } u = e^{z}"
@@ -282,6 +340,24 @@ def clean_row(t):
             continue
         spans.append((m.start(), m.end(), " "))
     return t.replace_spans(spans)
+
+
+_ANNOTATED = re.compile(r"\\(?:overset|stackrel)\s*\{(?P<why>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\s*"
+                        r"\{\s*(?P<rel>=|\\approx)\s*\}")
+_WORDED_ROW = re.compile(r"(?:\\\\|\\begin\s*\{cases\})\s*(?P<text>\\(?:text|textrm|mbox|textit)\s*)(?=\{)")
+_ROW_REST = re.compile(r"\s*&[^&]*?(?:\\\\|(?=\\end\s*\{cases\}))")
+
+
+def _worded_cases(s, braces):
+    """The spans of the rows of cases whose value is words, not math (``\\text{undefined}
+    & z = 0``): a point where the function has no value, so no piece to check."""
+    out = []
+    for m in _WORDED_ROW.finditer(s):
+        end = braces.get(m.end(), -1)
+        rest = _ROW_REST.match(s, end) if end > 0 else None
+        if rest is not None:
+            out.append((m.start("text"), rest.end()))
+    return out
 
 
 _REL = (r":=|<-|\\stackrel\{\\text\{def\}\}\{=\}|\\(?:equiv|coloneqq|leftarrow|gets|approx|neq|ne|"
@@ -434,7 +510,8 @@ def extract_latex(source, markdown=False):
     budget = [LIMITS.max_expansion]
     steps = 0
     last_end, last_role = 0, None
-    for opened, closed, seg in math_segments(t, markdown, where=True):
+    segments = list(math_segments(t, markdown, where=True))
+    for at, (opened, closed, seg) in enumerate(segments):
         if not seg.s.strip():
             continue
         # "let $u = e^{z_k}$", "for $i = j$": what the prose before says the formula is
@@ -450,6 +527,8 @@ def extract_latex(source, markdown=False):
             # the display before it, across the words that name the step
             chains[-1].links.extend(found[0].links)
             found = found[1:]
+        if found and found[-1].links and found[-1].role is None and not kind:
+            _conditional(found[-1].links[-1], t.s, segments, at)
         for c in found:
             if c.role is None:
                 c.role = kind if kind != "condition" or is_condition(c) else None
@@ -460,6 +539,47 @@ def extract_latex(source, markdown=False):
         if steps >= LIMITS.max_steps:
             break  # no more is checked (checker.check_text): stop looking
     return chains, {k for k, v in macros.items() if v is None}
+
+
+# "= 1$ if $x > 0$ else $0$": a value, a condition and the value otherwise, in prose
+_IF = re.compile(r"\s*(?:if|when|for)\s*", re.I)
+_COMPARISON = re.compile(r"\s*[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*(?:>|<|\\geq?|\\leq?|≥|≤)\s*"
+                         r"-?[0-9.]+\s*")
+_ELSE = re.compile(r"\s*,?\s*(?:else|otherwise)\s*,?\s*", re.I)
+_AND = re.compile(r"\s*,?\s*and\s*", re.I)
+_OTHERWISE = re.compile(r"\s*otherwise\b", re.I)
+_VALUE = re.compile(r"\s*-?[0-9.]+\s*")
+
+
+def _conditional(link, s, segments, at):
+    """``= 1$ if $x > 0$ else $0$`` (or ``… and $0$ otherwise``): the last step of the
+    chain in segment ``at`` holds only where the prose condition after it does, and has
+    the value after "else" elsewhere; it is read as cases, and shown as written."""
+    if at + 1 >= len(segments):
+        return
+    closed = segments[at][1]
+    opened, cond_end, cond = segments[at + 1]
+    if not _IF.fullmatch(s[closed:opened]) or not _COMPARISON.fullmatch(cond.s):
+        return
+    other = None
+    if at + 2 < len(segments):
+        o2, c2, value = segments[at + 2]
+        between = s[cond_end:o2]
+        if _VALUE.fullmatch(value.s) and (_ELSE.fullmatch(between) or _AND.fullmatch(between)
+                                          and _OTHERWISE.match(s, c2)):
+            other = value
+    rhs = link.rhs
+    here = rhs.origin(max(len(rhs) - 1, 0))
+
+    def lit(text):
+        return Text(text, [here] * len(text))
+
+    cases = lit(r"\begin{cases} ") + rhs + lit(" & ") + cond
+    if other is not None:
+        cases = cases + lit(r" \\ ") + other + lit(" & ")
+    link.shown = " ".join(part for part in (rhs.s.strip(), "if", cond.s.strip(), other and "else",
+                                            other and other.s.strip()) if part)
+    link.rhs = cases + lit(r" \end{cases}")
 
 
 # -- plain ASCII -----------------------------------------------------------------

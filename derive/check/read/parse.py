@@ -64,9 +64,11 @@ _SIZERS = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Big
                      r"(?![A-Za-z])")
 _FONTS = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathrm|mathsf|operatorname\*?|text|textrm|"
                     r"mathnormal|vec|mathbfit|mathcal|mathscr|textbf|textit)\s*(?=\{)")
-# TeX's old font switches: {\cal C}, {\rm d}, {\bf W} are the letter itself
+# TeX's old font switches: {\cal C}, {\rm d}, {\bf W} are the letter itself, and so is
+# \bm z, a font command on one letter without braces (TeX takes the next token)
 _OLD_FONTS = re.compile(r"\{\s*\\(?:cal|rm|bf|it|sf|tt|bm|mit)\s+(\\?[A-Za-z]+)\s*\}"
-                        r"|\\(?:cal|mit)\s+(?=[A-Za-z])")
+                        r"|\\(?:cal|mit)\s+(?=[A-Za-z])"
+                        r"|\\(?:bm|boldsymbol|mathbf|mathrm|mathit|mathsf)\s+(?=[A-Za-z]|\\[A-Za-z])")
 # a decorated letter (\bar{y}, \tilde{z}) is a name of its own, not the letter
 _DECORATED = re.compile(r"\\(bar|overline|tilde|widetilde|check|breve|dot|ddot)\s*"
                         r"(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")

@@ -31,7 +31,10 @@ PAIRS_BEFORE = {("save", "for"): "condition", ("except", "for"): "condition",
                 ("except", "when"): "condition", ("only", "if"): "condition",
                 ("such", "that"): "condition", ("case", "of"): "condition",
                 ("in", "case"): "condition", ("assuming", "that"): "condition",
-                ("assume", "that"): "condition", ("we", "write"): "definition"}
+                ("assume", "that"): "condition", ("we", "write"): "definition",
+                # "away from $s = 0$", "except at $z = 0$": where a line does not hold
+                ("away", "from"): "condition", ("except", "at"): "condition",
+                ("apart", "from"): "condition", ("except", "where"): "condition"}
 
 
 def clause_before(prose):
