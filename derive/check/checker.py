@@ -132,6 +132,7 @@ def check_text(text, network, notation, kind="md", name="<input>", strict=False,
             # "u = e^{z_k}", "K = n_y": a name of no meaning yet is defined, not claimed
             defines = id(chain) in early or chain.role != "condition" and _abbreviation(
                 checker, chain, deadline) or _gives_implied_loss(declared, chain, source)
+            _next_example(checker, declared, _line(chain, source))
             checker.case = in_case.get(id(chain))
             checker.correct_class = premise[0] if premise and _line(chain, source) >= premise[1] \
                 else None
@@ -363,12 +364,21 @@ def _assumed_for(network, text):
     from derive.model.network import Network
 
     if _SOFTMAX.search(text):
-        return _softmax_network(network)
+        return _nobody_chose(_softmax_network(network), network)
     if _DLAI.search(text) and network.cost_name == "quadratic":
         out = Network(network.widths, network.activations, "cross-entropy", network.bias)
         out.assumed = True
-        return out
+        return _nobody_chose(out, network)
     return network
+
+
+def _nobody_chose(out, network):
+    """``out``, which stands in for the assumed ``network``, marked as nobody's choice as
+    that one is: its shapes and layers are derive's guess (``ruling._guess_failed``)."""
+    for flag in ("by_default", "cost_unsaid"):
+        if getattr(network, flag, False):
+            setattr(out, flag, True)
+    return out
 
 
 def _softmax_network(network):
@@ -447,6 +457,27 @@ def _defines_alias(chain, source, lines):
         return source.line_col(chain.links[0].rhs.first_origin())[0] in lines
     except (AttributeError, IndexError, TypeError):
         return False
+
+
+def _next_example(checker, declared, line):
+    """From the line where the document works another example (a second sample's
+    ``z = (2000 \\cdot -0.001265) + …``), its numbers are the example's: those it gives,
+    the parameters' it does not give again, and the learning rate; the inputs and targets
+    of the example before are not this one's, nor are the results printed for it."""
+    left = checker.__dict__.setdefault("examples_left",
+                                       list(getattr(declared, "examples", None) or ()))
+    if not left or line < left[0][0]:
+        return
+    _start, numbers, params = left.pop(0)
+    kept = {k: v for k, v in checker.givens.items() if k in RATES or str(k) in params}
+    checker.givens.clear()
+    checker.givens.update(kept)
+    checker.givens.update({checker.graph.by_symbol[s].symbol: v
+                           for s, v in _symbols(numbers, checker.graph)})
+    checker.given_units.clear()
+    checker.printed.clear()
+    checker.new_values.clear()
+    checker.__dict__.pop("wrong_printed", None)
 
 
 def _symbols(givens, graph):

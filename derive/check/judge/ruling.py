@@ -16,10 +16,12 @@ from derive.check.judge.examples import wrong_result
 from derive.check.judge.shapes import matrix_form
 from derive.check.judge.verdict import Verdict, _instance, _structural
 from derive.check.limits import Unsupported
+from derive.check.read.forms import MatrixLiteral
 from derive.model.symbols import MatrixProduct, Partial
 
 # derive's guess of the network failing, not the writer (``Rulings._guess_failed``)
-GUESS_FAILED = ("layer_in_graph", "layer_not_assumed", "unit_not_assumed", "shape_not_assumed")
+GUESS_FAILED = ("layer_in_graph", "layer_not_assumed", "unit_not_assumed", "shape_not_assumed",
+                "matrix_not_assumed", "vectors_not_assumed")
 MAX_WITNESS = 40  # values listed for a witness point (all of them in any network one checks by hand)
 
 
@@ -46,7 +48,17 @@ class Rulings:
             raise Unsupported("layer_not_assumed" if reason == "layer" else "unit_not_assumed",
                               quantity=v.params["quantity"])
         if v.code == "shape" and (1, 1) in (tuple(v.params["left"]), tuple(v.params["right"])):
-            raise Unsupported("shape_not_assumed")
+            raise Unsupported("shape_not_assumed")  # a vector against a number of derive's reading
+        if v.code == "shape" and _has_literal_matrix(v.lhs, v.rhs, *self.givens.values()):
+            # a matrix the document writes out (or gives: X = [1; 4; 7]) with its own
+            # sizes, against the widths derive assumed
+            raise Unsupported("matrix_not_assumed", widths="-".join(map(str, self.network.widths)))
+        if v.code == "shape" and not _names_weights(v.lhs, v.rhs):
+            # (y - f(x)) x, a_2 - y: shapes of the input, target and activations derive
+            # assumed for letters the writer may mean as numbers; a product with the
+            # weights (W a, δ a^T) is where a writer's own shapes go wrong
+            raise Unsupported("vectors_not_assumed",
+                              widths="-".join(map(str, getattr(self.network, "widths", ()))))
 
     def _identity_number(self, rhs, v):
         """Whether the printed number ``rhs`` claims an identity (``∂L/∂b = 1``), not a value
@@ -256,6 +268,29 @@ def _carried_number(rhs, prev, status="wrong"):
         return abs(sp.N(before - rhs, 30)) <= sp.Rational(6, 10) * sp.Rational(10) ** -digits
     except (TypeError, ValueError):
         return False
+
+
+def _names_weights(*exprs):
+    """Whether ``exprs`` name a weight matrix of the network (``w:l``, ``w:2``)."""
+    for e in exprs:
+        if not isinstance(e, sp.Basic):
+            continue
+        for q in e.atoms(sp.IndexedBase, sp.Indexed):
+            base = q if isinstance(q, sp.IndexedBase) else q.base
+            if str(base.label).split(":")[0] in ("w", "W"):
+                return True
+    return False
+
+
+def _has_literal_matrix(*exprs):
+    """Whether a matrix written out entry by entry (``\\begin{bmatrix}``) is in ``exprs``."""
+    for e in exprs:
+        if isinstance(e, (sp.MatrixBase, MatrixLiteral)):
+            return True
+        if isinstance(e, sp.Basic) and any(isinstance(q, (sp.MatrixBase, MatrixLiteral))
+                                           for q in sp.preorder_traversal(e)):
+            return True
+    return False
 
 
 def _chain_in_scalar_order(e):
