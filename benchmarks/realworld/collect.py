@@ -39,6 +39,15 @@ def _plain(source):
     return " ".join((source or "").split())
 
 
+def _same_step(labelled, reported, macros):
+    """Whether a step reported at a labelled step's place, with other text, is that step:
+    in a document with macros (now expanded), or beginning the same way (a condition in
+    prose now shown after it, a case in words now dropped)."""
+    a, b = _plain(labelled), _plain(reported)
+    common = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return macros or common >= 12 or a.startswith(b) or b.startswith(a)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--as", dest="which", default="after")
@@ -62,6 +71,8 @@ def main():
         seen = {}
         got = {}
         by_source = {}  # (line, source): a step found by what it says, when K shifted
+        sources = {}
+        macros = "\\newcommand" in path.read_text(errors="replace")
         header = None
         if data is not None:
             header = data["summary"]["network"]
@@ -69,14 +80,24 @@ def main():
                 k = seen.get(s["line"], 0)
                 seen[s["line"]] = k + 1
                 got[f"{s['line']}:{k}"] = {"status": s["status"], "message": s["message"]}
+                sources[f"{s['line']}:{k}"] = s["source"]
                 by_source.setdefault((s["line"], _plain(s["source"])), got[f"{s['line']}:{k}"])
                 if args.show:
                     print(doc["name"], f"{s['line']}:{k}", s["status"], "|", s["source"][:70],
                           "|", (s["message"] or "")[:140])
         doc[f"network_{args.which}"] = header if error is None else error
         for key, step in doc.get("steps", {}).items():
-            found = by_source.get((int(key.split(":")[0]), _plain(step["source"]))) \
+            line = int(key.split(":")[0])
+            found = by_source.get((line, _plain(step["source"]))) \
                 if step.get("source") else got.get(key)
+            if found is None and step.get("source") and key in got and _same_step(
+                    step["source"], sources[key], macros):
+                # the step is reported with other text (a macro now expanded, \pd{L}{w} as
+                # \frac{\partial L}{\partial w}; a condition after it): taken by its
+                # position, and said, to review
+                found = got[key]
+                print(f"by position: {doc['name']} {key}: labelled {step['source'][:50]!r}",
+                      file=sys.stderr)
             step[f"derive_{args.which}"] = found or {"status": "missing", "message": error}
     Path(args.corpus).write_text(json.dumps(corpus, indent=1, ensure_ascii=False) + "\n")
 
