@@ -1,7 +1,7 @@
 """Finding the claims in a file: math environments, macros, chains, justifications
 and the source line of every step."""
 from derive.check.read.equations import extract
-from derive.check.read.extract import expand_macros, find_macros
+from derive.check.read.extract import Macro, expand_macros, find_macros
 from derive.check.read.parse import is_math_word
 from derive.check.read.text import Source
 
@@ -57,7 +57,7 @@ def test_macros_without_arguments_are_expanded():
         text = f"$${definition}$$\n$$\\frac{{\\d C}}{{\\d w}} = 1$$"
         assert steps(text)[0][0] == r"\frac{\partial C}{\partial w}", definition
     macros, _ = find_macros(r"\newcommand{\sq}[1]{#1^2}")
-    assert macros == {"sq": None}  # with arguments: recorded, never expanded
+    assert macros == {"sq": Macro(1, "#1^2")}  # with arguments (test_check_tex_macros)
     t = Source(r"\dd \d").whole()
     assert expand_macros(t, {"d": r"\partial"}).s == r"\dd \partial"
 

@@ -3,22 +3,25 @@
 Answers that explain the chain rule often stop for "a simple example" written on one
 line, ``C = x^2 + xy, \\quad x = 2z, \\quad y = z^2``, and then differentiate it
 (``\\frac{dC}{dz} = \\frac{\\partial C}{\\partial x}\\frac{dx}{dz} + … = 8z + 6z^2``), or
-work cs231n's circuit ``q = x + y`` and ``f = qz``.  The rest of the document is about
-its network; these few lines are about the toy.  Read on that network, x, y and z are
-the network's input, target and weighted input, and nothing about them can be decided.
+work cs231n's circuit ``q = x + y`` and ``f = qz``; a sheet of formulas defines
+``s = sigmoid(z)`` and then gives ``\\frac{ds}{dz} = s(1-s)``.  The rest of the document is
+about its network; these few lines are about the toy.  Read on that network, x, y and z
+are the network's input, target and weighted input, and nothing about them can be
+decided.
 
-``read_toys`` finds such a line (two or more definitions side by side that the
-document's own forward pass does not take, read with ``read_declared(toy=True)``) and
-the lines after it that name only the toy's quantities; ``check_toys`` checks those
-lines on the toy's graph and the rest of the document on the network it would have
-been checked on anyway, in one report in line order.
+``read_toys`` finds such a line (definitions of one-letter names, alone or side by side,
+that the document's own forward pass does not take, read with
+``read_declared(toy=True)``) and the lines after it that name only the toy's
+quantities; ``check_toys`` checks those lines on the toy's graph and the rest of the
+document on the network it would have been checked on anyway, in one report in line
+order.
 """
 import re
 from dataclasses import dataclass
 
 from derive.check.checker import check_text, name_fonts, read_input
 from derive.check.limits import CheckInputError, Deadline, LIMITS
-from derive.check.read.declared import read_declared
+from derive.check.read.declared import is_loss, read_declared
 from derive.check.read.equations import extract
 from derive.check.read.extract import is_equation
 from derive.check.read.latexformula import NotAFormula, graph_formula, has_name, name_of, unfont
@@ -27,6 +30,7 @@ from derive.check.read.text import Source
 from derive.check.report import SectionsReport
 
 MAX_TOYS = 5
+MAX_ATTEMPTS = 20  # lines of definitions tried as a toy's
 MAX_CHARS = 200_000  # each toy and the rest are read on their own: a bound on that work
 _SHORT = re.compile(r"[A-Za-z][0-9]?")  # C, x, q, x1: a toy's names, not net_{h1}
 _FUNCTION_WORDS = {"exp", "log", "ln", "sin", "cos", "tanh", "sigmoid", "max", "min"}
@@ -109,6 +113,14 @@ def _foreign(chain, names, letters):
     return False
 
 
+def _one_variable(graph):
+    """Whether a lone definition is a function of one variable (``s = sigmoid(z)``), as a
+    sheet of formulas gives one, not a loss of the network's output and target
+    (``L = -(y \\log \\hat y + …)``), which the network derive assumes reads itself."""
+    leaves = [n for n in graph.nodes if n.is_leaf]
+    return len(leaves) == 1 and not is_loss(graph.cost_name)
+
+
 def read_toys(text, kind="md", name="<input>"):
     """[Toy] of the document: each toy example and the lines about it; [] when it has
     none, or when its own forward pass is the toy (then it is simply its network)."""
@@ -125,14 +137,18 @@ def read_toys(text, kind="md", name="<input>"):
     for chain in chains:
         by_line.setdefault(_line(source, chain), []).append(chain)
     lines = text.split("\n")
-    toys = []
+    toys, attempts = [], 0
     for line, on_line in sorted(by_line.items()):
         if toys and line <= toys[-1].last or line in taken:
             continue
-        if len([c for c in on_line if _definition(c)]) < 2:
+        defining = len([c for c in on_line if _definition(c)])
+        if not defining:
             continue
+        attempts += 1
+        if attempts > MAX_ATTEMPTS:
+            break  # each attempt reads the document's forward pass again: a bound on that
         declared = read_declared(_masked(lines, [(line, line)]), kind, name, toy=True)
-        if declared is None:
+        if declared is None or defining == 1 and not _one_variable(declared.graph):
             continue
         names = {str(n.symbol) for n in declared.graph.nodes} | {declared.graph.cost_name}
         letters = {n for n in names if len(n) == 1}
@@ -194,6 +210,8 @@ def check_toys(path_or_dash, toys, network_of, strict=False, seed=0, seconds=Non
                                 assumed=was_assumed)
         except CheckInputError:
             continue  # no equations outside the toys: the toys are the document
+        if isinstance(part, Rest):
+            part.network = report.network  # as checked: a softmax document's own kind
         done.append((part, report))
     if not done:
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")

@@ -68,7 +68,10 @@ class Readings:
         try:
             expr = parse_side(text, language, ctx)
             if abbreviations and expr is not None and hasattr(expr, "xreplace"):
-                expr = expr.xreplace(abbreviations)  # "let u = e^{z}": u stands for e^{z}
+                try:
+                    expr = expr.xreplace(abbreviations)  # "let u = e^{z}": u stands for e^{z}
+                except TypeError:  # a vector put into a case's condition (s > 0, s = Wx)
+                    raise Unsupported("cases") from None
             if letter and hasattr(expr, "xreplace"):
                 named = {f: COST for f in expr.free_symbols
                          if isinstance(f, sp.Symbol) and f.name == letter}

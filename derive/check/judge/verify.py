@@ -13,6 +13,7 @@ Known left-hand sides (∂C/∂w, δ, ∂C/∂a, ∂C/∂z, σ'(z), C, a, z, upd
 also get the engine's answer as the expected expression; the engine's answer
 is itself compared with the independent semantics before it is shown.
 """
+import re
 from dataclasses import replace
 
 import mpmath
@@ -290,7 +291,8 @@ class Checker(EngineAnswers, Readings, Rulings):
         is_param = self._is_param(lhs)
         if is_param and (chain.prefix or relation in ("<-", ":=") or _updated(chain)
                          or (_contains(rhs, lhs) and rate_in(rhs, None) is not None)
-                         or chain.update_of == lhs or lhs in self.updated):
+                         or chain.update_of == lhs or lhs in self.updated
+                         or self._numeric_update(chain, lhs)):
             # w_2 = w_2 - η dL/dw_2 = 0.5 - 0.1·0.069: every link of the chain is the new
             # value, not only the one that writes the rule (the later ones were compared
             # with the old w_2, and 0.5 - 0.1·0.069 passed as 0.5)
@@ -323,6 +325,15 @@ class Checker(EngineAnswers, Readings, Rulings):
                 and not e.is_positive and not e.is_integer and e != COST and e not in self.givens):
             return False
         return all(getattr(n, "delta", None) != e for n in self.graph.nodes)  # δ_{z1} is known
+
+    def _numeric_update(self, chain, lhs):
+        """``w_1 = 0.001 - 0.00001 \\cdot 226.5``: a given parameter set to its own given
+        value less a product of numbers, the update written with the example's numbers."""
+        value = self.givens.get(lhs)
+        if value is None or not getattr(value, "is_Rational", False) or not chain.links:
+            return False
+        m = _NUMERIC_UPDATE.match(chain.links[0].rhs.s)
+        return m is not None and sp.Rational(m.group(1)) == value
 
     def _given(self, param):
         """Whether the example gives ``param`` (a number, or a whole layer's entries)."""
@@ -474,6 +485,11 @@ class Checker(EngineAnswers, Readings, Rulings):
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+# the given value, then minus a product: "0.001 - 0.00001 \cdot 226.5", "0.5 - (0.1)(0.2)"
+_NUMERIC_UPDATE = re.compile(r"\s*(?:\(\s*)?(-?[0-9]+(?:\.[0-9]+)?)\s*(?:\)\s*)?[-+]\s*(?:\(\s*)?-?[0-9.]+"
+                             r"\s*(?:\)\s*)?(?:\\cdot|\\times|\*|\(|[0-9.]+\s*\()")
+
 
 def _updated(chain):
     """``w_5^+ = …``: the left side is the parameter's new value (read.dlai)."""

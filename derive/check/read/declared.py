@@ -75,6 +75,7 @@ class DeclaredNetwork:
     inferred: list = field(default_factory=list)  # siblings.Inference: formulas read by number
     units: dict = field(default_factory=dict)  # given fixed by a printed value -> its width
     loss_undefined: str = None  # the loss the lines differentiate but no line defines
+    examples: list = field(default_factory=list)  # (line, givens) of each later example
     implied: list = field(default_factory=list)  # implied.Implied: definitions read, not written
 
     def describe(self):
@@ -115,6 +116,7 @@ def _read(text, kind, name, redefined_from=None, toy=False):
     alone = {}  # a quantity given only by numbers: name -> (value, decimals, line, links)
     substituted = {}  # name -> the numbers claims' substitution lines put for it
     index_named = False  # o_j = softmax(z_j): a definition of unit j, in any formula
+    later = []  # (line, its numbers): the examples after the first, in order
     for chain in chains:
         if not is_equation(chain):
             continue
@@ -146,7 +148,17 @@ def _read(text, kind, name, redefined_from=None, toy=False):
                 chain.links[-1].rhs.first_origin())[0], chain.links))
         if target in defined and at == 0 and not has_name(formula):
             # z1 = 0.15 * 0.05 + … on a line of its own after z1 = w1 * x1 + …
-            substitutions(chain.links, defined[target], givens)
+            fresh = {}
+            substitutions(chain.links, defined[target], fresh)
+            line = source.line_col(chain.links[0].rhs.first_origin())[0]
+            if any(k in givens and givens[k] != v for k, v in fresh.items()):
+                # other numbers for the same names: the document's next example
+                later.append((line, fresh))
+            elif later and fresh:
+                later[-1][1].update({k: v for k, v in fresh.items() if k not in later[-1][1]})
+            else:
+                for k, v in fresh.items():
+                    givens.setdefault(k, v)
         if redefined_from and target in defined and has_name(formula) and lines[target] < \
                 redefined_from <= source.line_col(chain.links[at].rhs.first_origin())[0]:
             del defined[target]  # the later section's own definition of it
@@ -199,7 +211,7 @@ def _read(text, kind, name, redefined_from=None, toy=False):
     except Exception:  # noqa: BLE001 - a forward pass we cannot build is no forward pass
         return None
     missing = None
-    if not _is_loss(graph.cost_name) and not differentiated(text, graph.cost_name):
+    if not toy and not is_loss(graph.cost_name) and not differentiated(text, graph.cost_name):
         # the last quantity is not a loss (nor an output the document differentiates,
         # O = s(s(I w_1 + 1) …)): a forward pass whose loss the document never
         # defines (its lines differentiate an E it does not write), or no network at all
@@ -219,7 +231,7 @@ def _read(text, kind, name, redefined_from=None, toy=False):
         m.group(1) in leaves or m.group(2) in leaves
         for f in defined.values() for m in _WEIGHED.finditer(str(f)))
     if len(used_lines) < 2 and not (one_line or toy) and (
-            _is_loss(graph.cost_name) or not differentiated(text, graph.cost_name)):
+            is_loss(graph.cost_name) or not differentiated(text, graph.cost_name)):
         # one definition alone is a claim to check, not a network; but an output
         # O = s(s(I w_1 + 1) …) that the document differentiates is its whole network,
         # and so is a forward pass written on one line (\(z=wx+b\) \(y=σ(z)\) \(L=…\))
@@ -231,7 +243,8 @@ def _read(text, kind, name, redefined_from=None, toy=False):
                                {k: v for k, v in givens.items() if k in leaves}, warnings,
                                repairs=repairs, defined=dict(defined), line_of=dict(lines),
                                head=head, inferred=inferred, loss_undefined=missing,
-                               units={k: u for k, (_, u) in units.items()}, implied=implied)
+                               units={k: u for k, (_, u) in units.items()}, implied=implied,
+                               examples=_later_examples(later, givens, roles))
     stems = {}
     for n in defined:
         stems.setdefault(_stem(n), n)
@@ -254,6 +267,20 @@ def _read(text, kind, name, redefined_from=None, toy=False):
     declared.suspect = _suspect(defined, lines, numbers, used)
     graph.declared = declared
     return declared
+
+
+def _later_examples(later, givens, roles):
+    """[(line, numbers, parameters)] of the examples after the first: a substitution
+    line from which an input or a target has another number (a second sample).  Other
+    numbers for parameters only are the same example after an update (``examples.
+    after_update`` reads those), not another one."""
+    out, before = [], dict(givens)
+    for line, numbers in later:
+        changed = [k for k, v in numbers.items() if k in before and before[k] != v]
+        if any(k in roles["input"] or k in roles["target"] for k in changed):
+            out.append((line, dict(numbers), tuple(roles["param"])))
+        before.update(numbers)
+    return out
 
 
 def _given_first(leaf, alone, sibling, lines):
@@ -337,8 +364,11 @@ def _stem(name):
     return re.match(r"[A-Za-z]+", name).group(0)
 
 
-def _is_loss(name):
+def is_loss(name):
+    """Whether ``name`` names a loss (E, L, Loss, E_total, J, cost, …)."""
     return name in _LOSS_STEMS or re.match(r"[A-Za-z]+", name).group(0) in _LOSS_STEMS
+
+
 
 
 def _role(name):

@@ -330,6 +330,7 @@ def clean_row(t):
             said = "or"  # "= σ - 1 \text{or} … = σ - 0": alternatives, neither goes on
         spans.append((m.start(), end, r" \qquad " + (_ROLE_MARK[said] if said else "")))
     gaps = [(m.start(), m.end()) for m in re.finditer(r"(?:\\[ ;]\s*){3,}", s) if top[m.start()]]
+    gaps += _equation_columns(s, top)
     # "a = b \ \ \ \ c = d": formulas set side by side with runs of spaces, as \qquad does
     spans += [(a, b, r" \qquad ") for a, b in gaps]
     for m in re.finditer(r"\\(nonumber|notag|displaystyle|textstyle|limits|nolimits|middle)\b"
@@ -340,6 +341,24 @@ def clean_row(t):
             continue
         spans.append((m.start(), m.end(), " "))
     return t.replace_spans(spans)
+
+
+_RELATION_IN = re.compile(r"(?<![<>!\\])=|\\approx(?![A-Za-z])")
+
+
+def _equation_columns(s, top):
+    """The ``&`` that separate two equations set side by side in an ``align`` row
+    (``X &= [16, -6] & y &= 2``): every second one, where the columns on both sides of
+    it each hold an equation.  eqnarray's ``a &=& b`` has no equation after its second."""
+    amps = [i for i in range(len(s)) if s[i] == "&" and top[i]]
+    out, start = [], 0
+    for k in range(1, len(amps), 2):
+        at = amps[k]
+        end = amps[k + 2] if k + 2 < len(amps) else len(s)
+        if _RELATION_IN.search(s, start, at) and _RELATION_IN.search(s, at + 1, end):
+            out.append((at, at + 1))
+            start = at + 1
+    return out
 
 
 _ANNOTATED = re.compile(r"\\(?:overset|stackrel)\s*\{(?P<why>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\s*"
@@ -396,7 +415,7 @@ def _strip_punct(t):
     return t
 
 
-_INDENTED = re.compile(r"\s*&?\s*\\q?quad(?![A-Za-z])")  # "\\ &\qquad …": the row above goes on
+_INDENTED = re.compile(r"\s*(?:&\s*)?\\q?quad(?![A-Za-z])")  # "\\ &\qquad …": the row above goes on
 _CONTINUES = re.compile(r"\s*(?:[-+*/]|\\(?:cdot|times|odot|circ)(?![A-Za-z]))")
 
 
@@ -484,11 +503,16 @@ def _rows_of(segment):
     seg = segment
     for m in INNER_WRAPPERS.finditer(seg.s):
         seg = seg.blank(m.start(), m.end())
-    m = re.search(r"\\displaylines\s*\{", seg.s)
-    if m:
-        end = matching_brace(seg.s, m.end() - 1)
+    # \displaylines{…}, and \boxed{3.155} or \boxed{\begin{aligned} … \end{aligned}}:
+    # the frame is emphasis, its contents the math (rows and all)
+    frames = list(re.finditer(r"\\(?:displaylines|boxed|fbox)\s*\{", seg.s))
+    braces = brace_table(seg.s) if frames else {}  # once: blanking keeps every offset
+    spans = []
+    for m in frames:
+        end = braces.get(m.end() - 1, -1)
         if end > 0:
-            seg = seg.blank(end - 1, end).blank(m.start(), m.end())
+            spans += [(m.start(), m.end()), (end - 1, end)]
+    seg = seg.blank_spans(spans) if spans else seg
     return [(clean_row(r), bool(_INDENTED.match(r.s)))
             for r, _ in _split_at(seg, r"\\\\|\\cr(?![A-Za-z])", top=_top_level(seg.s, _GROUPING),
                                   limit=LIMITS.max_steps + 1)]
@@ -545,8 +569,8 @@ def extract_latex(source, markdown=False):
 _IF = re.compile(r"\s*(?:if|when|for)\s*", re.I)
 _COMPARISON = re.compile(r"\s*[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*(?:>|<|\\geq?|\\leq?|≥|≤)\s*"
                          r"-?[0-9.]+\s*")
-_ELSE = re.compile(r"\s*,?\s*(?:else|otherwise)\s*,?\s*", re.I)
-_AND = re.compile(r"\s*,?\s*and\s*", re.I)
+_ELSE = re.compile(r"\s*(?:,\s*)?(?:else|otherwise)\s*(?:,\s*)?", re.I)
+_AND = re.compile(r"\s*(?:,\s*)?and\s*", re.I)
 _OTHERWISE = re.compile(r"\s*otherwise\b", re.I)
 _VALUE = re.compile(r"\s*-?[0-9.]+\s*")
 

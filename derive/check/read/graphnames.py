@@ -94,7 +94,7 @@ class GraphContext(Context):
         names = self.model.names
         if written in names:
             return Head("g", written)
-        if written in COST_LETTERS or written == self.model.cost_written:
+        if written in COST_LETTERS or written == self.model.cost_written or self._cost_initial(written):
             return Head("g", written)
         if written.endswith("bar") and written[:-3] in getattr(self.model, "adjoints", ()):
             return Head("g", written)  # \bar{r}(1 - r^2): a product, not a function
@@ -103,6 +103,13 @@ class GraphContext(Context):
         if written in self._stems:
             return Head("g", written)
         return default
+
+    def _cost_initial(self, written):
+        """Whether ``written`` is the initial of a loss named by a word (l or L for Loss,
+        c for Cost) that is no name of the graph itself."""
+        cost = self.model.cost_written
+        return (len(written) == 1 and len(cost) > 1 and cost.isalpha() and written not in "ed"
+                and written.lower() == cost[0].lower() and written not in self.model.names)
 
     # -- names ----------------------------------------------------------------------
 
@@ -143,6 +150,10 @@ class GraphContext(Context):
         if not sub and (written in COST_LETTERS or written == self.model.cost_written) or (
                 sub and self.model.cost_written in candidates):
             self.seen.add("graph")
+            return COST
+        if not sub and self._cost_initial(written):  # ∂l/∂ŷ for the loss the file names Loss
+            self.seen.add("graph")
+            self.note("cost_initial", written=written, cost=self.model.cost_written)
             return COST
         if written.endswith("bar") and not sub and written[:-3] in getattr(self.model, "adjoints", ()):
             self.seen.add("graph")  # \bar{z}: ∂L/∂z, the error signal (read/adjoint.py)

@@ -369,7 +369,8 @@ def read_document(path):
     return text, name, kind
 
 
-_TEXT_NAME = re.compile(r"\\text(?:rm|it)?\s*\{\s*([A-Za-z]+)\s*\}(?=\s*[_^])")
+# \text{net}_{h1}, \text{Loss} = …, \partial \text{Loss}}: a name, not words
+_TEXT_NAME = re.compile(r"\\text(?:rm|it)?\s*\{\s*([A-Za-z]+)\s*\}(?=\s*(?:[_^}]|=(?!=)))")
 
 
 # w_{\text{new}}, b^{new}, w_1^{(new)}: a parameter's value after an update, as w^{+} writes it

@@ -42,9 +42,14 @@ _HAT = re.compile(r"\\(?:hat|widehat)\s*\{\s*([A-Za-z]+)\s*([0-9]*)\s*\}|\\hat\s
 _PRIMED = re.compile(r"\{\s*([A-Za-z])\s*\}\s*'|(?<![\\A-Za-z])([A-Za-z])'(?!\s*\()")
 
 
+_SUBSCRIPT_DIGITS = re.compile("[\u2080-\u2089]+")
+
+
 def unfont(s):
     """``\\text{net}_{h1}`` → ``net_{h1}``; ``\\mathrm{E_{total}}`` → ``E_{total}``;
     ``\\hat{y1}`` → ``yhat1`` (a name of its own, as ``graphnames`` finds it)."""
+    s = _SUBSCRIPT_DIGITS.sub(lambda m: "_{%s}" % "".join(
+        str(ord(c) - 0x2080) for c in m.group(0)), s)  # x₁ typed in LaTeX: x_{1}
     s = _HAT.sub(lambda m: (m.group(1) or m.group(3)) + "hat" + (m.group(2) or ""), s)
     s = _PRIMED.sub(lambda m: (m.group(1) or m.group(2)) + "prime", s)
     s = re.sub(r"\\mathcal\s*\{\s*([A-Z])\s*\}", r"\1", s)
@@ -358,14 +363,14 @@ def substitutions(links, formula, givens, text=False):
             numbers = formula_numbers(link.rhs.s)
         except NotAFormula:
             continue
-        numbers = [t for t in numbers if t not in "()"]
+        numbers = [t for t in _signed(numbers) if t not in "()"]
         if len(numbers) != len(shape):
             continue
         pairs = {}
         ok = True
         for a, b in zip(shape, numbers):
             if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", a) and a not in _WORD_FUNCTIONS:
-                if _NUMBER.fullmatch(b) is None or pairs.get(a, b) != b:
+                if _NUMBER.fullmatch(b.removeprefix("-")) is None or pairs.get(a, b) != b:
                     ok = False
                     break
                 pairs[a] = b
@@ -376,6 +381,20 @@ def substitutions(links, formula, givens, text=False):
             for a, b in pairs.items():
                 givens.setdefault(a, b if text else sp.Rational(b))
             return
+
+
+def _signed(tokens):
+    """``( 1 * - 0.005 )`` as ``( 1 * -0.005 )``: a minus right before a number, after an
+    operator or an opening parenthesis, is the number's sign, as in the name's place of
+    the definition (``- ( 0.05 - 0.71 )`` keeps its minus: it negates the group)."""
+    out = []
+    for t in tokens:
+        if len(out) > 1 and out[-1] == "-" and _NUMBER.fullmatch(t) and out[-2] in (
+                "*", "/", "+", "-", "^", "("):
+            out[-1] = "-" + t
+            continue
+        out.append(t)
+    return out
 
 
 def printed_number(rhs):

@@ -86,9 +86,14 @@ _SPACES = re.compile(r"\\\\|\\[,;:! ]|\\(?:quad|qquad|displaystyle|textstyle|scr
                      r"(?![A-Za-z])|~|\\(?:left|right)\.")
 
 
+_UNICODE_SUBSCRIPT = re.compile("[\u2080-\u2089]+")  # x₁₂, typed in LaTeX as in text
+
+
 def normalise_latex(t):
     """``t`` (a Text) made ready for the LaTeX grammar, offsets kept."""
     spans = [(i, i + 1, r) for i, c in enumerate(t.s) if (r := _UNICODE.get(c)) is not None]
+    spans += [(m.start(), m.end(), "_{%s}" % "".join(SUBSCRIPT_DIGITS[c] for c in m.group(0)))
+              for m in _UNICODE_SUBSCRIPT.finditer(t.s)]
     t = t.replace_spans(spans)
     t = t.replace_spans([(m.start(), m.end(), " ") for m in _SPACES.finditer(t.s)
                          if m.group(0) != "\\\\"])  # a row of cases or a matrix stays
@@ -113,7 +118,10 @@ def normalise_latex(t):
             spans.append((m.start(), end, "\\" + inner.lower() + " "))
         elif inner == "T":
             spans.append((m.start(), end, r"\top "))
-        elif re.fullmatch(r"[A-Za-z]|\\[A-Za-z]+", inner):
+        elif re.fullmatch(r"[A-Za-z]|\\[A-Za-z]+", inner) or re.fullmatch(r"[A-Za-z]{2,}", inner) \
+                and not re.match(r"\s*[_^]", t.s[end:end + 3]):
+            # \mathrm{x}, and a word alone (\partial \mathrm{Loss}): the name as written
+            # plain, which a graph's names or the cost's word read; \mathrm{net}_{h1} stays
             spans.append((m.start(), m.end() + 1, " "))
             spans.append((end - 1, end, " "))
     t = t.replace_spans(spans)

@@ -117,17 +117,26 @@ def _defining(words):
     return None
 
 
-# "with a learning rate of `0.1`", "learning rate η = 0.5", "a learning rate of $\alpha = 0.01$"
+# "with a learning rate of `0.1`", "learning rate η = 0.5", "a learning rate of $\alpha = 0.01$",
+# "η (Learning Rate) = 0.00001"
 _RATE_SENTENCE = re.compile(
-    r"learning[ -]rate\s*(?:\(?\s*\$?\s*(?P<symbol>\\eta|\\alpha|η|α)\s*\$?\s*\)?)?\s*"
+    r"(?:(?P<before>\\eta|\\alpha|η|α)\s*\(\s*)?"
+    r"learning[ -]rate\s*(?:\(?\s*\$?\s*(?P<symbol>\\eta|\\alpha|η|α)\s*\$?\s*\)?)?\s*\)?\s*"
     r"(?:of|is|=|:|equal to|set to)?\s*[`$]?\s*(?:(?P<named>\\eta|\\alpha|η|α)\s*=\s*)?"
     r"(?P<value>\d*\.\d+|\d+)(?![\d.]*[A-Za-z])", re.IGNORECASE)
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def stated_rate(text):
     """(``'eta'`` or ``'alpha'``, the printed number) of the one learning rate the prose
     states in words ("with a learning rate of 0.1"), or None when it states none or two."""
-    found = {("alpha" if (m.group("symbol") or m.group("named") or "") in ("\\alpha", "α") else "eta",
+    # one space for every run of them: the pattern's optional pieces between its \s* then
+    # meet at most one space each, so a long run cannot make its search blow up
+    text = _SPACES.sub(" ", text)
+    found = {("alpha" if (m.group("symbol") or m.group("named") or m.group("before") or "")
+              in ("\\alpha", "α") else "eta",
               m.group("value")) for m in _RATE_SENTENCE.finditer(text)}
     if len(found) != 1:
         return None
