@@ -53,10 +53,10 @@ class Rulings:
             # a matrix the document writes out (or gives: X = [1; 4; 7]) with its own
             # sizes, against the widths derive assumed
             raise Unsupported("matrix_not_assumed", widths="-".join(map(str, self.network.widths)))
-        if v.code == "shape" and not _names_weights(v.lhs, v.rhs):
-            # (y - f(x)) x, a_2 - y: shapes of the input, target and activations derive
-            # assumed for letters the writer may mean as numbers; a product with the
-            # weights (W a, δ a^T) is where a writer's own shapes go wrong
+        if v.code == "shape" and not _names_weights(v.rhs):
+            # (y - f(x)) x, (a_2 - y) a_1: shapes of the input, target and activations
+            # derive assumed for letters the writer may mean as numbers; a right side with
+            # the weights or the errors (W a, δ a^T) is where a writer's own shapes go wrong
             raise Unsupported("vectors_not_assumed",
                               widths="-".join(map(str, getattr(self.network, "widths", ()))))
 
@@ -271,13 +271,13 @@ def _carried_number(rhs, prev, status="wrong"):
 
 
 def _names_weights(*exprs):
-    """Whether ``exprs`` name a weight matrix of the network (``w:l``, ``w:2``)."""
+    """Whether ``exprs`` name a weight matrix or an error of the network (``w:l``, ``δ:l``)."""
     for e in exprs:
         if not isinstance(e, sp.Basic):
             continue
         for q in e.atoms(sp.IndexedBase, sp.Indexed):
             base = q if isinstance(q, sp.IndexedBase) else q.base
-            if str(base.label).split(":")[0] in ("w", "W"):
+            if str(base.label).split(":")[0] in ("w", "W", "delta"):
                 return True
     return False
 
