@@ -1,7 +1,7 @@
 """Finding the claims in a file: math environments, macros, chains, justifications
 and the source line of every step."""
 from derive.check.read.equations import extract
-from derive.check.read.extract import Macro, expand_macros, find_macros
+from derive.check.read.macros import Macro, expand_macros, find_macros
 from derive.check.read.parse import is_math_word
 from derive.check.read.text import Source
 

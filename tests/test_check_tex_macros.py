@@ -11,7 +11,7 @@ from pathlib import Path
 import sympy as sp
 
 from derive.check import check_document
-from derive.check.read.extract import Macro, expand_macros, find_macros
+from derive.check.read.macros import Macro, expand_macros, find_macros
 from derive.check.read.text import Source
 from check_support import statuses_by_line
 

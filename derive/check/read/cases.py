@@ -8,8 +8,11 @@ next case sentence, a heading, or prose that states something generally ("in
 both cases", "in general", "so", "therefore", "combining"); a chain that does
 not name both letters of the case is stated generally too.  ``output_cases`` reads
 the prose case of a general layer's derivation: "if $j$ is an output neuron".
+``conditional`` reads a case written in prose after a value: "$= 1$ if $x > 0$ else $0$".
 """
 import re
+
+from derive.check.read.text import Text
 
 _LETTER = re.compile(r"\s*([A-Za-z])\s*")
 _GENERAL = re.compile(r"^\s*#|\b(?:in\s+both\s+cases|in\s+either\s+case|in\s+general|so|"
@@ -124,4 +127,45 @@ def keep(case, assign):
     return (values[a] == values[b]) == equal
 
 
-__all__ = ["applies", "case_sentence", "cases", "keep", "output_cases"]
+# "= 1$ if $x > 0$ else $0$": a value, a condition and the value otherwise, in prose
+_IF = re.compile(r"\s*(?:if|when|for)\s*", re.I)
+_COMPARISON = re.compile(r"\s*[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*(?:>|<|\\geq?|\\leq?|≥|≤)\s*"
+                         r"-?[0-9.]+\s*")
+_ELSE = re.compile(r"\s*(?:,\s*)?(?:else|otherwise)\s*(?:,\s*)?", re.I)
+_AND = re.compile(r"\s*(?:,\s*)?and\s*", re.I)
+_OTHERWISE = re.compile(r"\s*otherwise\b", re.I)
+_VALUE = re.compile(r"\s*-?[0-9.]+\s*")
+
+
+def conditional(link, s, segments, at):
+    """``= 1$ if $x > 0$ else $0$`` (or ``… and $0$ otherwise``): the last step of the
+    chain in segment ``at`` holds only where the prose condition after it does, and has
+    the value after "else" elsewhere; it is read as cases, and shown as written."""
+    if at + 1 >= len(segments):
+        return
+    closed = segments[at][1]
+    opened, cond_end, cond = segments[at + 1]
+    if not _IF.fullmatch(s[closed:opened]) or not _COMPARISON.fullmatch(cond.s):
+        return
+    other = None
+    if at + 2 < len(segments):
+        o2, c2, value = segments[at + 2]
+        between = s[cond_end:o2]
+        if _VALUE.fullmatch(value.s) and (_ELSE.fullmatch(between) or _AND.fullmatch(between)
+                                          and _OTHERWISE.match(s, c2)):
+            other = value
+    rhs = link.rhs
+    here = rhs.origin(max(len(rhs) - 1, 0))
+
+    def lit(text):
+        return Text(text, [here] * len(text))
+
+    cases = lit(r"\begin{cases} ") + rhs + lit(" & ") + cond
+    if other is not None:
+        cases = cases + lit(r" \\ ") + other + lit(" & ")
+    link.shown = " ".join(part for part in (rhs.s.strip(), "if", cond.s.strip(), other and "else",
+                                            other and other.s.strip()) if part)
+    link.rhs = cases + lit(r" \end{cases}")
+
+
+__all__ = ["applies", "case_sentence", "cases", "conditional", "keep", "output_cases"]

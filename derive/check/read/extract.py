@@ -17,10 +17,12 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 from derive.check.limits import LIMITS, CheckInputError
+from derive.check.read.macros import Macro, expand_macros, find_macros  # noqa: F401
 from derive.check.read.inputs import escaped_for_markdown, image_math, markdown_code, unescape_math
 from derive.check.read.parse import is_math_word as _math_word
+from derive.check.read.cases import conditional
 from derive.check.read.prose import described_in_words, is_condition, role
-from derive.check.read.text import Source, Text, brace_table, matching_brace
+from derive.check.read.text import Source, Text, brace_table
 
 ENVIRONMENTS = ("align", "align*", "aligned", "equation", "equation*", "gather", "gather*",
                 "multline", "multline*", "eqnarray", "eqnarray*", "split", "alignat", "alignat*",
@@ -33,8 +35,6 @@ EQUALITIES = {"=": "=", ":=": ":=", r"\equiv": "equiv", r"\coloneqq": ":=", r"\l
               r"\triangleq": ":=", r"\stackrel{\text{def}}{=}": ":=", "≈": "approx", "≠": "neq",
               "←": "<-"}
 FUNCTION_WORDS = {"relu", "softmax", "sigmoid", "max", "exp", "tanh", "ln", "log", "diag", "sign"}
-MAX_MACRO_ROUNDS = 20
-MAX_EXPANDED = 200_000
 
 
 @dataclass
@@ -57,120 +57,6 @@ class Chain:
     role: str = None  # None: a claim; 'definition' or 'condition' by the prose before it
     shown: str = None  # the left side as written, where the checker reads a rewritten one
     update_of: object = None  # the parameter whose update rule the chain writes (judge.verify)
-
-
-# -- macros -------------------------------------------------------------------
-
-_DEF = re.compile(r"\\(?:re|provide)?newcommand\*?\s*(?:\{\s*\\([A-Za-z]+)\s*\}|\\([A-Za-z]+))\s*"
-                  r"(\[\s*\d+\s*\])?\s*(?=\{)|\\def\s*\\([A-Za-z]+)\s*(#\d)?\s*(?=\{)"
-                  r"|\\let\s*\\([A-Za-z]+)\s*=?\s*(\\[A-Za-z]+)")
-
-
-@dataclass(frozen=True)
-class Macro:
-    """A macro with ``n`` arguments: ``\\newcommand{\\pd}[2]{\\frac{\\partial #1}{\\partial #2}}``."""
-
-    n: int
-    body: str
-
-    def expand(self, args):
-        out = self.body
-        for k in range(self.n, 0, -1):  # #1 after #12 would be wrong; at most 9 anyway
-            out = out.replace(f"#{k}", args[k - 1])
-        return out
-
-
-MAX_ARGUMENTS = 9  # TeX's own limit
-
-
-def find_macros(text):
-    """(macros, spans): each macro's name → its body (a str) or, with arguments, a
-    ``Macro``; and the spans of every definition (to blank out).  A macro whose
-    arguments cannot be read so (an optional argument's default) has body None, so its
-    uses can be reported."""
-    macros, spans = {}, []
-    braces = None
-    for m in _DEF.finditer(text):
-        if m.group(6):
-            macros[m.group(6)] = m.group(7)
-            spans.append((m.start(), m.end()))
-            continue
-        name = m.group(1) or m.group(2) or m.group(4)
-        if braces is None:
-            braces = brace_table(text)
-        end = braces.get(m.end(), -1)
-        if end < 0:
-            continue
-        body = text[m.end() + 1:end - 1]
-        count = re.sub(r"\D", "", m.group(3) or m.group(5) or "") or "0"
-        n = int(count)
-        macros[name] = body if n == 0 else Macro(n, body) if n <= MAX_ARGUMENTS else None
-        spans.append((m.start(), end))
-    return macros, spans
-
-
-_CMD = re.compile(r"\\([A-Za-z]+)")
-
-
-def _arguments(s, at, n, braces):
-    """(the ``n`` arguments of a macro used at ``s[at:]``, the end), or None: each a
-    brace group or one character (or one control word), as TeX reads them."""
-    args = []
-    for _ in range(n):
-        while at < len(s) and s[at] in " \t":
-            at += 1
-        if at >= len(s) or s[at] == "}":
-            return None
-        if s[at] == "{":
-            end = braces.get(at, -1)
-            if end < 0:
-                return None
-            args.append(s[at + 1:end - 1])
-            at = end
-        else:
-            word = _CMD.match(s, at)
-            stop = word.end() if word else at + 1
-            args.append(s[at:stop])
-            at = stop
-    return args, at
-
-
-def expand_macros(t, macros, budget=None):
-    """``t`` with its macros replaced by their bodies, arguments in place (repeatedly,
-    bounded).  The size is worked out before each round is built, and ``budget`` (a
-    one-item list) counts the characters all expansions of a file may add: a macro used
-    200 000 times once made 5.7 GB."""
-    if not macros:
-        return t
-    budget = budget if budget is not None else [LIMITS.max_expansion]
-    for _ in range(MAX_MACRO_ROUNDS):
-        spans, grows = [], 0
-        braces = None
-        for m in _CMD.finditer(t.s):
-            body, end = macros.get(m.group(1)), m.end()
-            if isinstance(body, Macro):
-                if braces is None:
-                    braces = brace_table(t.s)
-                found = _arguments(t.s, m.end(), body.n, braces)
-                if found is None:
-                    continue
-                body, end = body.expand(found[0]), found[1]
-            if body is None:
-                continue
-            nxt = t.s[end:end + 1]
-            pad = " " if body[-1:].isalpha() and nxt.isalpha() else ""
-            spans.append((m.start(), end, body + pad))
-            grows += len(body) + len(pad) - (end - m.start())
-            if grows > budget[0]:
-                raise CheckInputError(f"the macros expand to more than {LIMITS.max_expansion:,} "
-                                      "characters; write the derivation out without them")
-        if not spans:
-            break
-        if len(t) + grows > MAX_EXPANDED:
-            break  # what is left unexpanded is reported on its step
-        budget[0] -= max(grows, 0)
-        t = t.replace_spans(spans)
-    return t
 
 
 # -- finding math ---------------------------------------------------------------
@@ -552,7 +438,7 @@ def extract_latex(source, markdown=False):
             chains[-1].links.extend(found[0].links)
             found = found[1:]
         if found and found[-1].links and found[-1].role is None and not kind:
-            _conditional(found[-1].links[-1], t.s, segments, at)
+            conditional(found[-1].links[-1], t.s, segments, at)
         for c in found:
             if c.role is None:
                 c.role = kind if kind != "condition" or is_condition(c) else None
@@ -563,47 +449,6 @@ def extract_latex(source, markdown=False):
         if steps >= LIMITS.max_steps:
             break  # no more is checked (checker.check_text): stop looking
     return chains, {k for k, v in macros.items() if v is None}
-
-
-# "= 1$ if $x > 0$ else $0$": a value, a condition and the value otherwise, in prose
-_IF = re.compile(r"\s*(?:if|when|for)\s*", re.I)
-_COMPARISON = re.compile(r"\s*[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*(?:>|<|\\geq?|\\leq?|≥|≤)\s*"
-                         r"-?[0-9.]+\s*")
-_ELSE = re.compile(r"\s*(?:,\s*)?(?:else|otherwise)\s*(?:,\s*)?", re.I)
-_AND = re.compile(r"\s*(?:,\s*)?and\s*", re.I)
-_OTHERWISE = re.compile(r"\s*otherwise\b", re.I)
-_VALUE = re.compile(r"\s*-?[0-9.]+\s*")
-
-
-def _conditional(link, s, segments, at):
-    """``= 1$ if $x > 0$ else $0$`` (or ``… and $0$ otherwise``): the last step of the
-    chain in segment ``at`` holds only where the prose condition after it does, and has
-    the value after "else" elsewhere; it is read as cases, and shown as written."""
-    if at + 1 >= len(segments):
-        return
-    closed = segments[at][1]
-    opened, cond_end, cond = segments[at + 1]
-    if not _IF.fullmatch(s[closed:opened]) or not _COMPARISON.fullmatch(cond.s):
-        return
-    other = None
-    if at + 2 < len(segments):
-        o2, c2, value = segments[at + 2]
-        between = s[cond_end:o2]
-        if _VALUE.fullmatch(value.s) and (_ELSE.fullmatch(between) or _AND.fullmatch(between)
-                                          and _OTHERWISE.match(s, c2)):
-            other = value
-    rhs = link.rhs
-    here = rhs.origin(max(len(rhs) - 1, 0))
-
-    def lit(text):
-        return Text(text, [here] * len(text))
-
-    cases = lit(r"\begin{cases} ") + rhs + lit(" & ") + cond
-    if other is not None:
-        cases = cases + lit(r" \\ ") + other + lit(" & ")
-    link.shown = " ".join(part for part in (rhs.s.strip(), "if", cond.s.strip(), other and "else",
-                                            other and other.s.strip()) if part)
-    link.rhs = cases + lit(r" \end{cases}")
 
 
 # -- plain ASCII -----------------------------------------------------------------
