@@ -151,8 +151,11 @@ def _read(text, kind, name, redefined_from=None, toy=False):
             fresh = {}
             substitutions(chain.links, defined[target], fresh)
             line = source.line_col(chain.links[0].rhs.first_origin())[0]
-            if any(k in givens and givens[k] != v for k, v in fresh.items()):
-                # other numbers for the same names: the document's next example
+            if any(k in givens and givens[k] != v and _role(k) != "param"
+                   for k, v in fresh.items()):
+                # another input or target for the same names: the document's next example
+                # (other numbers for parameters only are the same example after an
+                # update, which ``examples.after_update`` reads)
                 later.append((line, fresh))
             elif later and fresh:
                 later[-1][1].update({k: v for k, v in fresh.items() if k not in later[-1][1]})
@@ -244,7 +247,7 @@ def _read(text, kind, name, redefined_from=None, toy=False):
                                repairs=repairs, defined=dict(defined), line_of=dict(lines),
                                head=head, inferred=inferred, loss_undefined=missing,
                                units={k: u for k, (_, u) in units.items()}, implied=implied,
-                               examples=_later_examples(later, givens, roles))
+                               examples=_later_examples(later, roles))
     stems = {}
     for n in defined:
         stems.setdefault(_stem(n), n)
@@ -269,18 +272,10 @@ def _read(text, kind, name, redefined_from=None, toy=False):
     return declared
 
 
-def _later_examples(later, givens, roles):
-    """[(line, numbers, parameters)] of the examples after the first: a substitution
-    line from which an input or a target has another number (a second sample).  Other
-    numbers for parameters only are the same example after an update (``examples.
-    after_update`` reads those), not another one."""
-    out, before = [], dict(givens)
-    for line, numbers in later:
-        changed = [k for k, v in numbers.items() if k in before and before[k] != v]
-        if any(k in roles["input"] or k in roles["target"] for k in changed):
-            out.append((line, dict(numbers), tuple(roles["param"])))
-        before.update(numbers)
-    return out
+def _later_examples(later, roles):
+    """[(line, numbers, parameters)] of the examples after the first, each from the
+    substitution line that gives an input or a target another number (a second sample)."""
+    return [(line, dict(numbers), tuple(roles["param"])) for line, numbers in later]
 
 
 def _given_first(leaf, alone, sibling, lines):
