@@ -65,3 +65,17 @@ def test_a_sheet_of_formulas(tmp_path):
     assert lines[11] == ["correct"], lines  # the loss, on the network derive assumes
     head = report.render_text().splitlines()[:4]
     assert any("the example of line 2" in h for h in head), head
+
+
+def test_a_slip_in_a_weight_starts_no_other_example(tmp_path):
+    """``z = 1 \\cdot 0.6`` after ``z = 1 \\cdot 0.5`` gives the weight another number (a
+    slip, or the pass after an update), not another sample: the example's numbers read
+    after it (v's) stay the example's."""
+    path = tmp_path / "slip.md"
+    path.write_text("$$z = x w$$\n\n$$z = 1 \\cdot 0.5 = 0.5$$\n\n$$z = 1 \\cdot 0.6 = 0.6$$\n\n"
+                    "$$\\hat{y} = v z$$\n\n$$\\hat{y} = 2 \\cdot 0.5 = 1$$\n\n"
+                    "$$L = (\\hat{y} - y)^2$$\n")
+    report = check_document(str(path))
+    givens = {str(k): v for k, v in report.network.graph.declared.givens.items()}
+    assert givens == {"x": 1, "w": sp.Rational(1, 2), "v": 2}, givens
+    assert report.network.graph.declared.examples == []
