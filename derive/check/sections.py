@@ -67,9 +67,10 @@ def headings(text, kind):
     return out
 
 
-def _masked(lines, first, last):
-    """The document with every line outside ``first``–``last`` blank: line numbers stay."""
-    return "\n".join(line if first <= n <= last else ""
+def masked(lines, *keep):
+    """The document with every line outside the ranges ``keep`` ((first, last), from 1)
+    blank: line numbers stay."""
+    return "\n".join(line if any(a <= n <= b for a, b in keep) else ""
                      for n, line in enumerate(lines, start=1))
 
 
@@ -87,7 +88,7 @@ def read_sections(text, kind="md", name="<input>"):
                else len(lines), title) for i, (start, title) in enumerate(found)]
     parts = []
     for first, last, title in bounds:
-        declared = read_declared(_masked(lines, first, last), kind, name)
+        declared = read_declared(masked(lines, (first, last)), kind, name)
         if parts and (declared is None or _continues(declared, parts)):
             declared = _redefining(lines, parts[-1], first, last, kind, name) or declared
         if declared is not None and not _continues(declared, parts):
@@ -111,7 +112,7 @@ def _redefining(lines, before, first, last, kind, name):
     from derive.check.read.text import Source
 
     try:
-        chains, _ = extract(Source(_masked(lines, first, last), name), kind, is_math_word)
+        chains, _ = extract(Source(masked(lines, (first, last)), name), kind, is_math_word)
     except Exception:  # noqa: BLE001 - an unreadable section is the checker's to report
         return None
     changed = set()
@@ -127,8 +128,7 @@ def _redefining(lines, before, first, last, kind, name):
             changed.add(target)  # a formula, not the example's number for it
     if not changed:
         return None
-    text = "\n".join(line if before.first <= n <= before.last or first <= n <= last else ""
-                      for n, line in enumerate(lines, start=1))
+    text = masked(lines, (before.first, before.last), (first, last))
     declared = read_declared(text, kind, name, redefined_from=first)
     if declared is None or any(declared.defined.get(n) == before.declared.defined[n]
                                for n in changed):
@@ -165,21 +165,31 @@ def check_sections(path_or_dash, parts, notation, strict=False, seed=0, seconds=
     """One report for the file at ``path_or_dash``: each part's lines checked on the
     network that part declares.  The file's time budget is shared by the parts."""
     text, name, kind = read_input(path_or_dash)
+    lines = text.split("\n")
+    jobs = [(part, masked(lines, (part.first, part.last)), part.declared.graph, notation, False)
+            for part in parts]
+    return SectionsReport(check_parts(jobs, name, kind, strict, seed, seconds, progress),
+                          name=name, strict=strict)
+
+
+def check_parts(jobs, name, kind, strict=False, seed=0, seconds=None, progress=None):
+    """[(part, report)]: each job's (part, text, network, notation, assumed) text checked
+    on its network, the file's time budget shared by them; a part with no equations of
+    its own (its network's lines only) has no report."""
     seconds = LIMITS.file_seconds if seconds is None else seconds
     deadline = Deadline(seconds)
-    lines = text.split("\n")
     done = []
-    for part in parts:
+    for part, text, network, notation, assumed in jobs:
         remaining = deadline.remaining
         if remaining <= 0:
             break
         try:
-            report = check_text(_masked(lines, part.first, part.last), part.declared.graph,
-                                notation, kind=kind, name=name, strict=strict, seed=seed,
-                                seconds=remaining, progress=progress)
+            report = check_text(text, network, notation, kind=kind, name=name, strict=strict,
+                                seed=seed, seconds=remaining, progress=progress,
+                                assumed=assumed)
         except CheckInputError:
-            continue  # a section with no equations of its own (its network's lines only)
+            continue
         done.append((part, report))
     if not done:
         raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
-    return SectionsReport(done, name=name, strict=strict)
+    return done

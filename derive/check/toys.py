@@ -19,8 +19,8 @@ order.
 import re
 from dataclasses import dataclass
 
-from derive.check.checker import check_text, name_fonts, read_input
-from derive.check.limits import CheckInputError, Deadline, LIMITS
+from derive.check.checker import name_fonts, read_input
+from derive.check.limits import CheckInputError
 from derive.check.read.declared import is_loss, read_declared
 from derive.check.read.equations import extract
 from derive.check.read.extract import is_equation
@@ -28,6 +28,7 @@ from derive.check.read.latexformula import NotAFormula, graph_formula, has_name,
 from derive.check.read.parse import is_math_word
 from derive.check.read.text import Source
 from derive.check.report import SectionsReport
+from derive.check.sections import Part, check_parts, masked
 
 MAX_TOYS = 5
 MAX_ATTEMPTS = 20  # lines of definitions tried as a toy's
@@ -38,45 +39,33 @@ _COMMAND = re.compile(r"\\[A-Za-z]+")
 _TOKEN = re.compile(r"[A-Za-z]+(?:_\{[^{}]*\}|_[A-Za-z0-9])?")
 
 
-@dataclass
-class Toy:
-    """Lines ``first``–``last`` of the document (from 1), about the toy ``declared``."""
-
-    first: int
-    last: int
-    declared: object  # read.declared.DeclaredNetwork
+class Toy(Part):
+    """A ``Part`` with no heading: lines ``first``–``last``, about the toy ``declared``."""
 
     def describe(self):
-        graph = self.declared.graph
-        return {"section": f"the example of line {self.first}", "lines": [self.first, self.last],
-                "network": "the function it defines on that line", "cost": graph.cost_name,
-                "params": [str(n.symbol) for n in graph.params], "givens": {}}
+        return {**super().describe(), "kind": "example", "line": self.first, "network": None,
+                "givens": {}}
 
 
 @dataclass
 class Rest:
-    """The lines of the document outside its toys, on the network they are checked on."""
+    """The lines of the document outside its toys, on the network they were checked on."""
 
     first: int
     last: int
-    network: object
-    notation: object
-    assumed: bool
+    network: object = None  # as checked (a softmax document's own kind): set from its report
 
     def describe(self):
         network = self.network
         declared = getattr(network, "declared", None)
+        out = {"kind": "rest", "section": None, "lines": [self.first, self.last],
+               "network": declared.describe() if declared is not None else None,
+               "cost": network.cost_name, "givens": {}}
         if declared is not None:
-            what, cost = declared.describe(), network.cost_name
-            params = [str(n.symbol) for n in network.params]
-        else:
-            widths = "-".join(map(str, network.widths))
-            assumed = self.assumed or getattr(network, "by_default", False)
-            what = f"a {widths} network" + (" (assumed: the document declares none)"
-                                            if assumed else "")
-            cost, params = network.cost_name, ["w", "b"] if network.bias else ["w"]
-        return {"section": "outside the examples", "lines": [self.first, self.last], "network": what,
-                "cost": cost, "params": params, "givens": {}}
+            return {**out, "params": [str(n.symbol) for n in network.params]}
+        return {**out, "widths": "-".join(map(str, network.widths)),
+                "assumed": getattr(network, "by_default", False),
+                "params": ["w", "b"] if network.bias else ["w"]}
 
 
 def _line(source, chain):
@@ -147,7 +136,7 @@ def read_toys(text, kind="md", name="<input>"):
         attempts += 1
         if attempts > MAX_ATTEMPTS:
             break  # each attempt reads the document's forward pass again: a bound on that
-        declared = read_declared(_masked(lines, [(line, line)]), kind, name, toy=True)
+        declared = read_declared(masked(lines, (line, line)), kind, name, toy=True)
         if declared is None or defining == 1 and not _one_variable(declared.graph):
             continue
         names = {str(n.symbol) for n in declared.graph.nodes} | {declared.graph.cost_name}
@@ -160,16 +149,10 @@ def read_toys(text, kind="md", name="<input>"):
                 break
             last = later
         if last > line:
-            toys.append(Toy(line, last, declared))
+            toys.append(Toy(None, line, last, declared))
         if len(toys) >= MAX_TOYS:
             break
     return toys
-
-
-def _masked(lines, keep):
-    """The document with every line outside the ranges ``keep`` blank: line numbers stay."""
-    return "\n".join(line if any(a <= n <= b for a, b in keep) else ""
-                     for n, line in enumerate(lines, start=1))
 
 
 def document_toys(path):
@@ -188,33 +171,16 @@ def check_toys(path_or_dash, toys, network_of, strict=False, seed=0, seconds=Non
     rest on ``network_of(text, name, kind)`` → (network, notation, assumed), the network
     the document outside its toys declares or derive assumes."""
     text, name, kind = read_input(path_or_dash)
-    seconds = LIMITS.file_seconds if seconds is None else seconds
-    deadline = Deadline(seconds)
     lines = text.split("\n")
-    spans = [(t.first, t.last) for t in toys]
-    outside = [(a, b) for a, b in _gaps(spans, len(lines))]
-    rest_text = _masked(lines, outside)
+    rest_text = masked(lines, *_gaps([(t.first, t.last) for t in toys], len(lines)))
     network, notation, assumed = network_of(name_fonts(rest_text), name, kind)
-    parts = [(Rest(1, len(lines), network, notation, assumed), rest_text, network, notation,
-              assumed)]
-    parts += [(toy, _masked(lines, [(toy.first, toy.last)]), toy.declared.graph, notation,
-               False) for toy in toys]
-    done = []
-    for part, masked, net, note, was_assumed in parts:
-        remaining = deadline.remaining
-        if remaining <= 0:
-            break
-        try:
-            report = check_text(masked, net, note, kind=kind, name=name, strict=strict,
-                                seed=seed, seconds=remaining, progress=progress,
-                                assumed=was_assumed)
-        except CheckInputError:
-            continue  # no equations outside the toys: the toys are the document
+    jobs = [(Rest(1, len(lines)), rest_text, network, notation, assumed)]
+    jobs += [(toy, masked(lines, (toy.first, toy.last)), toy.declared.graph, notation, False)
+             for toy in toys]
+    done = check_parts(jobs, name, kind, strict, seed, seconds, progress)
+    for part, report in done:
         if isinstance(part, Rest):
-            part.network = report.network  # as checked: a softmax document's own kind
-        done.append((part, report))
-    if not done:
-        raise CheckInputError(f"no equations found in {name}; write each step as lhs = rhs")
+            part.network = report.network
     return SectionsReport(done, name=name, strict=strict, in_line_order=True)
 
 
